@@ -1,0 +1,208 @@
+package io.fleetfed.core.render;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.fge.jsonpatch.JsonPatchException;
+import io.fleetfed.core.internal.Json;
+import io.fleetfed.core.internal.Names;
+import io.fleetfed.core.model.Cluster;
+import io.fleetfed.core.model.ClusterOverride;
+import io.fleetfed.core.model.ClusterOverrides;
+import io.fleetfed.core.model.FederatedResource;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+
+/**
+ * Renders a federated object into the object each selected cluster gets.
+ *
+ * <pre>{@code
+ * ResourceRendering r = Renderer.render(nginx, List.of(Cluster.ready("dev1"), Cluster.ready("dev2")));
+ * ObjectNode onDev2 = r.cluster("dev2").orElseThrow().object().orElseThrow();
+ * onDev2.at("/spec/replicas").asInt();   // 3, from dev2's override
+ * }</pre>
+ *
+ * <p>For each cluster the object is built as KubeFed builds it, with fleetfed's differences:
+ * <ol>
+ *   <li>A copy of the template. {@code apiVersion} is the template's own when it has one, else the target
+ *       type's; {@code kind} is the target kind; {@code metadata.name} and, for namespaced kinds,
+ *       {@code metadata.namespace} are the federated object's. Template labels and annotations are kept
+ *       (KubeFed dropped annotations; Tekton relies on them).
+ *   <li>The cluster's overrides, in order, applied with java-json-tools json-patch ({@code replace} of a
+ *       missing member adds it, as KubeFed did). An override that cannot apply, or that leaves labels,
+ *       annotations or {@code apiVersion} invalid, fails the whole federated object with an
+ *       {@link OverrideException}; no cluster gets anything.
+ *   <li>Last, so that no override can remove them, the {@link ManagedMetadata} label and annotations.
+ * </ol>
+ *
+ * <p>Selected clusters that are not Ready are rendered too, so that an override that cannot apply is caught
+ * now rather than when the cluster returns; they are reported {@link RenderStatus#CLUSTER_NOT_READY} without an
+ * object. Overrides of clusters that are not selected are ignored, as in KubeFed. The federated object is
+ * never changed.
+ */
+public final class Renderer {
+  private Renderer() {}
+
+  /** Renders {@code resource} for its placement over {@code clusters}, without namespace restriction. */
+  public static ResourceRendering render(FederatedResource resource, Collection<Cluster> clusters) {
+    return render(resource, clusters, Optional.empty());
+  }
+
+  /**
+   * Renders {@code resource} for its placement over {@code clusters}, restricted by the FederatedNamespace of
+   * its namespace when one is given (see {@link Placements#select(FederatedResource, Collection, Optional)}).
+   *
+   * @throws OverrideException if an override of a selected cluster cannot be applied
+   */
+  public static ResourceRendering render(FederatedResource resource, Collection<Cluster> clusters,
+      Optional<FederatedResource> federatedNamespace) {
+    SortedSet<String> selected = Placements.select(resource, clusters, federatedNamespace);
+    Map<String, Boolean> ready = new HashMap<>();
+    for (Cluster cluster : clusters) {
+      ready.put(cluster.name(), cluster.ready());
+    }
+    ObjectNode template = resource.template();
+    RenderDigest digest = new RenderDigest(resource, template);
+    Map<String, ClusterRendering> outcomes = new LinkedHashMap<>();
+    for (String cluster : selected) {
+      ObjectNode object = renderObject(resource, template.deepCopy(), cluster, digest);
+      outcomes.put(cluster, ready.get(cluster)
+          ? new ClusterRendering(cluster, RenderStatus.RENDERED, Optional.of(object))
+          : new ClusterRendering(cluster, RenderStatus.CLUSTER_NOT_READY, Optional.empty()));
+    }
+    return new ResourceRendering(resource, outcomes);
+  }
+
+  /**
+   * The object {@code cluster} gets from {@code resource}, whether or not the cluster is placed.
+   *
+   * @throws OverrideException if one of the cluster's overrides cannot be applied
+   */
+  public static ObjectNode renderFor(FederatedResource resource, String cluster) {
+    ObjectNode template = resource.template();
+    return renderObject(resource, template.deepCopy(), cluster, new RenderDigest(resource, template));
+  }
+
+  private static ObjectNode renderObject(FederatedResource resource, ObjectNode template, String cluster,
+      RenderDigest digest) {
+    ObjectNode object = skeleton(resource, template);
+    List<ClusterOverride> overrides = resource.overridesFor(cluster);
+    for (int i = 0; i < overrides.size(); i++) {
+      ClusterOverride override = overrides.get(i);
+      try {
+        OverrideApplier.apply(object, override);
+      } catch (JsonPatchException e) {
+        throw failure(resource, cluster, i, override, e.getMessage());
+      }
+      Optional<String> problem = checkAfter(object, override.path());
+      if (problem.isPresent()) {
+        throw failure(resource, cluster, i, override, problem.get());
+      }
+    }
+    ObjectNode metadata = (ObjectNode) object.get("metadata");
+    metadata.withObjectProperty("labels").put(ManagedMetadata.MANAGED_LABEL, "true");
+    metadata.withObjectProperty("annotations")
+        .put(ManagedMetadata.SOURCE_ANNOTATION, source(resource))
+        .put(ManagedMetadata.HASH_ANNOTATION, digest.forCluster(overrides));
+    return object;
+  }
+
+  /** The template rearranged: apiVersion, kind and metadata (name and namespace first), then the rest. */
+  private static ObjectNode skeleton(FederatedResource resource, ObjectNode template) {
+    ObjectNode object = Json.object();
+    JsonNode apiVersion = template.get("apiVersion");
+    object.put("apiVersion", apiVersion != null ? apiVersion.asText() : resource.type().apiVersion());
+    object.put("kind", resource.type().kind());
+    ObjectNode metadata = object.putObject("metadata");
+    metadata.put("name", resource.name());
+    if (resource.type().isNamespaced() && !resource.type().isNamespace()) {
+      metadata.put("namespace", resource.namespace());
+    }
+    JsonNode templateMetadata = template.get("metadata");
+    if (templateMetadata != null && templateMetadata.isObject()) {
+      for (Map.Entry<String, JsonNode> field : Json.fields(templateMetadata)) {
+        String key = field.getKey();
+        if (!key.equals("name") && !key.equals("namespace") && !field.getValue().isNull()) {
+          metadata.set(key, field.getValue());
+        }
+      }
+    }
+    for (Map.Entry<String, JsonNode> field : Json.fields(template)) {
+      String key = field.getKey();
+      if (!key.equals("apiVersion") && !key.equals("kind") && !key.equals("metadata")) {
+        object.set(key, field.getValue());
+      }
+    }
+    return object;
+  }
+
+  /** What an override at {@code path} may have broken that the API server would refuse, if anything. */
+  private static Optional<String> checkAfter(ObjectNode object, String path) {
+    if (path.equals("/apiVersion") || path.startsWith("/apiVersion/")) {
+      JsonNode apiVersion = object.get("apiVersion");
+      if (apiVersion == null || !apiVersion.isTextual() || apiVersion.asText().isEmpty()) {
+        return Optional.of("leaves apiVersion missing or not a string");
+      }
+    }
+    for (String map : List.of("labels", "annotations")) {
+      String prefix = "/metadata/" + map;
+      if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+        Optional<String> problem = checkStringMap(object.get("metadata").get(map), map);
+        if (problem.isPresent()) {
+          return problem;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> checkStringMap(JsonNode map, String what) {
+    if (map == null) {
+      return Optional.empty();
+    }
+    if (!map.isObject()) {
+      return Optional.of("leaves metadata." + what + " " + Json.describeType(map) + " instead of a map of strings");
+    }
+    for (Map.Entry<String, JsonNode> e : Json.fields(map)) {
+      String key = e.getKey();
+      Optional<String> keyProblem = Names.qualifiedNameProblem(key);
+      if (keyProblem.isPresent()) {
+        return Optional.of("leaves an invalid key \"" + key + "\" in metadata." + what + ": " + keyProblem.get());
+      }
+      if (!e.getValue().isTextual()) {
+        return Optional.of("leaves metadata." + what + "[" + key + "] " + Json.describeType(e.getValue())
+            + " instead of a string");
+      }
+      if (what.equals("labels")) {
+        Optional<String> valueProblem = Names.labelValueProblem(e.getValue().asText());
+        if (valueProblem.isPresent()) {
+          return Optional.of("leaves label " + key + " with an invalid value \"" + e.getValue().asText() + "\": "
+              + valueProblem.get());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String source(FederatedResource resource) {
+    return resource.federatedKind() + "/"
+        + (resource.namespace().isEmpty() ? "" : resource.namespace() + "/") + resource.name();
+  }
+
+  private static OverrideException failure(FederatedResource resource, String cluster, int index,
+      ClusterOverride override, String reason) {
+    int entry = 0;
+    List<ClusterOverrides> entries = resource.overrides();
+    for (int i = 0; i < entries.size(); i++) {
+      if (entries.get(i).clusterName().equals(cluster)) {
+        entry = i;
+      }
+    }
+    return new OverrideException(resource.describe(), entry, cluster, index, override.op().wireName(),
+        override.path(), reason);
+  }
+}
