@@ -4,6 +4,7 @@ import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.FederatedResource;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -12,13 +13,36 @@ import java.util.stream.Collectors;
  *
  * @param registry the registry the federated objects were read with
  * @param documents every document, in the order of the sources and, within a source, of the documents
+ * @param positions where each document was read, such as {@code "deploy.yaml, document 2 (line 14)"}: one per
+ *     document, in the same order
  */
-public record KubeFedBundle(TypeRegistry registry, List<KubeFedDocument> documents) {
+public record KubeFedBundle(TypeRegistry registry, List<KubeFedDocument> documents, List<String> positions) {
 
-  /** Copies the list. */
+  /** Copies the lists, which must have the same length. */
   public KubeFedBundle {
     Objects.requireNonNull(registry, "registry");
     documents = List.copyOf(documents);
+    positions = List.copyOf(positions);
+    if (documents.size() != positions.size()) {
+      throw new IllegalArgumentException("one position per document is needed");
+    }
+  }
+
+  /** Where {@code resource} was read, if it came from this bundle. */
+  public Optional<String> positionOf(FederatedResource resource) {
+    for (int i = 0; i < documents.size(); i++) {
+      KubeFedDocument doc = documents.get(i);
+      if (doc instanceof FederatedObject && ((FederatedObject) doc).resource() == resource) {
+        return Optional.of(positions.get(i));
+      }
+    }
+    for (int i = 0; i < documents.size(); i++) {
+      KubeFedDocument doc = documents.get(i);
+      if (doc instanceof FederatedObject && ((FederatedObject) doc).resource().equals(resource)) {
+        return Optional.of(positions.get(i));
+      }
+    }
+    return Optional.empty();
   }
 
   /** The federated objects, in input order. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.Violation;
 import io.fleetfed.core.internal.Json;
@@ -33,6 +34,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads and writes KubeFed YAML: {@code Federated<Kind>} objects of any registered kind,
@@ -74,6 +78,7 @@ public final class KubeFedYaml {
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
       .disable(YAMLGenerator.Feature.SPLIT_LINES)
+      .stringQuotingChecker(new Yaml11QuotingChecker())
       .build();
   private static final YAMLMapper MAPPER = new YAMLMapper(FACTORY);
 
@@ -113,12 +118,16 @@ public final class KubeFedYaml {
       }
     }
     List<KubeFedDocument> documents = new ArrayList<>();
+    List<String> positions = new ArrayList<>();
     for (RawDocument doc : raw) {
       Optional<? extends KubeFedDocument> read = readDocument(doc, types, problems);
-      read.ifPresent(documents::add);
+      if (read.isPresent()) {
+        documents.add(read.get());
+        positions.add(doc.position);
+      }
     }
     problems.throwIfAny();
-    return new KubeFedBundle(types, documents);
+    return new KubeFedBundle(types, documents, positions);
   }
 
   /** Writes documents as multi-document YAML, federated objects with the federated types of {@code registry}. */
@@ -238,8 +247,8 @@ public final class KubeFedYaml {
     }
     if (doc.kind.startsWith("Federated") || ResourceType.groupOf(doc.apiVersion).equals(FederatedTypeConfig.FEDERATED_GROUP)) {
       doc.fail(problems, "kind", "unknown federated kind " + doc.kind + " (" + doc.apiVersion + "): no"
-          + " FederatedTypeConfig federates it. Enable its type (fleetfed enable <type>) or add its"
-          + " FederatedTypeConfig to the input");
+          + " FederatedTypeConfig federates it; add its FederatedTypeConfig to the input (fleetfed enable"
+          + " --group G --version V --kind K --plural P prints one)");
     } else {
       doc.fail(problems, "kind", doc.apiVersion + " " + doc.kind + " is not a KubeFed document: wrap it in a"
           + " Federated" + doc.kind + " (as spec.template) to federate it");
@@ -629,6 +638,31 @@ public final class KubeFedYaml {
   }
 
   // ------------------------------------------------------------------------------------------ documents
+
+  /**
+   * Quotes, besides what Jackson quotes, every string that a YAML 1.1 reader (kubectl's, SnakeYAML's, this
+   * codec's) would resolve to something other than a string if written plain: {@code 0x1F}, {@code 1_000},
+   * {@code 1e3}, {@code .inf}, {@code 2001-12-14}, {@code <<}… Jackson's own check misses these, so a
+   * ConfigMap value {@code "0x1F"} came back as a number, and {@code ".inf"} could not be read back at all.
+   */
+  private static final class Yaml11QuotingChecker extends StringQuotingChecker.Default {
+    private static final long serialVersionUID = 1L;
+    private static final Resolver YAML11 = new Resolver();
+
+    @Override
+    public boolean needToQuoteName(String name) {
+      return super.needToQuoteName(name) || !isPlainString(name);
+    }
+
+    @Override
+    public boolean needToQuoteValue(String value) {
+      return super.needToQuoteValue(value) || !isPlainString(value);
+    }
+
+    private static boolean isPlainString(String text) {
+      return YAML11.resolve(NodeId.scalar, text, true).equals(Tag.STR);
+    }
+  }
 
   /** One parsed document and where it came from. */
   private static final class RawDocument {

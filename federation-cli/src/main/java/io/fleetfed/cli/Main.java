@@ -1,0 +1,52 @@
+package io.fleetfed.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code fleetfed.jar}. */
+@Command(
+    name = "fleetfed",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Federates Kubernetes objects across a fleet of clusters, KubeFed-style.",
+    subcommands = {RenderCommand.class, EnableCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "2:invalid input (nothing was sent anywhere)", "1:unexpected failure"})
+public final class Main implements Runnable {
+  /** Exit code for invalid input. */
+  static final int INVALID_INPUT = 2;
+
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (for tests and embedding). */
+  static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setParameterExceptionHandler((e, a) -> {
+      e.getCommandLine().getErr().println("error: " + e.getMessage());
+      e.getCommandLine().getErr().println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName()
+          + " --help' for usage.");
+      return INVALID_INPUT;
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (render, enable)");
+  }
+
+  /** Reads the version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"fleetfed " + (version == null ? "(development build)" : version)};
+    }
+  }
+}
