@@ -172,7 +172,7 @@ class RenderCommandIT {
     String header = "apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\n"
         + "metadata: {name: cm, namespace: ci}\n";
     return Stream.of(
-        Arguments.of("unparseable YAML", "a: [b, c\n", "bad.yaml: not valid YAML at line"),
+        Arguments.of("unparseable YAML", "a: [b, c\n", "bad.yaml, document 1 (line 1): a[1]: not valid YAML at line 1"),
         Arguments.of("unknown federated kind",
             "apiVersion: types.kubefed.io/v1beta1\nkind: FederatedGizmo\nmetadata: {name: g, namespace: ci}\nspec: {}\n",
             "bad.yaml, document 1 (line 1): FederatedGizmo ci/g: kind: unknown federated kind FederatedGizmo"),
@@ -237,7 +237,7 @@ class RenderCommandIT {
     assertThat(result.stdout()).isEmpty();
     assertThat(result.stderrLines()).hasSize(4).allMatch(l -> l.startsWith("error: "));
     assertThat(result.stderr()).contains("missing.yaml: no such file or directory")
-        .contains("two.yaml: not valid YAML")
+        .contains("two.yaml, document 1 (line 1): key[0]: not valid YAML")
         .contains("one.yaml, document 1 (line 1): FederatedConfigMap ci/a: spec.placment: is not a known field;"
             + " did you mean placement?")
         .contains("one.yaml, document 2 (line 7): Deployment plain: kind: apps/v1 Deployment is not a KubeFed"

@@ -2,15 +2,18 @@ package io.fleetfed.core.kubefed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.internal.Json;
 import io.fleetfed.core.internal.Problems;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Reads typed fields out of a document, recording a problem (with the field's path) for each value of the
@@ -111,6 +114,21 @@ final class Fields {
       }
     }
     return strings;
+  }
+
+  /**
+   * Runs {@code step} like {@link Problems#capture}, recording the violations of its
+   * {@link ValidationException} under {@code prefix}, except those on fields already reported: a value that is
+   * missing or of the wrong type is reported once, not again by the model it was read for.
+   */
+  <T> Optional<T> capture(String prefix, Supplier<T> step) {
+    Problems own = new Problems();
+    Optional<T> result = own.capture(prefix, step);
+    Set<Optional<String>> reported = new HashSet<>();
+    problems.violations().forEach(v -> reported.add(v.field()));
+    own.violations().stream().filter(v -> !reported.contains(v.field()))
+        .forEach(v -> problems.add(v.field().orElse(""), v.reason()));
+    return result;
   }
 
   /** Records a problem for each member of {@code node} not in {@code known} and not ignorable. */

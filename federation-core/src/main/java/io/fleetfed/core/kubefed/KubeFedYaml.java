@@ -2,19 +2,24 @@ package io.fleetfed.core.kubefed;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactoryBuilder;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
 import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.Violation;
 import io.fleetfed.core.internal.Json;
 import io.fleetfed.core.internal.Problems;
+import io.fleetfed.core.model.ClusterNames;
 import io.fleetfed.core.model.ClusterOverride;
 import io.fleetfed.core.model.ClusterOverrides;
 import io.fleetfed.core.model.FederatedResource;
@@ -27,13 +32,16 @@ import io.fleetfed.core.model.SelectorOperator;
 import io.fleetfed.core.model.SelectorRequirement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -53,7 +61,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * fields are rejected (with a suggestion), as are values of the wrong type, unknown kinds and everything the
  * model refuses. Every problem in every document is reported at once, each naming the source, the document's
  * position and line, the object, the field and the reason. FederatedTypeConfigs in the input register their
- * types before the federated objects are read, whatever the order.
+ * types before the federated objects are read, whatever the order. Empty documents are skipped, and an empty
+ * value ({@code key:}) is null, as for kubectl.
  *
  * <p>Writing what was read gives the same content back. What is not kept: fields the API server fills in
  * ({@code metadata.uid}, {@code resourceVersion}, {@code generation}, {@code creationTimestamp},
@@ -72,14 +81,17 @@ public final class KubeFedYaml {
   private static final Set<String> TOP_LEVEL = Set.of("apiVersion", "kind", "metadata", "spec");
   private static final Set<String> STATUS = Set.of("status");
 
-  private static final YAMLFactory FACTORY = YAMLFactory.builder()
+  /** U+0085 NEXT LINE, a line break in YAML 1.1 that SnakeYAML writes raw in plain and block scalars. */
+  private static final char NEL = '\u0085';
+
+  private static final YAMLFactory FACTORY = new NelSafeYamlFactory(YAMLFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
       .disable(YAMLGenerator.Feature.SPLIT_LINES)
-      .stringQuotingChecker(new Yaml11QuotingChecker())
-      .build();
+      .stringQuotingChecker(new Yaml11QuotingChecker()));
   private static final YAMLMapper MAPPER = new YAMLMapper(FACTORY);
 
   private KubeFedYaml() {}
@@ -182,14 +194,18 @@ public final class KubeFedYaml {
   // ---------------------------------------------------------------------------------------------- parsing
 
   private static void parse(YamlSource source, List<RawDocument> out, Problems problems) {
+    int index = 0;
+    int line = 0;
+    boolean inDocument = false;
     try (JsonParser parser = FACTORY.createParser(source.content())) {
-      int index = 0;
       JsonToken token;
       while ((token = parser.nextToken()) != null) {
         index++;
-        int line = parser.currentTokenLocation().getLineNr();
+        inDocument = true;
+        line = parser.currentTokenLocation().getLineNr();
         JsonNode node = MAPPER.readTree(parser);
-        String position = source.name() + ", document " + index + " (line " + line + ")";
+        inDocument = false;
+        String position = position(source, index, line);
         if (token == JsonToken.VALUE_NULL || node == null || node.isNull() || node.isMissingNode()) {
           continue;
         }
@@ -201,13 +217,37 @@ public final class KubeFedYaml {
         addDocument(position, (ObjectNode) node, out, problems);
       }
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? ""
-          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      problems.addAll(new ValidationException("", "not valid YAML" + where + ": " + e.getOriginalMessage())
-          .map(v -> v.withSource(source.name())));
+      // The document being read, or else the next one, whose start could not be parsed.
+      int errorLine = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+      String position = inDocument ? position(source, index, line)
+          : errorLine > 0 ? position(source, index + 1, errorLine) : source.name() + ", document " + (index + 1);
+      String where = errorLine <= 0 ? ""
+          : " at line " + errorLine + ", column " + e.getLocation().getColumnNr();
+      String field = e.getProcessor() instanceof JsonParser
+          ? fieldPath(((JsonParser) e.getProcessor()).getParsingContext()) : "";
+      problems.addAll(new ValidationException(field, "not valid YAML" + where + ": " + e.getOriginalMessage())
+          .map(v -> v.withSource(position)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static String position(YamlSource source, int index, int line) {
+    return source.name() + ", document " + index + " (line " + line + ")";
+  }
+
+  /** Where a parser stopped, as a field path such as {@code metadata.labels} or {@code spec.items[2]}. */
+  private static String fieldPath(JsonStreamContext context) {
+    List<String> segments = new ArrayList<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inObject() && c.getCurrentName() != null) {
+        segments.add(0, "." + c.getCurrentName());
+      } else if (c.inArray() && c.getCurrentIndex() >= 0) {
+        segments.add(0, "[" + c.getCurrentIndex() + "]");
+      }
+    }
+    String path = String.join("", segments);
+    return path.startsWith(".") ? path.substring(1) : path;
   }
 
   private static void addDocument(String position, ObjectNode node, List<RawDocument> out, Problems problems) {
@@ -282,13 +322,15 @@ public final class KubeFedYaml {
       fields.bool(s, "retainReplicas", "spec.retainReplicas").ifPresent(builder::retainReplicas);
     }
     if (!fields.problems().isEmpty()) {
-      // Report the model's own findings too, except on fields whose shape is already reported.
+      // Report the model's own findings too, except on fields whose shape is already reported, and on overrides:
+      // they were checked while reading, and the model's indices skip the entries that could not be read.
       Set<Optional<String>> reported = new HashSet<>();
       fields.problems().violations().forEach(v -> reported.add(v.field()));
       try {
         builder.build();
       } catch (ValidationException e) {
         e.violations().stream().filter(v -> !reported.contains(v.field()))
+            .filter(v -> !v.field().orElse("").startsWith("spec.overrides"))
             .forEach(v -> fields.problems().add(v.field().orElse(""), v.reason()));
       }
       return null;
@@ -309,7 +351,13 @@ public final class KubeFedYaml {
           continue;
         }
         fields.rejectUnknown(item, field, Set.of("name"), Set.of());
-        names.add(fields.requiredString(item, "name", field + ".name"));
+        Optional<String> name = fields.string(item, "name", field + ".name");
+        if (name.isEmpty() && Fields.member(item, "name").isEmpty()) {
+          problems.add(field + ".name", "is required");
+        }
+        // Checked here, where the index is the document's: Placement would count only the names kept.
+        name.flatMap(ClusterNames::problem).ifPresentOrElse(p -> problems.add(field + ".name", p),
+            () -> name.ifPresent(names::add));
       }
       return names;
     });
@@ -336,7 +384,7 @@ public final class KubeFedYaml {
       String operator = fields.requiredString(item, "operator", itemField + ".operator");
       List<String> values = fields.stringList(item, "values", itemField + ".values");
       if (!operator.isEmpty()) {
-        problems.capture(itemField, () -> new SelectorRequirement(key, SelectorOperator.parse(operator), values))
+        fields.capture(itemField, () -> new SelectorRequirement(key, SelectorOperator.parse(operator), values))
             .ifPresent(expressions::add);
       }
     }
@@ -347,6 +395,7 @@ public final class KubeFedYaml {
     Problems problems = fields.problems();
     List<ClusterOverrides> result = new ArrayList<>();
     List<JsonNode> entries = fields.list(spec, "overrides", "spec.overrides").orElse(List.of());
+    Map<String, Integer> firstIndex = new HashMap<>();
     for (int i = 0; i < entries.size(); i++) {
       String field = "spec.overrides[" + i + "]";
       JsonNode entry = entries.get(i);
@@ -357,6 +406,12 @@ public final class KubeFedYaml {
       }
       fields.rejectUnknown(entry, field, Set.of("clusterName", "clusterOverrides"), Set.of());
       String cluster = fields.requiredString(entry, "clusterName", field + ".clusterName");
+      // Checked here, where the index is the document's: the model would count only the entries kept.
+      Integer first = cluster.isEmpty() ? null : firstIndex.putIfAbsent(cluster, i);
+      if (first != null) {
+        problems.add(field + ".clusterName", "cluster \"" + cluster + "\" appears more than once (first at"
+            + " spec.overrides[" + first + "]); put all its overrides in one entry");
+      }
       List<ClusterOverride> overrides = new ArrayList<>();
       List<JsonNode> items = fields.list(entry, "clusterOverrides", field + ".clusterOverrides").orElse(List.of());
       for (int j = 0; j < items.size(); j++) {
@@ -370,10 +425,10 @@ public final class KubeFedYaml {
         String op = fields.string(item, "op", itemField + ".op").orElse("");
         String path = fields.requiredString(item, "path", itemField + ".path");
         Optional<JsonNode> value = Fields.member(item, "value");
-        problems.capture(itemField, () -> new ClusterOverride(OverrideOp.parse(op), path, value))
+        fields.capture(itemField, () -> new ClusterOverride(OverrideOp.parse(op), path, value))
             .ifPresent(overrides::add);
       }
-      problems.capture(field, () -> new ClusterOverrides(cluster, overrides)).ifPresent(result::add);
+      fields.capture(field, () -> new ClusterOverrides(cluster, overrides)).ifPresent(result::add);
     }
     return result;
   }
@@ -591,7 +646,7 @@ public final class KubeFedYaml {
       }
     }
     Optional<String> version = kubernetesVersion;
-    return problems.capture("", () -> new KubeFedCluster(name, namespace, labels, apiEndpoint, caBundle, secretName,
+    return fields.capture("", () -> new KubeFedCluster(name, namespace, labels, apiEndpoint, caBundle, secretName,
         disabledTls, proxyUrl, conditions, version, status.isPresent())).orElse(null);
   }
 
@@ -615,15 +670,17 @@ public final class KubeFedYaml {
     }
     if (cluster.hasStatus()) {
       ObjectNode status = root.putObject("status");
-      ArrayNode conditions = status.putArray("conditions");
-      for (ClusterCondition c : cluster.conditions()) {
-        ObjectNode condition = conditions.addObject();
-        c.lastProbeTime().ifPresent(v -> condition.put("lastProbeTime", v));
-        c.lastTransitionTime().ifPresent(v -> condition.put("lastTransitionTime", v));
-        c.message().ifPresent(v -> condition.put("message", v));
-        c.reason().ifPresent(v -> condition.put("reason", v));
-        condition.put("status", c.status());
-        condition.put("type", c.type());
+      if (!cluster.conditions().isEmpty()) {
+        ArrayNode conditions = status.putArray("conditions");
+        for (ClusterCondition c : cluster.conditions()) {
+          ObjectNode condition = conditions.addObject();
+          c.lastProbeTime().ifPresent(v -> condition.put("lastProbeTime", v));
+          c.lastTransitionTime().ifPresent(v -> condition.put("lastTransitionTime", v));
+          c.message().ifPresent(v -> condition.put("message", v));
+          c.reason().ifPresent(v -> condition.put("reason", v));
+          condition.put("status", c.status());
+          condition.put("type", c.type());
+        }
       }
       cluster.kubernetesVersion().ifPresent(v -> status.put("kubernetesVersion", v));
     }
@@ -660,7 +717,35 @@ public final class KubeFedYaml {
     }
 
     private static boolean isPlainString(String text) {
-      return YAML11.resolve(NodeId.scalar, text, true).equals(Tag.STR);
+      return text.indexOf(NEL) < 0 && YAML11.resolve(NodeId.scalar, text, true).equals(Tag.STR);
+    }
+  }
+
+  /**
+   * Writes strings holding U+0085 double-quoted (as {@code \N}). Jackson writes any multi-line string as a
+   * literal block, where SnakeYAML leaves U+0085 raw and every reader turns it into a line feed.
+   */
+  private static final class NelSafeYamlFactory extends YAMLFactory {
+    private static final long serialVersionUID = 1L;
+
+    NelSafeYamlFactory(YAMLFactoryBuilder builder) {
+      super(builder);
+    }
+
+    @Override
+    protected YAMLGenerator _createGenerator(Writer out, IOContext context) throws IOException {
+      return new YAMLGenerator(context, _generatorFeatures, _yamlGeneratorFeatures, _quotingChecker, _objectCodec,
+          out, _version) {
+        @Override
+        public void writeString(String text) throws IOException {
+          if (text != null && text.indexOf(NEL) >= 0) {
+            _verifyValueWrite("write String value");
+            _writeScalar(text, "string", DumperOptions.ScalarStyle.DOUBLE_QUOTED);
+          } else {
+            super.writeString(text);
+          }
+        }
+      };
     }
   }
 
