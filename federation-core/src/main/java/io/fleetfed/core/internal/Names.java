@@ -2,15 +2,9 @@ package io.fleetfed.core.internal;
 
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Kubernetes name rules (DNS-1123 labels and subdomains, path-segment names, qualified names). */
 public final class Names {
-  private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern DNS1123_SUBDOMAIN =
-      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  private static final Pattern QUALIFIED_NAME_PART = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
-
   private Names() {}
 
   /** Why {@code value} is not a DNS-1123 label (RFC 1123), or empty if it is one. */
@@ -21,7 +15,7 @@ public final class Names {
     if (value.length() > 63) {
       return Optional.of("must be at most 63 characters (has " + value.length() + ")");
     }
-    if (DNS1123_LABEL.matcher(value).matches()) {
+    if (isDns1123Label(value, 0, value.length())) {
       return Optional.empty();
     }
     return Optional.of(labelCharacterProblem(value));
@@ -35,7 +29,7 @@ public final class Names {
     if (value.length() > 253) {
       return Optional.of("must be at most 253 characters (has " + value.length() + ")");
     }
-    if (DNS1123_SUBDOMAIN.matcher(value).matches()) {
+    if (isDns1123Subdomain(value)) {
       return Optional.empty();
     }
     return Optional.of("must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', starting and"
@@ -80,7 +74,7 @@ public final class Names {
     if (name.length() > 63) {
       return Optional.of("name part must be at most 63 characters (has " + name.length() + ")");
     }
-    if (!QUALIFIED_NAME_PART.matcher(name).matches()) {
+    if (!isQualifiedNamePart(name)) {
       return Optional.of("name part must consist of letters, digits, '-', '_' or '.', starting and ending with"
           + " a letter or digit");
     }
@@ -95,7 +89,7 @@ public final class Names {
     if (value.length() > 63) {
       return Optional.of("must be at most 63 characters (has " + value.length() + ")");
     }
-    if (!QUALIFIED_NAME_PART.matcher(value).matches()) {
+    if (!isQualifiedNamePart(value)) {
       return Optional.of("must be empty or consist of letters, digits, '-', '_' or '.', starting and ending"
           + " with a letter or digit");
     }
@@ -127,5 +121,61 @@ public final class Names {
       }
     }
     return "must start and end with a lower-case letter or digit";
+  }
+
+  // Hand-written matchers: these run for every label of every rendered object, where regular expressions cost
+  // more than the rest of the check.
+
+  /** {@code [a-z0-9]([-a-z0-9]*[a-z0-9])?} over {@code value[from, to)}. */
+  private static boolean isDns1123Label(String value, int from, int to) {
+    if (from >= to || !isLowerAlnum(value.charAt(from)) || !isLowerAlnum(value.charAt(to - 1))) {
+      return false;
+    }
+    for (int i = from + 1; i < to - 1; i++) {
+      char c = value.charAt(i);
+      if (!isLowerAlnum(c) && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Dot-separated DNS-1123 labels. */
+  private static boolean isDns1123Subdomain(String value) {
+    int start = 0;
+    while (true) {
+      int dot = value.indexOf('.', start);
+      int end = dot < 0 ? value.length() : dot;
+      if (!isDns1123Label(value, start, end)) {
+        return false;
+      }
+      if (dot < 0) {
+        return true;
+      }
+      start = dot + 1;
+    }
+  }
+
+  /** {@code ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]}. */
+  private static boolean isQualifiedNamePart(String value) {
+    int n = value.length();
+    if (n == 0 || !isAlnum(value.charAt(0)) || !isAlnum(value.charAt(n - 1))) {
+      return false;
+    }
+    for (int i = 1; i < n - 1; i++) {
+      char c = value.charAt(i);
+      if (!isAlnum(c) && c != '-' && c != '_' && c != '.') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLowerAlnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  }
+
+  private static boolean isAlnum(char c) {
+    return isLowerAlnum(c) || (c >= 'A' && c <= 'Z');
   }
 }

@@ -31,30 +31,48 @@ import java.util.List;
 final class OverrideApplier {
   private OverrideApplier() {}
 
-  static void apply(ObjectNode doc, ClusterOverride override) throws JsonPatchException {
-    List<String> tokens = tokens(override.path());
-    String last = tokens.get(tokens.size() - 1);
-    JsonPointer parentPointer = pointer(tokens.subList(0, tokens.size() - 1));
-    JsonNode parent = parentPointer.path(doc);
+  /** An override path parsed once: its unescaped tokens and the json-patch pointers the application needs. */
+  static final class CompiledPath {
+    private final List<String> tokens;
+    private final String last;
+    private final JsonPointer full;
+    private final JsonPointer parent;
+    private final JsonPointer lastOnly;
+
+    private CompiledPath(List<String> tokens) {
+      this.tokens = tokens;
+      this.last = tokens.get(tokens.size() - 1);
+      this.full = pointer(tokens);
+      this.parent = pointer(tokens.subList(0, tokens.size() - 1));
+      this.lastOnly = JsonPointer.empty().append(last);
+    }
+
+    /** Compiles an RFC 6901 pointer that starts with '/' (checked by the model). */
+    static CompiledPath compile(String path) {
+      return new CompiledPath(tokens(path));
+    }
+  }
+
+  static void apply(ObjectNode doc, ClusterOverride override, CompiledPath path) throws JsonPatchException {
+    JsonNode parent = path.parent.path(doc);
     JsonNode value = override.value().orElse(null);
     if (parent.isObject()) {
       ObjectNode container = (ObjectNode) parent;
-      JsonNode current = container.get(last);
+      JsonNode current = container.get(path.last);
       OverrideOp op = override.op() == OverrideOp.REPLACE && current == null ? OverrideOp.ADD : override.op();
       ObjectNode scratch = Json.object();
       if (current != null) {
-        scratch.set(last, current);
+        scratch.set(path.last, current);
       }
-      JsonNode result = operation(op, JsonPointer.empty().append(last), value).apply(scratch);
-      JsonNode updated = result.get(last);
+      JsonNode updated = operation(op, path.lastOnly, value).apply(scratch).get(path.last);
       if (updated == null) {
-        container.remove(last);
+        container.remove(path.last);
       } else {
-        container.set(last, updated);
+        container.set(path.last, updated);
       }
-    } else if (parent.isArray() && !parentPointer.isEmpty()) {
-      JsonNode result = operation(override.op(), JsonPointer.empty().append(last), value).apply(parent);
-      List<String> parentTokens = tokens.subList(0, tokens.size() - 1);
+    } else if (parent.isArray() && path.tokens.size() > 1) {
+      JsonNode result = operation(override.op(), path.lastOnly, value).apply(parent);
+      List<String> parentTokens = path.tokens.subList(0, path.tokens.size() - 1);
       String parentKey = parentTokens.get(parentTokens.size() - 1);
       JsonNode grandParent = pointer(parentTokens.subList(0, parentTokens.size() - 1)).get(doc);
       if (grandParent.isObject()) {
@@ -65,7 +83,7 @@ final class OverrideApplier {
     } else {
       // The parent is missing or not a container: json-patch refuses this on the whole document, before
       // changing anything. Let it, so that its error is the one reported.
-      JsonNode result = operation(override.op(), pointer(tokens), value).apply(doc);
+      JsonNode result = operation(override.op(), path.full, value).apply(doc);
       doc.removeAll();
       doc.setAll((ObjectNode) result);
     }
@@ -74,8 +92,9 @@ final class OverrideApplier {
   private static JsonPatchOperation operation(OverrideOp op, JsonPointer path, JsonNode value) {
     switch (op) {
       case ADD:
-        // json-patch's add inserts the value itself; give it a copy so that documents never share nodes.
-        return new AddOperation(path, value.deepCopy());
+        // json-patch's add inserts the value itself; ClusterOverride.value() is a fresh copy, so documents
+        // never share nodes.
+        return new AddOperation(path, value);
       case REPLACE:
         return new ReplaceOperation(path, value);
       case REMOVE:
@@ -100,7 +119,7 @@ final class OverrideApplier {
     while (true) {
       int slash = path.indexOf('/', start);
       String raw = slash < 0 ? path.substring(start) : path.substring(start, slash);
-      tokens.add(raw.replace("~1", "/").replace("~0", "~"));
+      tokens.add(raw.indexOf('~') < 0 ? raw : raw.replace("~1", "/").replace("~0", "~"));
       if (slash < 0) {
         return tokens;
       }

@@ -36,9 +36,18 @@ public final class Placements {
   public static SortedSet<String> select(Placement placement, Collection<Cluster> clusters) {
     requireDistinctNames(clusters);
     SortedSet<String> selected = new TreeSet<>();
-    for (Cluster cluster : clusters) {
-      if (placement.selects(cluster)) {
-        selected.add(cluster.name());
+    if (placement.clusters().isPresent()) {
+      Set<String> listed = new HashSet<>(placement.clusters().get());
+      for (Cluster cluster : clusters) {
+        if (listed.contains(cluster.name())) {
+          selected.add(cluster.name());
+        }
+      }
+    } else {
+      for (Cluster cluster : clusters) {
+        if (placement.selects(cluster)) {
+          selected.add(cluster.name());
+        }
       }
     }
     return Collections.unmodifiableSortedSet(selected);

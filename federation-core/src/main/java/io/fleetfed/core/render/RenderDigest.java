@@ -1,16 +1,17 @@
 package io.fleetfed.core.render;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetfed.core.internal.Json;
 import io.fleetfed.core.model.ClusterOverride;
 import io.fleetfed.core.model.FederatedResource;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@value ManagedMetadata#HASH_ANNOTATION} value: SHA-256 over everything an object is rendered from.
@@ -45,20 +46,37 @@ final class RenderDigest {
     } catch (CloneNotSupportedException e) {
       throw new IllegalStateException("SHA-256 digests of this JRE cannot be cloned", e);
     }
-    if (!overrides.isEmpty()) {
-      ArrayNode ops = JsonNodeFactory.instance.arrayNode();
-      for (ClusterOverride override : overrides) {
-        ObjectNode op = ops.addObject().put("op", override.op().wireName()).put("path", override.path());
-        override.value().ifPresent(v -> op.set("value", v));
+    for (ClusterOverride override : overrides) {
+      update(digest, override.op().wireName());
+      update(digest, override.path());
+      Optional<JsonNode> value = override.value();
+      if (value.isPresent() && value.get().isTextual()) {
+        digest.update((byte) 's');
+        update(digest, value.get().textValue());
+      } else if (value.isPresent()) {
+        digest.update((byte) 'j');
+        digest.update(Json.canonicalBytes(value.get()));
+        digest.update((byte) 0);
+      } else {
+        digest.update((byte) '-');
       }
-      digest.update(Json.canonicalBytes(ops));
     }
     return HexFormat.of().formatHex(digest.digest());
   }
 
   private void field(String value) {
-    prefix.update(value.getBytes(StandardCharsets.UTF_8));
-    prefix.update((byte) 0);
+    update(prefix, value);
+  }
+
+  /**
+   * Adds {@code value} prefixed with its length in bytes. A separator would not do: override paths, string
+   * values and some object names may contain any character, NUL included, and could imitate a separator and
+   * the fields after it.
+   */
+  private static void update(MessageDigest digest, String value) {
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+    digest.update(bytes);
   }
 
   private static MessageDigest sha256() {

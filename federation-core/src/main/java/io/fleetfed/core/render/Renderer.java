@@ -65,11 +65,10 @@ public final class Renderer {
     for (Cluster cluster : clusters) {
       ready.put(cluster.name(), cluster.ready());
     }
-    ObjectNode template = resource.template();
-    RenderDigest digest = new RenderDigest(resource, template);
+    Context context = new Context(resource);
     Map<String, ClusterRendering> outcomes = new LinkedHashMap<>();
     for (String cluster : selected) {
-      ObjectNode object = renderObject(resource, template.deepCopy(), cluster, digest);
+      ObjectNode object = context.render(cluster);
       outcomes.put(cluster, ready.get(cluster)
           ? new ClusterRendering(cluster, RenderStatus.RENDERED, Optional.of(object))
           : new ClusterRendering(cluster, RenderStatus.CLUSTER_NOT_READY, Optional.empty()));
@@ -83,32 +82,58 @@ public final class Renderer {
    * @throws OverrideException if one of the cluster's overrides cannot be applied
    */
   public static ObjectNode renderFor(FederatedResource resource, String cluster) {
-    ObjectNode template = resource.template();
-    return renderObject(resource, template.deepCopy(), cluster, new RenderDigest(resource, template));
+    return new Context(resource).render(cluster);
   }
 
-  private static ObjectNode renderObject(FederatedResource resource, ObjectNode template, String cluster,
-      RenderDigest digest) {
-    ObjectNode object = skeleton(resource, template);
-    List<ClusterOverride> overrides = resource.overridesFor(cluster);
-    for (int i = 0; i < overrides.size(); i++) {
-      ClusterOverride override = overrides.get(i);
-      try {
-        OverrideApplier.apply(object, override);
-      } catch (JsonPatchException e) {
-        throw failure(resource, cluster, i, override, e.getMessage());
-      }
-      Optional<String> problem = checkAfter(object, override.path());
-      if (problem.isPresent()) {
-        throw failure(resource, cluster, i, override, problem.get());
+  /** What the renderings of one federated object share: template, digest, overrides by cluster, paths. */
+  private static final class Context {
+    private final FederatedResource resource;
+    private final ObjectNode template;
+    private final RenderDigest digest;
+    private final Map<String, Integer> entryOfCluster = new HashMap<>();
+    private final Map<String, OverrideApplier.CompiledPath> paths = new HashMap<>();
+
+    Context(FederatedResource resource) {
+      this.resource = resource;
+      this.template = resource.template();
+      this.digest = new RenderDigest(resource, template);
+      List<ClusterOverrides> entries = resource.overrides();
+      for (int i = 0; i < entries.size(); i++) {
+        entryOfCluster.put(entries.get(i).clusterName(), i);
       }
     }
-    ObjectNode metadata = (ObjectNode) object.get("metadata");
-    metadata.withObjectProperty("labels").put(ManagedMetadata.MANAGED_LABEL, "true");
-    metadata.withObjectProperty("annotations")
-        .put(ManagedMetadata.SOURCE_ANNOTATION, source(resource))
-        .put(ManagedMetadata.HASH_ANNOTATION, digest.forCluster(overrides));
-    return object;
+
+    ObjectNode render(String cluster) {
+      ObjectNode object = skeleton(resource, template.deepCopy());
+      Integer entry = entryOfCluster.get(cluster);
+      List<ClusterOverride> overrides =
+          entry == null ? List.of() : resource.overrides().get(entry).clusterOverrides();
+      for (int i = 0; i < overrides.size(); i++) {
+        ClusterOverride override = overrides.get(i);
+        try {
+          OverrideApplier.apply(object, override,
+              paths.computeIfAbsent(override.path(), OverrideApplier.CompiledPath::compile));
+        } catch (JsonPatchException e) {
+          throw failure(entry, cluster, i, override, e.getMessage());
+        }
+        Optional<String> problem = checkAfter(object, override.path());
+        if (problem.isPresent()) {
+          throw failure(entry, cluster, i, override, problem.get());
+        }
+      }
+      ObjectNode metadata = (ObjectNode) object.get("metadata");
+      metadata.withObjectProperty("labels").put(ManagedMetadata.MANAGED_LABEL, "true");
+      metadata.withObjectProperty("annotations")
+          .put(ManagedMetadata.SOURCE_ANNOTATION, source(resource))
+          .put(ManagedMetadata.HASH_ANNOTATION, digest.forCluster(overrides));
+      return object;
+    }
+
+    private OverrideException failure(int entry, String cluster, int index, ClusterOverride override,
+        String reason) {
+      return new OverrideException(resource.describe(), entry, cluster, index, override.op().wireName(),
+          override.path(), reason);
+    }
   }
 
   /** The template rearranged: apiVersion, kind and metadata (name and namespace first), then the rest. */
@@ -151,38 +176,45 @@ public final class Renderer {
     for (String map : List.of("labels", "annotations")) {
       String prefix = "/metadata/" + map;
       if (path.equals(prefix) || path.startsWith(prefix + "/")) {
-        Optional<String> problem = checkStringMap(object.get("metadata").get(map), map);
-        if (problem.isPresent()) {
-          return problem;
+        JsonNode node = object.get("metadata").get(map);
+        if (node == null) {
+          return Optional.empty();
+        }
+        if (!node.isObject()) {
+          return Optional.of("leaves metadata." + map + " " + Json.describeType(node) + " instead of a map of strings");
+        }
+        String rest = path.substring(prefix.length());
+        if (rest.length() > 1 && rest.indexOf('/', 1) < 0) {
+          // One entry changed: check just that one.
+          String key = OverrideApplier.tokens(rest).get(0);
+          JsonNode value = node.get(key);
+          return value == null ? Optional.empty() : checkEntry(map, key, value);
+        }
+        for (Map.Entry<String, JsonNode> e : Json.fields(node)) {
+          Optional<String> problem = checkEntry(map, e.getKey(), e.getValue());
+          if (problem.isPresent()) {
+            return problem;
+          }
         }
       }
     }
     return Optional.empty();
   }
 
-  private static Optional<String> checkStringMap(JsonNode map, String what) {
-    if (map == null) {
-      return Optional.empty();
+  private static Optional<String> checkEntry(String map, String key, JsonNode value) {
+    Optional<String> keyProblem = Names.qualifiedNameProblem(key);
+    if (keyProblem.isPresent()) {
+      return Optional.of("leaves an invalid key \"" + key + "\" in metadata." + map + ": " + keyProblem.get());
     }
-    if (!map.isObject()) {
-      return Optional.of("leaves metadata." + what + " " + Json.describeType(map) + " instead of a map of strings");
+    if (!value.isTextual()) {
+      return Optional.of("leaves metadata." + map + "[" + key + "] " + Json.describeType(value)
+          + " instead of a string");
     }
-    for (Map.Entry<String, JsonNode> e : Json.fields(map)) {
-      String key = e.getKey();
-      Optional<String> keyProblem = Names.qualifiedNameProblem(key);
-      if (keyProblem.isPresent()) {
-        return Optional.of("leaves an invalid key \"" + key + "\" in metadata." + what + ": " + keyProblem.get());
-      }
-      if (!e.getValue().isTextual()) {
-        return Optional.of("leaves metadata." + what + "[" + key + "] " + Json.describeType(e.getValue())
-            + " instead of a string");
-      }
-      if (what.equals("labels")) {
-        Optional<String> valueProblem = Names.labelValueProblem(e.getValue().asText());
-        if (valueProblem.isPresent()) {
-          return Optional.of("leaves label " + key + " with an invalid value \"" + e.getValue().asText() + "\": "
-              + valueProblem.get());
-        }
+    if (map.equals("labels")) {
+      Optional<String> valueProblem = Names.labelValueProblem(value.asText());
+      if (valueProblem.isPresent()) {
+        return Optional.of("leaves label " + key + " with an invalid value \"" + value.asText() + "\": "
+            + valueProblem.get());
       }
     }
     return Optional.empty();
@@ -193,16 +225,4 @@ public final class Renderer {
         + (resource.namespace().isEmpty() ? "" : resource.namespace() + "/") + resource.name();
   }
 
-  private static OverrideException failure(FederatedResource resource, String cluster, int index,
-      ClusterOverride override, String reason) {
-    int entry = 0;
-    List<ClusterOverrides> entries = resource.overrides();
-    for (int i = 0; i < entries.size(); i++) {
-      if (entries.get(i).clusterName().equals(cluster)) {
-        entry = i;
-      }
-    }
-    return new OverrideException(resource.describe(), entry, cluster, index, override.op().wireName(),
-        override.path(), reason);
-  }
 }

@@ -1,0 +1,67 @@
+package io.fleetfed.bench;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs the benchmarks and prints each target beside its baseline from the same run, with the ratio.
+ *
+ * <pre>
+ * mvn -B -ntp -q package -DskipTests
+ * java -jar federation-bench/target/benchmarks.jar              # everything
+ * java -jar federation-bench/target/benchmarks.jar Render -f 2  # a subset, any JMH option
+ * </pre>
+ *
+ * <p>Each benchmark class has a {@code ours} method and a {@code baseline} method; the ratio is ours divided by
+ * baseline (lower is better for times).
+ */
+public final class BenchMain {
+  private BenchMain() {}
+
+  /** Runs JMH with the given JMH command-line options, then prints the comparison. */
+  public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+    Options options = new OptionsBuilder().parent(new CommandLineOptions(args)).build();
+    Collection<RunResult> results = new Runner(options).run();
+    System.out.println();
+    System.out.println(report(results));
+  }
+
+  static String report(Collection<RunResult> results) {
+    Map<String, Map<String, RunResult>> byClass = new TreeMap<>();
+    for (RunResult result : results) {
+      String benchmark = result.getParams().getBenchmark();
+      int dot = benchmark.lastIndexOf('.');
+      byClass.computeIfAbsent(benchmark.substring(0, dot), k -> new TreeMap<>()).put(benchmark.substring(dot + 1), result);
+    }
+    StringBuilder out = new StringBuilder("fleetfed benchmarks: ours vs baseline, same run\n");
+    for (Map.Entry<String, Map<String, RunResult>> entry : byClass.entrySet()) {
+      RunResult ours = entry.getValue().get("ours");
+      RunResult baseline = entry.getValue().get("baseline");
+      if (ours == null || baseline == null) {
+        continue;
+      }
+      String name = entry.getKey().substring(entry.getKey().lastIndexOf('.') + 1);
+      double o = ours.getPrimaryResult().getScore();
+      double b = baseline.getPrimaryResult().getScore();
+      String unit = ours.getPrimaryResult().getScoreUnit();
+      out.append(String.format(Locale.ROOT, "%-18s ours %10.3f %s (±%.3f)   baseline %10.3f %s (±%.3f)   ratio %.2fx%n",
+          name, o, unit, ours.getPrimaryResult().getScoreError(), b, unit,
+          baseline.getPrimaryResult().getScoreError(), o / b));
+      if (name.equals("RenderBenchmark")) {
+        out.append(String.format(Locale.ROOT, "%-18s per cluster: ours %.3f %s, baseline %.3f %s (%d clusters);"
+            + " target ratio <= 2.00x%n", "", o / RenderBenchmark.CLUSTERS, unit, b / RenderBenchmark.CLUSTERS, unit,
+            RenderBenchmark.CLUSTERS));
+      }
+    }
+    return out.toString();
+  }
+}
