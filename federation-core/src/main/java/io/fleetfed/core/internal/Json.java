@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetfed.core.ValidationException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
@@ -44,12 +45,21 @@ public final class Json {
     }
   }
 
-  /** Converts any value Jackson can bind (maps, lists, strings, numbers, records…) to a tree. */
-  public static JsonNode toTree(Object value) {
+  /**
+   * Converts any value Jackson can bind (maps, lists, strings, numbers, records…) to a tree.
+   *
+   * @throws ValidationException on {@code field} when Jackson cannot convert the value
+   */
+  public static JsonNode toTree(Object value, String field) {
     if (value instanceof JsonNode) {
       return ((JsonNode) value).deepCopy();
     }
-    return MAPPER.valueToTree(value);
+    try {
+      return MAPPER.valueToTree(value);
+    } catch (IllegalArgumentException e) {
+      throw new ValidationException(field, "a " + value.getClass().getName() + " cannot be converted to JSON: "
+          + e.getMessage());
+    }
   }
 
   /** The members of {@code node}, in document order (none for anything but an object). */

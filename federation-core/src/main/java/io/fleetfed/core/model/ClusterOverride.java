@@ -53,12 +53,12 @@ public record ClusterOverride(OverrideOp op, String path, Optional<JsonNode> val
 
   /** {@code add path value}; {@code value} may be a {@link JsonNode} or anything Jackson can convert. */
   public static ClusterOverride add(String path, Object value) {
-    return new ClusterOverride(OverrideOp.ADD, path, Optional.of(Json.toTree(value)));
+    return new ClusterOverride(OverrideOp.ADD, path, Optional.of(Json.toTree(value, "value")));
   }
 
   /** {@code replace path value}; {@code value} may be a {@link JsonNode} or anything Jackson can convert. */
   public static ClusterOverride replace(String path, Object value) {
-    return new ClusterOverride(OverrideOp.REPLACE, path, Optional.of(Json.toTree(value)));
+    return new ClusterOverride(OverrideOp.REPLACE, path, Optional.of(Json.toTree(value, "value")));
   }
 
   /** {@code remove path}. */

@@ -225,7 +225,7 @@ public final class FederatedResource {
      * copied: later changes to the argument do not affect the builder.
      */
     public Builder template(Object template) {
-      JsonNode tree = Json.toTree(Objects.requireNonNull(template, "template"));
+      JsonNode tree = Json.toTree(Objects.requireNonNull(template, "template"), "spec.template");
       if (tree instanceof ObjectNode) {
         this.template = (ObjectNode) tree;
         this.templateProblem = "";
@@ -319,6 +319,15 @@ public final class FederatedResource {
         } else if (!ResourceType.groupOf(apiVersion.asText()).equals(type.group())) {
           problems.add("spec.template.apiVersion", "\"" + apiVersion.asText() + "\" is not in the API group of "
               + type.kind() + " (" + (type.group().isEmpty() ? "the core group" : type.group()) + ")");
+        } else {
+          String text = apiVersion.asText();
+          String version = text.substring(text.indexOf('/') + 1);
+          try {
+            type.withVersion(version);
+          } catch (ValidationException e) {
+            problems.add("spec.template.apiVersion", "\"" + text + "\" has no valid version (such as "
+                + type.apiVersion() + ")");
+          }
         }
       }
       JsonNode kind = template.get("kind");

@@ -22,6 +22,7 @@ import java.util.Optional;
  * Placement.clusters("dev1", "dev2");
  * Placement.selector(LabelSelector.matchLabels(Map.of("pipelines", "true")));
  * Placement.allClusters();   // clusterSelector: {}
+ * Placement.clusters(List.of());   // an empty list: nothing is selected
  * Placement.none();          // neither: nothing is selected
  * }</pre>
  *
@@ -44,7 +45,7 @@ public record Placement(Optional<List<String>> clusters, Optional<LabelSelector>
     problems.throwIfAny();
   }
 
-  /** Exactly these clusters (an empty argument list selects none). */
+  /** Exactly these clusters. To select none, pass an empty list: {@code clusters(List.of())}. */
   public static Placement clusters(String... names) {
     return clusters(List.of(names));
   }
