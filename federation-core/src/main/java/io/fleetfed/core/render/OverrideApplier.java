@@ -16,7 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Applies one override to a document in place, with java-json-tools json-patch.
+ * Applies one override to a document in place, with java-json-tools json-patch, copying only what changes
+ * (see {@link CopyOnWrite}).
  *
  * <p>json-patch treats documents as immutable: every operation deep-copies the document it is given. Giving
  * it the whole object would copy the whole object once per override. An add, replace or remove only ever
@@ -34,6 +35,7 @@ final class OverrideApplier {
   /** An override path parsed once: its unescaped tokens and the json-patch pointers the application needs. */
   static final class CompiledPath {
     private final List<String> tokens;
+    private final List<String> parentTokens;
     private final String last;
     private final JsonPointer full;
     private final JsonPointer parent;
@@ -41,10 +43,16 @@ final class OverrideApplier {
 
     private CompiledPath(List<String> tokens) {
       this.tokens = tokens;
+      this.parentTokens = tokens.subList(0, tokens.size() - 1);
       this.last = tokens.get(tokens.size() - 1);
       this.full = pointer(tokens);
       this.parent = pointer(tokens.subList(0, tokens.size() - 1));
       this.lastOnly = JsonPointer.empty().append(last);
+    }
+
+    /** The unescaped reference tokens. */
+    List<String> tokenList() {
+      return tokens;
     }
 
     /** Compiles an RFC 6901 pointer that starts with '/' (checked by the model). */
@@ -53,39 +61,48 @@ final class OverrideApplier {
     }
   }
 
-  static void apply(ObjectNode doc, ClusterOverride override, CompiledPath path) throws JsonPatchException {
-    JsonNode parent = path.parent.path(doc);
+  /**
+   * Applies {@code override} to {@code doc}, changing only containers {@code doc} owns.
+   *
+   * @throws JsonPatchException with json-patch's reason when the override cannot apply
+   */
+  static void apply(CopyOnWrite doc, ClusterOverride override, CompiledPath path) throws JsonPatchException {
+    JsonNode parent = path.parent.path(doc.root());
     JsonNode value = override.value().orElse(null);
     if (parent.isObject()) {
-      ObjectNode container = (ObjectNode) parent;
+      ObjectNode container = (ObjectNode) doc.own(path.parentTokens);
       JsonNode current = container.get(path.last);
       OverrideOp op = override.op() == OverrideOp.REPLACE && current == null ? OverrideOp.ADD : override.op();
       ObjectNode scratch = Json.object();
       if (current != null) {
         scratch.set(path.last, current);
       }
+      // json-patch copies the scratch object before changing it, so a shared current value is never changed.
       JsonNode updated = operation(op, path.lastOnly, value).apply(scratch).get(path.last);
       if (updated == null) {
         container.remove(path.last);
       } else {
         container.set(path.last, updated);
+        doc.adopt(updated);
       }
     } else if (parent.isArray() && path.tokens.size() > 1) {
+      // json-patch returns a new array and leaves the (possibly shared) one it was given alone.
       JsonNode result = operation(override.op(), path.lastOnly, value).apply(parent);
-      List<String> parentTokens = path.tokens.subList(0, path.tokens.size() - 1);
+      List<String> parentTokens = path.parentTokens;
       String parentKey = parentTokens.get(parentTokens.size() - 1);
-      JsonNode grandParent = pointer(parentTokens.subList(0, parentTokens.size() - 1)).get(doc);
+      JsonNode grandParent = doc.own(parentTokens.subList(0, parentTokens.size() - 1));
       if (grandParent.isObject()) {
         ((ObjectNode) grandParent).set(parentKey, result);
       } else {
-        ((ArrayNode) grandParent).set(Integer.parseInt(parentKey), result);
+        ((ArrayNode) grandParent).set(CopyOnWrite.arrayIndex(parentKey), result);
       }
+      doc.adopt(result);
     } else {
       // The parent is missing or not a container: json-patch refuses this on the whole document, before
       // changing anything. Let it, so that its error is the one reported.
-      JsonNode result = operation(override.op(), path.full, value).apply(doc);
-      doc.removeAll();
-      doc.setAll((ObjectNode) result);
+      JsonNode result = operation(override.op(), path.full, value).apply(doc.root());
+      doc.root().removeAll();
+      doc.root().setAll((ObjectNode) result);
     }
   }
 

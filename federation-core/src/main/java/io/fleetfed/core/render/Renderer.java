@@ -45,6 +45,8 @@ import java.util.SortedSet;
  * never changed.
  */
 public final class Renderer {
+  private static final List<String> MAPS = List.of("labels", "annotations");
+
   private Renderer() {}
 
   /** Renders {@code resource} for its placement over {@code clusters}, without namespace restriction. */
@@ -82,51 +84,57 @@ public final class Renderer {
    * @throws OverrideException if one of the cluster's overrides cannot be applied
    */
   public static ObjectNode renderFor(FederatedResource resource, String cluster) {
-    return new Context(resource).render(cluster);
+    return new Context(resource).render(cluster).deepCopy();
   }
 
   /** What the renderings of one federated object share: template, digest, overrides by cluster, paths. */
   private static final class Context {
     private final FederatedResource resource;
-    private final ObjectNode template;
+    /** The object before overrides and managed metadata: the same for every cluster, so built once. */
+    private final ObjectNode base;
     private final RenderDigest digest;
+    private final String source;
     private final Map<String, Integer> entryOfCluster = new HashMap<>();
     private final Map<String, OverrideApplier.CompiledPath> paths = new HashMap<>();
 
     Context(FederatedResource resource) {
       this.resource = resource;
-      this.template = resource.template();
+      ObjectNode template = resource.template();
       this.digest = new RenderDigest(resource, template);
+      this.base = skeleton(resource, template);
+      this.source = source(resource);
       List<ClusterOverrides> entries = resource.overrides();
       for (int i = 0; i < entries.size(); i++) {
         entryOfCluster.put(entries.get(i).clusterName(), i);
       }
     }
 
+    /** The cluster's object; it shares unchanged subtrees with the base, so it must not leave the renderer. */
     ObjectNode render(String cluster) {
-      ObjectNode object = skeleton(resource, template.deepCopy());
+      CopyOnWrite object = new CopyOnWrite(base);
       Integer entry = entryOfCluster.get(cluster);
       List<ClusterOverride> overrides =
           entry == null ? List.of() : resource.overrides().get(entry).clusterOverrides();
       for (int i = 0; i < overrides.size(); i++) {
         ClusterOverride override = overrides.get(i);
+        OverrideApplier.CompiledPath path =
+            paths.computeIfAbsent(override.path(), OverrideApplier.CompiledPath::compile);
         try {
-          OverrideApplier.apply(object, override,
-              paths.computeIfAbsent(override.path(), OverrideApplier.CompiledPath::compile));
+          OverrideApplier.apply(object, override, path);
         } catch (JsonPatchException e) {
           throw failure(entry, cluster, i, override, e.getMessage());
         }
-        Optional<String> problem = checkAfter(object, override.path());
+        Optional<String> problem = checkAfter(object.root(), override.path(), path.tokenList());
         if (problem.isPresent()) {
           throw failure(entry, cluster, i, override, problem.get());
         }
       }
-      ObjectNode metadata = (ObjectNode) object.get("metadata");
-      metadata.withObjectProperty("labels").put(ManagedMetadata.MANAGED_LABEL, "true");
-      metadata.withObjectProperty("annotations")
-          .put(ManagedMetadata.SOURCE_ANNOTATION, source(resource))
+      ObjectNode metadata = object.ownObject(object.root(), "metadata");
+      object.ownObject(metadata, "labels").put(ManagedMetadata.MANAGED_LABEL, "true");
+      object.ownObject(metadata, "annotations")
+          .put(ManagedMetadata.SOURCE_ANNOTATION, source)
           .put(ManagedMetadata.HASH_ANNOTATION, digest.forCluster(overrides));
-      return object;
+      return object.root();
     }
 
     private OverrideException failure(int entry, String cluster, int index, ClusterOverride override,
@@ -166,16 +174,19 @@ public final class Renderer {
   }
 
   /** What an override at {@code path} may have broken that the API server would refuse, if anything. */
-  private static Optional<String> checkAfter(ObjectNode object, String path) {
+  private static Optional<String> checkAfter(ObjectNode object, String path, List<String> tokens) {
     if (path.equals("/apiVersion") || path.startsWith("/apiVersion/")) {
       JsonNode apiVersion = object.get("apiVersion");
       if (apiVersion == null || !apiVersion.isTextual() || apiVersion.asText().isEmpty()) {
         return Optional.of("leaves apiVersion missing or not a string");
       }
     }
-    for (String map : List.of("labels", "annotations")) {
+    if (!path.startsWith("/metadata/")) {
+      return Optional.empty();
+    }
+    for (String map : MAPS) {
       String prefix = "/metadata/" + map;
-      if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+      if (path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/')) {
         JsonNode node = object.get("metadata").get(map);
         if (node == null) {
           return Optional.empty();
@@ -183,10 +194,9 @@ public final class Renderer {
         if (!node.isObject()) {
           return Optional.of("leaves metadata." + map + " " + Json.describeType(node) + " instead of a map of strings");
         }
-        String rest = path.substring(prefix.length());
-        if (rest.length() > 1 && rest.indexOf('/', 1) < 0) {
+        if (tokens.size() == 3) {
           // One entry changed: check just that one.
-          String key = OverrideApplier.tokens(rest).get(0);
+          String key = tokens.get(2);
           JsonNode value = node.get(key);
           return value == null ? Optional.empty() : checkEntry(map, key, value);
         }

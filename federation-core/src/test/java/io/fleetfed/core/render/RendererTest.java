@@ -266,6 +266,55 @@ class RendererTest {
   }
 
   @Nested
+  class Isolation {
+    FederatedResource shared() {
+      return FederatedResource.builder(DEPLOYMENTS).namespace("web").name("app")
+          .template(object("{'metadata': {'labels': {'app': 'web'}, 'annotations': {'a': 'b'}},"
+              + " 'spec': {'replicas': 1, 'template': {'spec': {'containers': [{'name': 'c', 'image': 'i:1',"
+              + " 'env': [{'name': 'A', 'value': '1'}]}]}}}}"))
+          .placement(Placement.clusters("dev1", "dev2", "dev3"))
+          .override("dev1", ClusterOverride.replace("/spec/template/spec/containers/0/image", "i:2"),
+              ClusterOverride.add("/spec/template/spec/containers/0/env/-", Map.of("name", "B", "value", "2")),
+              ClusterOverride.add("/metadata/labels/tier", "one"))
+          .override("dev2", ClusterOverride.remove("/spec/template/spec/containers/0/env/0"),
+              ClusterOverride.replace("/metadata/annotations/a", "c"))
+          .build();
+    }
+
+    @Test
+    void clustersRenderedTogetherEqualClustersRenderedAlone() {
+      FederatedResource resource = shared();
+      List<Cluster> fleet = List.of(DEV1, DEV2, Cluster.ready("dev3"));
+      ResourceRendering together = Renderer.render(resource, fleet);
+
+      for (String cluster : List.of("dev1", "dev2", "dev3")) {
+        assertThat(objectOn(together, cluster)).isEqualTo(Renderer.renderFor(resource, cluster));
+      }
+      assertThat(objectOn(together, "dev3").at("/spec/template/spec/containers/0/image").asText()).isEqualTo("i:1");
+      assertThat(objectOn(together, "dev3").at("/spec/template/spec/containers/0/env")).hasSize(1);
+      assertThat(objectOn(together, "dev3").at("/metadata/labels").has("tier")).isFalse();
+      assertThat(objectOn(together, "dev3").at("/metadata/annotations/a").asText()).isEqualTo("b");
+      assertThat(objectOn(together, "dev1").at("/spec/template/spec/containers/0/env")).hasSize(2);
+      assertThat(objectOn(together, "dev2").at("/spec/template/spec/containers/0/env")).isEmpty();
+    }
+
+    @Test
+    void changingAReturnedObjectChangesNoOtherRendering() {
+      FederatedResource resource = shared();
+      ResourceRendering rendering = Renderer.render(resource, List.of(DEV1, DEV2, Cluster.ready("dev3")));
+      ObjectNode before = objectOn(rendering, "dev3");
+
+      ObjectNode mine = objectOn(rendering, "dev1");
+      ((ObjectNode) mine.at("/spec/template/spec")).removeAll();
+      ((ObjectNode) mine.at("/metadata/labels")).put("mine", "yes");
+
+      assertThat(objectOn(rendering, "dev3")).isEqualTo(before);
+      assertThat(objectOn(rendering, "dev1").at("/metadata/labels").has("mine")).isFalse();
+      assertThat(Renderer.render(resource, List.of(DEV1, DEV2, Cluster.ready("dev3")))).isEqualTo(rendering);
+    }
+  }
+
+  @Nested
   class Hash {
     @Test
     void equalInputGivesEqualHashWhateverTheTemplatesMemberOrder() {
