@@ -66,7 +66,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
  *
  * <p>Writing what was read gives the same content back. What is not kept: fields the API server fills in
  * ({@code metadata.uid}, {@code resourceVersion}, {@code generation}, {@code creationTimestamp},
- * {@code managedFields}…) and the {@code status} of federated objects; what is normalised: an override's
+ * {@code managedFields}…), the {@code status} of federated objects, and a KubeFedCluster's {@code status.region}
+ * and {@code status.zones} (KubeFed no longer sets them); what is normalised: an override's
  * {@code op} is left out when it is {@code replace} (KubeFed's default), empty lists and maps are left out,
  * labels and annotations are sorted by key.
  */
@@ -117,10 +118,15 @@ public final class KubeFedYaml {
       parse(source, raw, problems);
     }
     TypeRegistry types = registry;
+    Map<String, String> typeConfigPositions = new HashMap<>();
     for (RawDocument doc : raw) {
       if (doc.is(CORE_API_VERSION, "FederatedTypeConfig")) {
         Optional<FederatedTypeConfig> config = doc.read(problems, fields -> readTypeConfig(doc.node, fields));
-        if (config.isPresent()) {
+        String first = config.map(c -> typeConfigPositions.putIfAbsent(c.name(), doc.position)).orElse(null);
+        if (first != null) {
+          doc.fail(problems, "metadata.name", "a FederatedTypeConfig named " + config.get().name()
+              + " is already in the input (" + first + "); give each type one");
+        } else if (config.isPresent()) {
           try {
             types = types.with(config.get());
           } catch (ValidationException e) {

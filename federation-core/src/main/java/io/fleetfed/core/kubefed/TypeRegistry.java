@@ -29,12 +29,14 @@ import java.util.stream.Collectors;
  * federated kind.
  */
 public final class TypeRegistry {
-  private static final TypeRegistry BUILT_IN = new TypeRegistry(Map.of()).withAll(BuiltInTypes.ALL);
+  private static final TypeRegistry BUILT_IN = new TypeRegistry(Map.of(), Map.of()).withAll(BuiltInTypes.ALL);
 
   private final Map<String, FederatedTypeConfig> byName;
+  private final Map<String, List<String>> shortNames;
 
-  private TypeRegistry(Map<String, FederatedTypeConfig> byName) {
+  private TypeRegistry(Map<String, FederatedTypeConfig> byName, Map<String, List<String>> shortNames) {
     this.byName = Collections.unmodifiableMap(new LinkedHashMap<>(byName));
+    this.shortNames = Collections.unmodifiableMap(new LinkedHashMap<>(shortNames));
   }
 
   /** The types KubeFed federates by default ({@link BuiltInTypes}). */
@@ -86,7 +88,13 @@ public final class TypeRegistry {
     }
     Map<String, FederatedTypeConfig> copy = new LinkedHashMap<>(byName);
     copy.put(config.name(), config);
-    return new TypeRegistry(copy);
+    Map<String, List<String>> names = new LinkedHashMap<>(shortNames);
+    if (!config.target().shortNames().isEmpty()) {
+      names.put(config.name(), config.target().shortNames());
+    }
+    // FederatedTypeConfigs carry no short names: one that replaces a type keeps the short names it had, so
+    // "deploy" still finds deployments.apps.
+    return new TypeRegistry(copy, names);
   }
 
   /** Every configuration, in registration order. */
@@ -133,7 +141,8 @@ public final class TypeRegistry {
     List<FederatedTypeConfig> matches = new ArrayList<>();
     for (FederatedTypeConfig config : byName.values()) {
       ResourceType t = config.target();
-      if (t.plural().equals(lower) || t.singular().equals(lower) || t.shortNames().contains(lower)) {
+      if (t.plural().equals(lower) || t.singular().equals(lower)
+          || shortNames.getOrDefault(config.name(), List.of()).contains(lower)) {
         matches.add(config);
       }
     }

@@ -245,6 +245,30 @@ class FederatedTypeConfigTest {
   }
 
   @Test
+  @DisplayName("two FederatedTypeConfigs for one type in one input are refused, naming where the first is")
+  void duplicateConfigIsRefused() {
+    String config = widgetConfig("widgets.example.com", WIDGET_TARGET, WIDGET_FEDERATED);
+
+    ValidationException e = readFails("types.yaml", config + "---\n" + config);
+
+    assertThat(onlyViolationOf(e, "metadata.name").reason())
+        .contains("a FederatedTypeConfig named widgets.example.com is already in the input (types.yaml, document 1");
+  }
+
+  @Test
+  @DisplayName("a FederatedTypeConfig replacing a built-in keeps its short names, which FTCs cannot carry")
+  void replacingKeepsShortNames() {
+    String deployments = widgetConfig("deployments.apps",
+        "{group: apps, version: v1, kind: Deployment, pluralName: deployments, scope: Namespaced}",
+        "{group: types.kubefed.io, version: v1beta1, kind: FederatedDeployment, pluralName: federateddeployments,"
+            + " scope: Namespaced}");
+
+    KubeFedBundle bundle = KubeFedYaml.read("types.yaml", deployments, TypeRegistry.builtIn());
+
+    assertThat(bundle.registry().lookup("deploy").name()).isEqualTo("deployments.apps");
+  }
+
+  @Test
   @DisplayName("separate reads do not share registrations")
   void separateReadsDoNotShare() {
     KubeFedYaml.read("types.yaml", widgetConfig("widgets.example.com", WIDGET_TARGET, WIDGET_FEDERATED),
