@@ -1,8 +1,6 @@
 package io.fleetfed.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.Violation;
@@ -13,7 +11,6 @@ import io.fleetfed.core.kubefed.TypeRegistry;
 import io.fleetfed.core.model.ResourceType;
 import io.fleetfed.core.model.Scope;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,10 +35,6 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:printed", "2:invalid input: unknown or ambiguous type, invalid type fields"})
 final class EnableCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  enum Format { yaml, json }
-
   @Spec
   private CommandSpec spec;
 
@@ -74,7 +67,7 @@ final class EnableCommand implements Callable<Integer> {
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "yaml",
       description = "yaml (default, multi-document) or json (a v1 List).")
-  private Format output = Format.yaml;
+  private Output output = Output.yaml;
 
   @Override
   public Integer call() {
@@ -88,7 +81,7 @@ final class EnableCommand implements Callable<Integer> {
             config.propagationEnabled(), config.statusCollectionEnabled(), config.statusType());
         documents.addAll(FederatedCrds.enable(placed));
       }
-      out.print(output == Format.json ? json(documents) : KubeFedYaml.writeYaml(documents));
+      out.print(output == Output.json ? json(documents) : KubeFedYaml.writeYaml(documents));
       out.flush();
       return 0;
     } catch (ValidationException e) {
@@ -133,12 +126,8 @@ final class EnableCommand implements Callable<Integer> {
   }
 
   private static String json(List<ObjectNode> documents) {
-    ObjectNode list = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "List");
+    ObjectNode list = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "List");
     list.putArray("items").addAll(documents);
-    try {
-      return JSON.writeValueAsString(list) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Output.prettyJson(list);
   }
 }

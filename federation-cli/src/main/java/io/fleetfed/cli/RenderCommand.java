@@ -1,8 +1,5 @@
 package io.fleetfed.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetfed.core.ValidationException;
@@ -20,7 +17,6 @@ import io.fleetfed.core.render.ClusterRendering;
 import io.fleetfed.core.render.Preview;
 import io.fleetfed.core.render.ResourceRendering;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,10 +42,6 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:rendered", "2:invalid input: one line per problem on stderr, nothing on stdout"})
 final class RenderCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  enum Format { yaml, json }
-
   @Spec
   private CommandSpec spec;
 
@@ -64,7 +56,7 @@ final class RenderCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "yaml",
       description = "yaml (default): the rendered objects, each after a comment naming its cluster;"
           + " json: one object {\"resources\": [...]}.")
-  private Format output = Format.yaml;
+  private Output output = Output.yaml;
 
   @Override
   public Integer call() {
@@ -85,7 +77,7 @@ final class RenderCommand implements Callable<Integer> {
       List<Cluster> fleet = registered.isEmpty() ? implicitClusters(resources) : toClusters(registered);
       List<ResourceRendering> preview = render(input.orElseThrow(), fleet);
       warn(resources, fleet, !registered.isEmpty(), err);
-      out.print(output == Format.json ? json(preview) : yaml(preview));
+      out.print(output == Output.json ? json(preview) : yaml(preview));
       out.flush();
       return 0;
     } catch (ValidationException e) {
@@ -206,11 +198,7 @@ final class RenderCommand implements Callable<Integer> {
         cluster.object().ifPresent(o -> c.set("object", o));
       }
     }
-    try {
-      return JSON.writeValueAsString(root) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Output.prettyJson(root);
   }
 
   private static String target(FederatedResource resource) {
