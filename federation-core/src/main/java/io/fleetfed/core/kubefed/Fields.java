@@ -3,6 +3,7 @@ package io.fleetfed.core.kubefed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetfed.core.ValidationException;
+import io.fleetfed.core.Violation;
 import io.fleetfed.core.internal.Json;
 import io.fleetfed.core.internal.Problems;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -122,11 +124,16 @@ final class Fields {
    * missing or of the wrong type is reported once, not again by the model it was read for.
    */
   <T> Optional<T> capture(String prefix, Supplier<T> step) {
+    return capture(prefix, step, v -> false);
+  }
+
+  /** As {@link #capture(String, Supplier)}, also leaving out the violations {@code skip} matches. */
+  <T> Optional<T> capture(String prefix, Supplier<T> step, Predicate<Violation> skip) {
     Problems own = new Problems();
     Optional<T> result = own.capture(prefix, step);
     Set<Optional<String>> reported = new HashSet<>();
     problems.violations().forEach(v -> reported.add(v.field()));
-    own.violations().stream().filter(v -> !reported.contains(v.field()))
+    own.violations().stream().filter(v -> !reported.contains(v.field()) && !skip.test(v))
         .forEach(v -> problems.add(v.field().orElse(""), v.reason()));
     return result;
   }

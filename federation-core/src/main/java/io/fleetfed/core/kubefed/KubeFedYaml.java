@@ -35,7 +35,6 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -330,15 +329,7 @@ public final class KubeFedYaml {
     if (!fields.problems().isEmpty()) {
       // Report the model's own findings too, except on fields whose shape is already reported, and on overrides:
       // they were checked while reading, and the model's indices skip the entries that could not be read.
-      Set<Optional<String>> reported = new HashSet<>();
-      fields.problems().violations().forEach(v -> reported.add(v.field()));
-      try {
-        builder.build();
-      } catch (ValidationException e) {
-        e.violations().stream().filter(v -> !reported.contains(v.field()))
-            .filter(v -> !v.field().orElse("").startsWith("spec.overrides"))
-            .forEach(v -> fields.problems().add(v.field().orElse(""), v.reason()));
-      }
+      fields.capture("", builder::build, v -> v.field().orElse("").startsWith("spec.overrides"));
       return null;
     }
     return new FederatedObject(builder.build());
