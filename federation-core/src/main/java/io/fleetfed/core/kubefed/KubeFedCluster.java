@@ -1,5 +1,6 @@
 package io.fleetfed.core.kubefed;
 
+import io.fleetfed.core.internal.LabelMaps;
 import io.fleetfed.core.internal.Names;
 import io.fleetfed.core.internal.Problems;
 import io.fleetfed.core.model.Cluster;
@@ -55,8 +56,7 @@ public record KubeFedCluster(String name, String namespace, Map<String, String> 
     ClusterNames.problem(name).ifPresent(p -> problems.add("metadata.name", p));
     Names.dns1123LabelProblem(namespace).ifPresent(p -> problems.add("metadata.namespace", p));
     Map<String, String> givenLabels = Objects.requireNonNull(labels, "labels");
-    // Cluster validates labels the same way; borrow it with a name known to be valid.
-    labels = problems.capture("metadata", () -> new Cluster("x", givenLabels, true).labels()).orElse(Map.of());
+    labels = problems.capture("", () -> LabelMaps.labels(givenLabels, "metadata.labels")).orElse(Map.of());
     problems.throwIfAny();
   }
 
@@ -89,5 +89,22 @@ public record KubeFedCluster(String name, String namespace, Map<String, String> 
   /** The cluster as placement sees it: name, labels, Ready. */
   public Cluster toCluster() {
     return new Cluster(name, labels, ready());
+  }
+
+  /** The cluster for messages and logs: URLs without any user or password in them; no CA bundle. */
+  @Override
+  public String toString() {
+    return "KubeFedCluster[" + namespace + "/" + name + ", labels " + labels
+        + apiEndpoint.map(u -> ", apiEndpoint " + withoutUserInfo(u)).orElse("")
+        + proxyUrl.map(u -> ", proxyURL " + withoutUserInfo(u)).orElse("")
+        + secretName.map(n -> ", secretRef " + n).orElse("") + ", " + (ready() ? "Ready" : "not Ready") + "]";
+  }
+
+  private static String withoutUserInfo(String url) {
+    int scheme = url.indexOf("://");
+    int start = scheme < 0 ? 0 : scheme + 3;
+    int at = url.indexOf('@', start);
+    int slash = url.indexOf('/', start);
+    return at < 0 || (slash >= 0 && slash < at) ? url : url.substring(0, start) + "***@" + url.substring(at + 1);
   }
 }

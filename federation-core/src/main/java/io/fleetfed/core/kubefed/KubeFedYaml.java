@@ -31,6 +31,7 @@ import io.fleetfed.core.model.Scope;
 import io.fleetfed.core.model.SelectorOperator;
 import io.fleetfed.core.model.SelectorRequirement;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -41,6 +42,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.DocumentStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.ScalarEvent;
 import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -199,6 +208,9 @@ public final class KubeFedYaml {
   // ---------------------------------------------------------------------------------------------- parsing
 
   private static void parse(YamlSource source, List<RawDocument> out, Problems problems) {
+    if (rejectAliases(source, problems)) {
+      return;
+    }
     int index = 0;
     int line = 0;
     boolean inDocument = false;
@@ -230,11 +242,62 @@ public final class KubeFedYaml {
           : " at line " + errorLine + ", column " + e.getLocation().getColumnNr();
       String field = e.getProcessor() instanceof JsonParser
           ? fieldPath(((JsonParser) e.getProcessor()).getParsingContext()) : "";
-      problems.addAll(new ValidationException(field, "not valid YAML" + where + ": " + e.getOriginalMessage())
+      problems.addAll(new ValidationException(field, "not valid YAML" + where + ": " + syntaxProblem(e))
           .map(v -> v.withSource(position)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * What is wrong, without the copy of the offending line that SnakeYAML puts in its messages: that line may
+   * hold a secret's value.
+   */
+  private static String syntaxProblem(JsonProcessingException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof MarkedYAMLException) {
+        MarkedYAMLException marked = (MarkedYAMLException) t;
+        String problem = marked.getProblem() == null ? "syntax error" : marked.getProblem();
+        Mark context = marked.getContextMark();
+        return marked.getContext() == null || context == null ? problem
+            : problem + " (" + marked.getContext() + " at line " + (context.getLine() + 1) + ", column "
+                + (context.getColumn() + 1) + ")";
+      }
+    }
+    return e.getOriginalMessage();
+  }
+
+  /**
+   * Reports YAML aliases ({@code *name}) and merge keys ({@code <<}), which the tree reader would take for plain
+   * strings instead of resolving them; returns whether there were any. Syntax errors are left to the reader.
+   */
+  private static boolean rejectAliases(YamlSource source, Problems problems) {
+    boolean found = false;
+    int document = 0;
+    try {
+      for (Event event : new Yaml().parse(new StringReader(source.content()))) {
+        if (event instanceof DocumentStartEvent) {
+          document++;
+        }
+        String reason = null;
+        if (event instanceof AliasEvent) {
+          reason = "YAML aliases (*" + ((AliasEvent) event).getAnchor() + ") are not supported: write the value"
+              + " out in full";
+        } else if (event instanceof ScalarEvent && ((ScalarEvent) event).isPlain()
+            && "<<".equals(((ScalarEvent) event).getValue())) {
+          reason = "YAML merge keys (<<) are not supported: write the merged members out in full";
+        }
+        if (reason != null) {
+          found = true;
+          String where = source.name() + ", document " + Math.max(document, 1) + " (line "
+              + (event.getStartMark().getLine() + 1) + ")";
+          problems.addAll(new ValidationException("", reason).map(v -> v.withSource(where)));
+        }
+      }
+    } catch (YAMLException e) {
+      return found;
+    }
+    return found;
   }
 
   private static String position(YamlSource source, int index, int line) {
@@ -258,6 +321,11 @@ public final class KubeFedYaml {
   private static void addDocument(String position, ObjectNode node, List<RawDocument> out, Problems problems) {
     if ("v1".equals(node.path("apiVersion").asText()) && "List".equals(node.path("kind").asText())) {
       JsonNode items = node.path("items");
+      if (!items.isArray()) {
+        problems.addAll(new ValidationException("items", "a v1 List needs a list of items, not "
+            + Json.describeType(items)).map(v -> v.withObject("List").withSource(position)));
+        return;
+      }
       for (int i = 0; i < items.size(); i++) {
         JsonNode item = items.get(i);
         String itemPosition = position + ", items[" + i + "]";
@@ -410,6 +478,7 @@ public final class KubeFedYaml {
             + " spec.overrides[" + first + "]); put all its overrides in one entry");
       }
       List<ClusterOverride> overrides = new ArrayList<>();
+      Map<String, Integer> firstPath = new HashMap<>();
       List<JsonNode> items = fields.list(entry, "clusterOverrides", field + ".clusterOverrides").orElse(List.of());
       for (int j = 0; j < items.size(); j++) {
         String itemField = field + ".clusterOverrides[" + j + "]";
@@ -421,11 +490,18 @@ public final class KubeFedYaml {
         fields.rejectUnknown(item, itemField, Set.of("op", "path", "value"), Set.of());
         String op = fields.string(item, "op", itemField + ".op").orElse("");
         String path = fields.requiredString(item, "path", itemField + ".path");
+        Integer firstAt = path.isEmpty() ? null : firstPath.putIfAbsent(path, j);
+        if (firstAt != null) {
+          problems.add(itemField + ".path", "path \"" + path + "\" appears more than once for cluster \"" + cluster
+              + "\" (first at clusterOverrides[" + firstAt + "])");
+        }
         Optional<JsonNode> value = Fields.member(item, "value");
         fields.capture(itemField, () -> new ClusterOverride(OverrideOp.parse(op), path, value))
             .ifPresent(overrides::add);
       }
-      fields.capture(field, () -> new ClusterOverrides(cluster, overrides)).ifPresent(result::add);
+      // Duplicate paths were checked above with the document's indices; the model counts only the items kept.
+      fields.capture(field, () -> new ClusterOverrides(cluster, overrides),
+          v -> v.field().orElse("").startsWith(field + ".clusterOverrides[")).ifPresent(result::add);
     }
     return result;
   }
@@ -568,7 +644,7 @@ public final class KubeFedYaml {
     }
   }
 
-  private static ObjectNode typeConfigTree(FederatedTypeConfig config) {
+  static ObjectNode typeConfigTree(FederatedTypeConfig config) {
     ObjectNode root = Json.object();
     root.put("apiVersion", CORE_API_VERSION);
     root.put("kind", "FederatedTypeConfig");

@@ -20,8 +20,11 @@ import java.util.Set;
  * segment of a path without one; fleetfed rejects it). {@code ~0} and {@code ~1} escape {@code ~} and
  * {@code /} in member names, and are the only escapes. Overriding {@code /metadata/name},
  * {@code /metadata/namespace}, {@code /metadata/generateName} or {@code /kind} is forbidden, as in KubeFed; so
- * is overriding {@code /metadata} as a whole, which would replace the name too. {@code /apiVersion} may be
- * overridden on purpose.
+ * is overriding {@code /metadata} as a whole, which would replace the name too, and anything under
+ * {@code /metadata} but labels and annotations (the template's rule: finalizers would block deletion, the rest
+ * belongs to each member's API server). {@code /apiVersion} may be overridden on purpose, within the target's
+ * group. Array indices are RFC 6901's: a negative index is refused (KubeFed's json-patch counted it from the
+ * end).
  *
  * @param op the operation
  * @param path the JSON Pointer to the value to change
@@ -93,12 +96,23 @@ public record ClusterOverride(OverrideOp op, String path, Optional<JsonNode> val
       return Optional.of("'" + path + "' may not be overridden: it is part of the object's identity"
           + (path.equals("/metadata") ? "; override /metadata/labels or /metadata/annotations instead" : ""));
     }
+    if (path.startsWith("/metadata/")) {
+      int end = path.indexOf('/', "/metadata/".length());
+      String member = end < 0 ? path.substring("/metadata/".length()) : path.substring("/metadata/".length(), end);
+      if (!member.equals("labels") && !member.equals("annotations")) {
+        return Optional.of("'" + path + "' may not be overridden: under /metadata only labels and annotations"
+            + " propagate (the rest is set by each member's API server, or would block deletion, as"
+            + " finalizers do)");
+      }
+    }
     return Optional.empty();
   }
 
-  /** This override in one line, such as {@code replace /spec/replicas 3}. */
+  /**
+   * This override in one line without its value, which may be a secret: {@code replace /spec/replicas (a number)}.
+   */
   @Override
   public String toString() {
-    return op.wireName() + " " + path + value.map(v -> " " + Json.compact(v)).orElse("");
+    return op.wireName() + " " + path + value.map(v -> " (" + Json.describeType(v) + ")").orElse("");
   }
 }

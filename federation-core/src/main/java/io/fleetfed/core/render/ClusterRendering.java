@@ -29,6 +29,12 @@ public record ClusterRendering(String cluster, RenderStatus status, Optional<Obj
     return object.map(ObjectNode::deepCopy);
   }
 
+  /** The cluster, the status and the object's hash, but not the object, which may hold a Secret's data. */
+  @Override
+  public String toString() {
+    return "ClusterRendering[" + cluster + ", " + status.reason() + hash().map(h -> ", hash " + h).orElse("") + "]";
+  }
+
   /** Whether this cluster gets an object. */
   public boolean isRendered() {
     return status == RenderStatus.RENDERED;

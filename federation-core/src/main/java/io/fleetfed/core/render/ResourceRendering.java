@@ -23,6 +23,12 @@ public record ResourceRendering(FederatedResource resource, Map<String, ClusterR
     clusters = Collections.unmodifiableMap(new TreeMap<>(clusters));
   }
 
+  /** The resource and each cluster's status, without the objects, which may hold a Secret's data. */
+  @Override
+  public String toString() {
+    return "ResourceRendering[" + resource.describe() + ", " + clusters.values() + "]";
+  }
+
   /** The outcome of {@code cluster}, or empty when it is not selected. */
   public Optional<ClusterRendering> cluster(String cluster) {
     return Optional.ofNullable(clusters.get(cluster));
