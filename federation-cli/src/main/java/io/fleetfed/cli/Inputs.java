@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,14 +17,26 @@ import java.util.stream.Stream;
 
 /** Reads {@code -f} arguments the way kubectl does: files, directories of YAML/JSON files, or {@code -} for stdin. */
 final class Inputs {
-  private Inputs() {}
+  private final InputStream stdin;
+  /** Whether {@code -} was read already: standard input has only one content. */
+  private boolean stdinRead;
+
+  /** Inputs of one command run, reading {@code -} from {@code stdin}. */
+  Inputs(InputStream stdin) {
+    this.stdin = stdin;
+  }
 
   /** Reads every argument that can be read; adds a problem naming each one that cannot. */
-  static List<YamlSource> read(List<String> arguments, InputStream stdin, List<Violation> problems) {
+  List<YamlSource> read(List<String> arguments, List<Violation> problems) {
     List<YamlSource> sources = new ArrayList<>();
     for (String argument : arguments) {
       try {
+        if (argument.equals("-") && stdinRead) {
+          problems.add(problem(argument, "standard input can be read only once"));
+          continue;
+        }
         if (argument.equals("-")) {
+          stdinRead = true;
           sources.add(new YamlSource("<stdin>", new String(stdin.readAllBytes(), StandardCharsets.UTF_8)));
           continue;
         }
@@ -37,6 +50,8 @@ final class Inputs {
         } else {
           sources.add(new YamlSource(argument, Files.readString(path)));
         }
+      } catch (InvalidPathException e) {
+        problems.add(problem(argument.replace('\0', '?'), "is not a valid path: " + e.getReason()));
       } catch (NoSuchFileException e) {
         problems.add(problem(argument, "no such file or directory"));
       } catch (IOException e) {

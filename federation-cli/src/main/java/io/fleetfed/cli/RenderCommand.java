@@ -65,8 +65,9 @@ final class RenderCommand implements Callable<Integer> {
     try {
       TypeRegistry registry = TypeRegistry.standard();
       List<Violation> problems = new ArrayList<>();
-      Optional<KubeFedBundle> input = read(files, registry, problems);
-      Optional<KubeFedBundle> inventory = clusters.flatMap(file -> read(List.of(file), registry, problems));
+      Inputs inputs = new Inputs(System.in);
+      Optional<KubeFedBundle> input = read(inputs, files, registry, problems);
+      Optional<KubeFedBundle> inventory = clusters.flatMap(file -> read(inputs, List.of(file), registry, problems));
       inventory.ifPresent(bundle -> onlyClusters(bundle, clusters.get(), problems));
       if (!problems.isEmpty()) {
         throw new ValidationException(problems);
@@ -85,9 +86,9 @@ final class RenderCommand implements Callable<Integer> {
     }
   }
 
-  private static Optional<KubeFedBundle> read(List<String> arguments, TypeRegistry registry,
+  private static Optional<KubeFedBundle> read(Inputs inputs, List<String> arguments, TypeRegistry registry,
       List<Violation> problems) {
-    List<YamlSource> sources = Inputs.read(arguments, System.in, problems);
+    List<YamlSource> sources = inputs.read(arguments, problems);
     try {
       return Optional.of(KubeFedYaml.read(sources, registry));
     } catch (ValidationException e) {

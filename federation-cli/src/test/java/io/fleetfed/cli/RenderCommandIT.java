@@ -151,6 +151,16 @@ class RenderCommandIT {
   }
 
   @Test
+  @DisplayName("standard input is read once: -f - with --clusters - is refused")
+  void stdinOnlyOnce() {
+    FleetfedJar.Result result = FleetfedJar.runWithStdin(dir, "", "render", "-f", "-", "--clusters", "-");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stdout()).isEmpty();
+    assertThat(result.stderr()).contains("error: -: standard input can be read only once");
+  }
+
+  @Test
   @DisplayName("a resource without placement renders nowhere, with a warning on stderr")
   void warnsAboutMissingPlacement() throws IOException {
     Files.writeString(dir.resolve("cm.yaml"), """

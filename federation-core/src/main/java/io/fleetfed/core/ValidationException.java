@@ -36,9 +36,12 @@ public class ValidationException extends FederationException {
     this(List.of(Violation.of(field, reason)));
   }
 
-  /** Every problem found, in the order they were found. */
+  /**
+   * Every problem found, in the order they were found. (Violations are not serialized: an exception that crossed
+   * a serialization boundary keeps only its message and reports none here.)
+   */
   public List<Violation> violations() {
-    return violations;
+    return violations == null ? List.of() : violations;
   }
 
   /** A copy of this exception with {@code change} applied to each violation. */

@@ -1,17 +1,17 @@
-package io.fleetfed.core.model;
+package io.fleetfed.core.internal;
 
-import io.fleetfed.core.internal.Names;
-import io.fleetfed.core.internal.Problems;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Validation and copying of label and annotation maps. */
-final class Labels {
-  private Labels() {}
+/** Validation and copying of label and annotation maps, as the API server checks them. */
+public final class LabelMaps {
+  private LabelMaps() {}
 
   /** An immutable, key-sorted copy of labels, validated as Kubernetes labels. */
-  static Map<String, String> labels(Map<String, String> labels, String field) {
+  public static Map<String, String> labels(Map<String, String> labels, String field) {
     Problems problems = new Problems();
     for (Map.Entry<String, String> e : labels.entrySet()) {
       String key = e.getKey();
@@ -25,7 +25,7 @@ final class Labels {
   }
 
   /** An immutable, key-sorted copy of annotations, whose keys are validated; values may be any string. */
-  static Map<String, String> annotations(Map<String, String> annotations, String field) {
+  public static Map<String, String> annotations(Map<String, String> annotations, String field) {
     Problems problems = new Problems();
     for (String key : annotations.keySet()) {
       Names.qualifiedNameProblem(key)
@@ -33,5 +33,23 @@ final class Labels {
     }
     problems.throwIfAny();
     return Collections.unmodifiableMap(new TreeMap<>(annotations));
+  }
+
+  /**
+   * The string members of the object {@code value} (a label or annotation map in a document); each member of
+   * another type is a problem on {@code field[key]}, with a hint to quote scalars.
+   */
+  public static Map<String, String> strings(JsonNode value, String field, Problems problems) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : Json.fields(value)) {
+      JsonNode member = e.getValue();
+      if (member.isTextual()) {
+        map.put(e.getKey(), member.asText());
+      } else {
+        problems.add(field + "[" + e.getKey() + "]", "must be a string, not " + Json.describeType(member)
+            + (member.isValueNode() && !member.isNull() ? " (quote it: \"" + member.asText() + "\")" : ""));
+      }
+    }
+    return map;
   }
 }

@@ -28,7 +28,7 @@ public final class FederatedCrds {
 
   /** The CRD and then the FederatedTypeConfig, ready to write as YAML. */
   public static List<ObjectNode> enable(FederatedTypeConfig config) {
-    return List.of(crd(config), KubeFedYaml.toTree(config, TypeRegistry.builtIn().with(config)));
+    return List.of(crd(config), KubeFedYaml.typeConfigTree(config));
   }
 
   /** The federated CRD of {@code config}. */

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.Violation;
 import io.fleetfed.core.internal.Json;
+import io.fleetfed.core.internal.LabelMaps;
 import io.fleetfed.core.internal.Problems;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -89,19 +89,7 @@ final class Fields {
 
   /** A map of strings; values of other types are problems (labels must be quoted: "true", "2"). */
   Map<String, String> stringMap(JsonNode node, String key, String field) {
-    Map<String, String> map = new LinkedHashMap<>();
-    object(node, key, field).ifPresent(o -> {
-      for (Map.Entry<String, JsonNode> e : Json.fields(o)) {
-        if (e.getValue().isTextual()) {
-          map.put(e.getKey(), e.getValue().asText());
-        } else {
-          problems.add(field + "[" + e.getKey() + "]", "must be a string, not " + Json.describeType(e.getValue())
-              + (e.getValue().isValueNode() && !e.getValue().isNull()
-                  ? " (quote it: \"" + e.getValue().asText() + "\")" : ""));
-        }
-      }
-    });
-    return map;
+    return object(node, key, field).map(o -> LabelMaps.strings(o, field, problems)).orElse(Map.of());
   }
 
   List<String> stringList(JsonNode node, String key, String field) {

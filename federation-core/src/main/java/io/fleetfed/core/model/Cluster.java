@@ -1,5 +1,6 @@
 package io.fleetfed.core.model;
 
+import io.fleetfed.core.internal.LabelMaps;
 import io.fleetfed.core.internal.Problems;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +26,7 @@ public record Cluster(String name, Map<String, String> labels, boolean ready) {
     Problems problems = new Problems();
     ClusterNames.problem(name).ifPresent(p -> problems.add("name", p));
     Map<String, String> given = labels;
-    Map<String, String> validLabels = problems.capture("", () -> Labels.labels(given, "labels")).orElse(Map.of());
+    Map<String, String> validLabels = problems.capture("", () -> LabelMaps.labels(given, "labels")).orElse(Map.of());
     problems.throwIfAny();
     labels = validLabels;
   }

@@ -1,5 +1,6 @@
 package io.fleetfed.core.model;
 
+import io.fleetfed.core.internal.LabelMaps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetfed.core.ValidationException;
@@ -11,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A federated object: what one KubeFed {@code Federated<Kind>} document says. A template of the target object,
@@ -41,8 +41,6 @@ import java.util.Set;
  * </ul>
  */
 public final class FederatedResource {
-  private static final Set<String> TEMPLATE_METADATA_FIELDS = Set.of("name", "namespace", "labels", "annotations");
-
   private final ResourceType type;
   private final String namespace;
   private final String name;
@@ -273,9 +271,9 @@ public final class FederatedResource {
       }
       String effectiveNamespace = checkNamespaceAndName(problems);
       Map<String, String> validLabels =
-          problems.capture("", () -> Labels.labels(labels, "metadata.labels")).orElse(Map.of());
+          problems.capture("", () -> LabelMaps.labels(labels, "metadata.labels")).orElse(Map.of());
       Map<String, String> validAnnotations =
-          problems.capture("", () -> Labels.annotations(annotations, "metadata.annotations")).orElse(Map.of());
+          problems.capture("", () -> LabelMaps.annotations(annotations, "metadata.annotations")).orElse(Map.of());
       checkTemplate(problems, effectiveNamespace);
       checkOverrides(problems);
       if (!problems.isEmpty()) {
@@ -314,20 +312,10 @@ public final class FederatedResource {
     private void checkTemplate(Problems problems, String effectiveNamespace) {
       JsonNode apiVersion = template.get("apiVersion");
       if (apiVersion != null) {
-        if (!apiVersion.isTextual() || apiVersion.asText().isEmpty()) {
+        if (!apiVersion.isTextual()) {
           problems.add("spec.template.apiVersion", "must be a non-empty string");
-        } else if (!ResourceType.groupOf(apiVersion.asText()).equals(type.group())) {
-          problems.add("spec.template.apiVersion", "\"" + apiVersion.asText() + "\" is not in the API group of "
-              + type.kind() + " (" + (type.group().isEmpty() ? "the core group" : type.group()) + ")");
         } else {
-          String text = apiVersion.asText();
-          String version = text.substring(text.indexOf('/') + 1);
-          try {
-            type.withVersion(version);
-          } catch (ValidationException e) {
-            problems.add("spec.template.apiVersion", "\"" + text + "\" has no valid version (such as "
-                + type.apiVersion() + ")");
-          }
+          type.apiVersionProblem(apiVersion.asText()).ifPresent(p -> problems.add("spec.template.apiVersion", p));
         }
       }
       JsonNode kind = template.get("kind");
@@ -377,10 +365,8 @@ public final class FederatedResource {
               + " with nothing to remove it; remove metadata.finalizers from the template");
           break;
         default:
-          if (!TEMPLATE_METADATA_FIELDS.contains(key)) {
-            problems.add(field, "cannot be set in a template: only labels, annotations, name and namespace"
-                + " are propagated (" + key + " is set by each member's API server)");
-          }
+          problems.add(field, "cannot be set in a template: only labels, annotations, name and namespace"
+              + " are propagated (" + key + " is set by each member's API server)");
       }
     }
 
@@ -389,19 +375,11 @@ public final class FederatedResource {
         problems.add(field, "must be a map of strings, not " + Json.describeType(value));
         return;
       }
-      Map<String, String> map = new HashMap<>();
-      for (Map.Entry<String, JsonNode> e : Json.fields(value)) {
-        if (!e.getValue().isTextual()) {
-          problems.add(field + "[" + e.getKey() + "]", "must be a string, not " + Json.describeType(e.getValue())
-              + " (quote it: \"" + e.getValue().asText() + "\")");
-        } else {
-          map.put(e.getKey(), e.getValue().asText());
-        }
-      }
+      Map<String, String> map = LabelMaps.strings(value, field, problems);
       if (key.equals("labels")) {
-        problems.capture("", () -> Labels.labels(map, field));
+        problems.capture("", () -> LabelMaps.labels(map, field));
       } else {
-        problems.capture("", () -> Labels.annotations(map, field));
+        problems.capture("", () -> LabelMaps.annotations(map, field));
       }
     }
 

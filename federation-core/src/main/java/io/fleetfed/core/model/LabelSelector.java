@@ -1,5 +1,6 @@
 package io.fleetfed.core.model;
 
+import io.fleetfed.core.internal.LabelMaps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ public record LabelSelector(Map<String, String> matchLabels, List<SelectorRequir
   public LabelSelector {
     Objects.requireNonNull(matchLabels, "matchLabels");
     matchExpressions = List.copyOf(matchExpressions);
-    matchLabels = Labels.labels(matchLabels, "matchLabels");
+    matchLabels = LabelMaps.labels(matchLabels, "matchLabels");
   }
 
   /** The empty selector, which matches every cluster. */

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -106,6 +107,26 @@ public record ResourceType(
   /** Whether objects of this type live in a namespace. */
   public boolean isNamespaced() {
     return scope == Scope.NAMESPACED;
+  }
+
+  /**
+   * Why {@code apiVersion} cannot be this type's: not a string of this type's group and a valid version
+   * ({@code apps/v1beta2} may stand for {@code apps/v1} Deployments, {@code v1} or {@code apps/} cannot); empty when
+   * it can.
+   */
+  public Optional<String> apiVersionProblem(String apiVersion) {
+    if (apiVersion.isEmpty()) {
+      return Optional.of("must be a non-empty string");
+    }
+    if (!groupOf(apiVersion).equals(group)) {
+      return Optional.of("\"" + apiVersion + "\" is not in the API group of " + kind + " ("
+          + (group.isEmpty() ? "the core group" : group) + ")");
+    }
+    String versionPart = apiVersion.substring(apiVersion.indexOf('/') + 1);
+    if (!VERSION.matcher(versionPart).matches()) {
+      return Optional.of("\"" + apiVersion + "\" has no valid version (such as " + apiVersion() + ")");
+    }
+    return Optional.empty();
   }
 
   /**

@@ -3,7 +3,6 @@ package io.fleetfed.core.render;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,14 +36,16 @@ final class CopyOnWrite {
 
   /**
    * The container at {@code tokens}, made this object's own (with every container on the way), so that it may
-   * be changed; {@link MissingNode} when a node on the way is missing or not a container.
+   * be changed.
+   *
+   * @throws IllegalStateException if a node on the way is missing or not a container (callers check first)
    */
   JsonNode own(List<String> tokens) {
     JsonNode node = root;
     for (String token : tokens) {
       JsonNode child = child(node, token);
       if (child == null || !child.isContainerNode()) {
-        return MissingNode.getInstance();
+        throw new IllegalStateException("no container at " + tokens);
       }
       if (!owns(child)) {
         child = shallowCopy(child);

@@ -85,7 +85,7 @@ final class OverrideApplier {
         container.set(path.last, updated);
         doc.adopt(updated);
       }
-    } else if (parent.isArray() && path.tokens.size() > 1) {
+    } else if (parent.isArray()) {
       // json-patch returns a new array and leaves the (possibly shared) one it was given alone.
       JsonNode result = operation(override.op(), path.lastOnly, value).apply(parent);
       List<String> parentTokens = path.parentTokens;
@@ -99,10 +99,11 @@ final class OverrideApplier {
       doc.adopt(result);
     } else {
       // The parent is missing or not a container: json-patch refuses this on the whole document, before
-      // changing anything. Let it, so that its error is the one reported.
-      JsonNode result = operation(override.op(), path.full, value).apply(doc.root());
-      doc.root().removeAll();
-      doc.root().setAll((ObjectNode) result);
+      // changing anything (it copies what it changes, so the shared nodes are safe). Let it, so that its error
+      // is the one reported.
+      operation(override.op(), path.full, value).apply(doc.root());
+      throw new IllegalStateException("json-patch applied " + override + " where its parent is "
+          + Json.describeType(parent));
     }
   }
 

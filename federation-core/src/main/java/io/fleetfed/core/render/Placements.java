@@ -1,5 +1,6 @@
 package io.fleetfed.core.render;
 
+import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.Placement;
@@ -32,7 +33,11 @@ import java.util.TreeSet;
 public final class Placements {
   private Placements() {}
 
-  /** The names of the registered clusters {@code placement} selects, Ready or not, in name order. */
+  /**
+   * The names of the registered clusters {@code placement} selects, Ready or not, in name order.
+   *
+   * @throws ValidationException if two clusters share a name
+   */
   public static SortedSet<String> select(Placement placement, Collection<Cluster> clusters) {
     requireDistinctNames(clusters);
     SortedSet<String> selected = new TreeSet<>();
@@ -59,8 +64,8 @@ public final class Placements {
    *
    * @param federatedNamespace the FederatedNamespace of the resource's namespace, if one exists; must be empty
    *     for a cluster-scoped resource or a FederatedNamespace itself
-   * @throws IllegalArgumentException if {@code federatedNamespace} is not the resource's namespace, or if two
-   *     clusters share a name
+   * @throws ValidationException if two clusters share a name
+   * @throws IllegalArgumentException if {@code federatedNamespace} is not the resource's namespace
    */
   public static SortedSet<String> select(FederatedResource resource, Collection<Cluster> clusters,
       Optional<FederatedResource> federatedNamespace) {
@@ -82,7 +87,7 @@ public final class Placements {
     Set<String> seen = new HashSet<>();
     for (Cluster cluster : clusters) {
       if (!seen.add(cluster.name())) {
-        throw new IllegalArgumentException("cluster \"" + cluster.name() + "\" is listed more than once");
+        throw new ValidationException("clusters", "cluster \"" + cluster.name() + "\" is listed more than once");
       }
     }
   }

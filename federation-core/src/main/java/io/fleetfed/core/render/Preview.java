@@ -27,19 +27,22 @@ public final class Preview {
   /**
    * Renders every resource, in the given order.
    *
-   * @throws ValidationException listing every override that cannot be applied, in every resource; or if two
-   *     FederatedNamespaces federate the same namespace
+   * @throws ValidationException listing every override that cannot be applied, in every resource; or if one
+   *     federated object is given twice with different contents; or if two clusters share a name
    */
   public static List<ResourceRendering> render(List<FederatedResource> resources, Collection<Cluster> clusters) {
     Problems problems = new Problems();
     Map<String, FederatedResource> namespaces = new HashMap<>();
+    Map<String, FederatedResource> seen = new HashMap<>();
     for (FederatedResource resource : resources) {
+      String id = resource.type().qualifiedName() + " " + resource.describe();
+      FederatedResource previous = seen.putIfAbsent(id, resource);
+      if (previous != null && !previous.equals(resource)) {
+        problems.addAll(new ValidationException("", "is given twice, with different contents: each cluster can"
+            + " get only one of them").map(v -> v.withObject(resource.describe())));
+      }
       if (resource.type().isNamespace()) {
-        FederatedResource previous = namespaces.putIfAbsent(resource.name(), resource);
-        if (previous != null && !previous.equals(resource)) {
-          problems.addAll(new ValidationException("", "namespace \"" + resource.name() + "\" is federated twice,"
-              + " with different contents").map(v -> v.withObject(resource.describe())));
-        }
+        namespaces.putIfAbsent(resource.name(), resource);
       }
     }
     List<ResourceRendering> renderings = new ArrayList<>();

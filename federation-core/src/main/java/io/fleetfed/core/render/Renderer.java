@@ -9,6 +9,7 @@ import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.ClusterOverride;
 import io.fleetfed.core.model.ClusterOverrides;
 import io.fleetfed.core.model.FederatedResource;
+import io.fleetfed.core.model.ResourceType;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -124,7 +125,7 @@ public final class Renderer {
         } catch (JsonPatchException e) {
           throw failure(entry, cluster, i, override, e.getMessage());
         }
-        Optional<String> problem = checkAfter(object.root(), override.path(), path.tokenList());
+        Optional<String> problem = checkAfter(resource.type(), object.root(), override.path(), path.tokenList());
         if (problem.isPresent()) {
           throw failure(entry, cluster, i, override, problem.get());
         }
@@ -174,11 +175,16 @@ public final class Renderer {
   }
 
   /** What an override at {@code path} may have broken that the API server would refuse, if anything. */
-  private static Optional<String> checkAfter(ObjectNode object, String path, List<String> tokens) {
+  private static Optional<String> checkAfter(ResourceType type, ObjectNode object, String path,
+      List<String> tokens) {
     if (path.equals("/apiVersion") || path.startsWith("/apiVersion/")) {
       JsonNode apiVersion = object.get("apiVersion");
-      if (apiVersion == null || !apiVersion.isTextual() || apiVersion.asText().isEmpty()) {
+      if (apiVersion == null || !apiVersion.isTextual()) {
         return Optional.of("leaves apiVersion missing or not a string");
+      }
+      Optional<String> problem = type.apiVersionProblem(apiVersion.asText());
+      if (problem.isPresent()) {
+        return Optional.of("leaves apiVersion invalid: " + problem.get());
       }
     }
     if (!path.startsWith("/metadata/")) {

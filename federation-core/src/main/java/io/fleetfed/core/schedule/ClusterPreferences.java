@@ -12,12 +12,12 @@ import java.util.Optional;
  * <pre>{@code
  * ClusterPreferences.weight(2);                                  // weight 2, no minimum, no maximum
  * ClusterPreferences.weight(1).withMinReplicas(2).withMaxReplicas(10);
- * ClusterPreferences.defaults();                                 // min 0, no max, weight 0: only a minimum of 0
+ * ClusterPreferences.defaults();                                 // min 0, no max, weight 0: no share of replicas
  * }</pre>
  *
  * <p>A cluster gets its minimum first (clusters in priority order, while replicas last), then a share of what
- * remains in proportion to its weight, never more than its maximum. A cluster of weight 0 gets its minimum
- * only.
+ * remains in proportion to its weight, never more than its maximum. A cluster of weight 0 gets no share: its
+ * minimum, and, without rebalance, the replicas it already runs (up to its maximum).
  *
  * @param minReplicas replicas the cluster should get before any is shared out by weight (at least 0; default 0)
  * @param maxReplicas the most replicas the cluster may get; absent (the default) for no limit. When present it

@@ -503,6 +503,26 @@ class KubeFedYamlErrorsTest {
     assertThat(v.reason()).isEqualTo("path \"/spec/replicas\" appears more than once for cluster \"dev2\" (first"
         + " at clusterOverrides[0])");
   }
+  @Test
+  void duplicatePathIndicesAreTheDocumentsEvenAfterAnUnreadableItem() {
+    ValidationException e = readFails("overrides.yaml", """
+        apiVersion: types.kubefed.io/v1beta1
+        kind: FederatedDeployment
+        metadata: {name: nginx, namespace: web}
+        spec:
+          overrides:
+          - clusterName: dev2
+            clusterOverrides:
+            - {op: bogus, path: /spec/x, value: 1}
+            - {path: /spec/replicas, value: 3}
+            - {path: /spec/replicas, value: 4}
+        """);
+
+    assertThat(e.violations()).extracting(v -> v.field().orElse("")).containsExactly(
+        "spec.overrides[0].clusterOverrides[0].op", "spec.overrides[0].clusterOverrides[2].path");
+    assertThat(e.violations().get(1).reason()).endsWith("(first at clusterOverrides[1])");
+  }
+
 
   // ------------------------------------------------------------------------------- identity and scope
 

@@ -75,11 +75,19 @@ class ClusterOverrideTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/apiVersion", "/metadata/labels", "/metadata/annotations", "/metadata/name/x",
-        "/metadata/names", "/Kind", "/kind/x", "/spec/metadata/name", "/metadata/labels/name"})
+    @ValueSource(strings = {"/apiVersion", "/metadata/labels", "/metadata/annotations", "/Kind", "/kind/x",
+        "/spec/metadata/name", "/metadata/labels/name", "/metadata/annotations/a~1b"})
     void pathsNearTheForbiddenOnesAreAllowed(String path) {
       assertThat(ClusterOverride.replace(path, "v").path()).isEqualTo(path);
       assertThat(ClusterOverride.pathProblem(path)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/metadata/finalizers", "/metadata/ownerReferences/0", "/metadata/uid",
+        "/metadata/name/x", "/metadata/names", "/metadata/labelsx"})
+    void underMetadataOnlyLabelsAndAnnotationsMayBeOverridden(String path) {
+      assertThat(reason("path", () -> ClusterOverride.replace(path, "v")))
+          .contains("'" + path + "' may not be overridden").contains("only labels and annotations");
     }
   }
 
@@ -166,8 +174,10 @@ class ClusterOverrideTest {
 
     @Test
     void toStringIsOneLine() {
-      assertThat(ClusterOverride.replace("/spec/replicas", 3)).hasToString("replace /spec/replicas 3");
-      assertThat(ClusterOverride.add("/spec/m", Map.of("a", "b"))).hasToString("add /spec/m {\"a\":\"b\"}");
+      assertThat(ClusterOverride.replace("/spec/replicas", 3)).hasToString("replace /spec/replicas (a number)");
+      assertThat(ClusterOverride.add("/stringData/password", "hunter2"))
+          .hasToString("add /stringData/password (a string)").asString().doesNotContain("hunter2");
+      assertThat(ClusterOverride.add("/spec/m", Map.of("a", "b"))).hasToString("add /spec/m (an object)");
       assertThat(ClusterOverride.remove("/spec/x")).hasToString("remove /spec/x");
     }
   }

@@ -6,6 +6,7 @@ import static io.fleetfed.core.model.TestTypes.NAMESPACES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.LabelSelector;
@@ -101,9 +102,9 @@ class PlacementsTest {
     }
 
     @Test
-    void aClusterRegisteredTwiceIsAProgrammingError() {
+    void aClusterRegisteredTwiceIsRefused() {
       assertThatThrownBy(() -> Placements.select(Placement.allClusters(), List.of(DEV1, DEV2, DEV1.withReady(false))))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"dev1\"");
+          .isInstanceOf(ValidationException.class).hasMessageContaining("cluster \"dev1\" is listed more than once");
     }
   }
 

@@ -82,16 +82,19 @@ class PreviewTest {
   }
 
   @Test
-  void theSameNamespaceFederatedTwiceDifferentlyIsAnError() {
+  void theSameObjectFederatedTwiceDifferentlyIsAnError() {
     ValidationException e = rejected(() -> Preview.render(List.of(
         namespace("web", Placement.clusters("dev1")), namespace("web", Placement.clusters("dev2"))), FLEET));
 
     assertThat(e.violations()).singleElement().satisfies(v -> {
       assertThat(v.object()).contains("FederatedNamespace web/web");
-      assertThat(v.reason()).contains("namespace \"web\" is federated twice");
+      assertThat(v.reason()).contains("is given twice, with different contents");
     });
     assertThat(Preview.render(List.of(namespace("web", Placement.clusters("dev1")),
         namespace("web", Placement.clusters("dev1"))), FLEET)).hasSize(2);
+    assertThat(rejected(() -> Preview.render(List.of(deployment("web", "app", Placement.clusters("dev1")),
+        deployment("web", "app", Placement.clusters("dev2"))), FLEET)).violations()).singleElement()
+        .satisfies(v -> assertThat(v.object()).contains("FederatedDeployment web/app"));
   }
 
   @Test

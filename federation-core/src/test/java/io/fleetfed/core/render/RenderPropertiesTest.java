@@ -184,7 +184,7 @@ class RenderPropertiesTest {
 
   /** Whether {@code doc} has no apiVersion string, or labels or annotations the model would refuse. */
   static boolean breaksMetadataRules(JsonNode doc) {
-    if (!doc.path("apiVersion").isTextual() || doc.path("apiVersion").asText().isEmpty()) {
+    if (!doc.path("apiVersion").isTextual() || DEPLOYMENTS.apiVersionProblem(doc.path("apiVersion").asText()).isPresent()) {
       return true;
     }
     ObjectNode maps = JsonNodeFactory.instance.objectNode();

@@ -299,6 +299,18 @@ class RendererTest {
     }
 
     @Test
+    void renderingsPrintNoObjectContent() {
+      FederatedResource secret = FederatedResource.builder(io.fleetfed.core.kubefed.BuiltInTypes.SECRETS)
+          .namespace("web").name("s").template(object("{'stringData': {'password': 'hunter2'}}"))
+          .placement(Placement.clusters("dev1")).build();
+
+      ResourceRendering rendering = Renderer.render(secret, List.of(DEV1));
+
+      assertThat(rendering.toString()).doesNotContain("hunter2").contains("FederatedSecret web/s")
+          .contains("dev1, Rendered, hash ");
+    }
+
+    @Test
     void changingAReturnedObjectChangesNoOtherRendering() {
       FederatedResource resource = shared();
       ResourceRendering rendering = Renderer.render(resource, List.of(DEV1, DEV2, Cluster.ready("dev3")));
