@@ -46,7 +46,7 @@ final class OverrideApplier {
       this.parentTokens = tokens.subList(0, tokens.size() - 1);
       this.last = tokens.get(tokens.size() - 1);
       this.full = pointer(tokens);
-      this.parent = pointer(tokens.subList(0, tokens.size() - 1));
+      this.parent = pointer(parentTokens);
       this.lastOnly = JsonPointer.empty().append(last);
     }
 

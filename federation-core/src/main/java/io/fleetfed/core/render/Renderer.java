@@ -125,7 +125,7 @@ public final class Renderer {
         } catch (JsonPatchException e) {
           throw failure(entry, cluster, i, override, e.getMessage());
         }
-        Optional<String> problem = checkAfter(resource.type(), object.root(), override.path(), path.tokenList());
+        Optional<String> problem = checkAfter(resource.type(), object.root(), path.tokenList());
         if (problem.isPresent()) {
           throw failure(entry, cluster, i, override, problem.get());
         }
@@ -174,44 +174,39 @@ public final class Renderer {
     return object;
   }
 
-  /** What an override at {@code path} may have broken that the API server would refuse, if anything. */
-  private static Optional<String> checkAfter(ResourceType type, ObjectNode object, String path,
-      List<String> tokens) {
-    if (path.equals("/apiVersion") || path.startsWith("/apiVersion/")) {
+  /**
+   * What an override at the path {@code tokens} may have broken that the API server would refuse, if anything.
+   */
+  private static Optional<String> checkAfter(ResourceType type, ObjectNode object, List<String> tokens) {
+    String top = tokens.get(0);
+    if (top.equals("apiVersion")) {
       JsonNode apiVersion = object.get("apiVersion");
       if (apiVersion == null || !apiVersion.isTextual()) {
         return Optional.of("leaves apiVersion missing or not a string");
       }
-      Optional<String> problem = type.apiVersionProblem(apiVersion.asText());
-      if (problem.isPresent()) {
-        return Optional.of("leaves apiVersion invalid: " + problem.get());
-      }
+      return type.apiVersionProblem(apiVersion.asText()).map(p -> "leaves apiVersion invalid: " + p);
     }
-    if (!path.startsWith("/metadata/")) {
+    if (!top.equals("metadata") || tokens.size() < 2 || !MAPS.contains(tokens.get(1))) {
       return Optional.empty();
     }
-    for (String map : MAPS) {
-      String prefix = "/metadata/" + map;
-      if (path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/')) {
-        JsonNode node = object.get("metadata").get(map);
-        if (node == null) {
-          return Optional.empty();
-        }
-        if (!node.isObject()) {
-          return Optional.of("leaves metadata." + map + " " + Json.describeType(node) + " instead of a map of strings");
-        }
-        if (tokens.size() == 3) {
-          // One entry changed: check just that one.
-          String key = tokens.get(2);
-          JsonNode value = node.get(key);
-          return value == null ? Optional.empty() : checkEntry(map, key, value);
-        }
-        for (Map.Entry<String, JsonNode> e : Json.fields(node)) {
-          Optional<String> problem = checkEntry(map, e.getKey(), e.getValue());
-          if (problem.isPresent()) {
-            return problem;
-          }
-        }
+    String map = tokens.get(1);
+    JsonNode node = object.get("metadata").get(map);
+    if (node == null) {
+      return Optional.empty();
+    }
+    if (!node.isObject()) {
+      return Optional.of("leaves metadata." + map + " " + Json.describeType(node) + " instead of a map of strings");
+    }
+    if (tokens.size() == 3) {
+      // One entry changed: check just that one.
+      String key = tokens.get(2);
+      JsonNode value = node.get(key);
+      return value == null ? Optional.empty() : checkEntry(map, key, value);
+    }
+    for (Map.Entry<String, JsonNode> e : Json.fields(node)) {
+      Optional<String> problem = checkEntry(map, e.getKey(), e.getValue());
+      if (problem.isPresent()) {
+        return problem;
       }
     }
     return Optional.empty();
