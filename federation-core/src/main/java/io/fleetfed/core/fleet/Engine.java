@@ -1,0 +1,674 @@
+package io.fleetfed.core.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fleetfed.core.model.Cluster;
+import io.fleetfed.core.model.FederatedResource;
+import io.fleetfed.core.model.ResourceType;
+import io.fleetfed.core.render.ClusterRendering;
+import io.fleetfed.core.render.ManagedMetadata;
+import io.fleetfed.core.render.Renderer;
+import io.fleetfed.core.render.ResourceRendering;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The propagation engine: plans each federated object (placement and rendering), brings each cluster's copy
+ * in line (create, update, leave, delete or orphan), records outcomes as statuses, and, once started, keeps
+ * copies converged from informer events with capped exponential backoff for failures.
+ */
+final class Engine implements TypeCache.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+  private static final int CONFLICT_ATTEMPTS = 5;
+
+  record Settings(boolean adopt, boolean remoteStatus, Duration requestTimeout, Backoff backoff,
+      Predicate<ResourceType> runOnce) {}
+
+  private final Settings settings;
+  private final Supplier<Collection<Member>> members;
+  private final StatusBoard board;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService scheduler;
+  private final KubernetesSerialization json = new KubernetesSerialization();
+  private final Map<ResourceKey, Tracked> tracked = new ConcurrentHashMap<>();
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean started;
+  private volatile boolean closed;
+
+  Engine(Settings settings, Supplier<Collection<Member>> members, StatusBoard board, ExecutorService workers,
+      ScheduledExecutorService scheduler) {
+    this.settings = settings;
+    this.members = members;
+    this.board = board;
+    this.workers = workers;
+    this.scheduler = scheduler;
+  }
+
+  void start() {
+    started = true;
+    for (Tracked t : tracked.values()) {
+      for (Member m : members.get()) {
+        enqueue(t.key, m.name(), Duration.ZERO);
+      }
+    }
+  }
+
+  boolean started() {
+    return started;
+  }
+
+  void close() {
+    closed = true;
+    started = false;
+  }
+
+  Optional<FederatedResource> resource(ResourceKey key) {
+    return Optional.ofNullable(tracked.get(key)).map(t -> t.plan.resource());
+  }
+
+  List<ResourceKey> keys() {
+    return tracked.keySet().stream().sorted().toList();
+  }
+
+  // ---- planning ---------------------------------------------------------------------------------------
+
+  /** Places and renders {@code resource}; throws on invalid input before anything is sent. */
+  Tracked.Plan plan(FederatedResource resource, boolean deleting, boolean orphan) throws InterruptedException {
+    String apiVersion = resource.template().path("apiVersion").asText(resource.type().apiVersion());
+    ResourceDefinitionContext context = Member.context(resource.type(), apiVersion);
+    String namespace = resource.type().isNamespaced() ? resource.namespace() : "";
+    Map<String, Optional<Tracked.Desired>> placed = new LinkedHashMap<>();
+    if (!deleting) {
+      List<Cluster> eligible = new ArrayList<>();
+      for (Member m : members.get()) {
+        if (m.drained()) {
+          continue;
+        }
+        if (m.cordoned() && !hasCopy(m, context, ResourceKey.of(resource), namespace, resource.name())) {
+          continue;
+        }
+        eligible.add(m.state().toCluster());
+      }
+      ResourceRendering rendering = Renderer.render(resource, eligible, federatedNamespace(resource));
+      for (ClusterRendering r : rendering.clusters().values()) {
+        placed.put(r.cluster(), r.object().map(o -> new Tracked.Desired(o, r.hash().orElseThrow())));
+      }
+    }
+    return new Tracked.Plan(resource, context, namespace, resource.name(), placed, deleting, orphan);
+  }
+
+  private boolean hasCopy(Member m, ResourceDefinitionContext context, ResourceKey key, String ns, String name)
+      throws InterruptedException {
+    return m.cache(context, settings.requestTimeout(), this).get(TypeCache.key(ns, name))
+        .filter(o -> isOurs(o, key)).isPresent();
+  }
+
+  private Optional<FederatedResource> federatedNamespace(FederatedResource resource) {
+    if (!resource.type().isNamespaced() || resource.type().isNamespace()) {
+      return Optional.empty();
+    }
+    return tracked.values().stream().map(t -> t.plan)
+        .filter(p -> !p.deleting() && p.resource().type().isNamespace() && p.name().equals(resource.namespace()))
+        .map(Tracked.Plan::resource).findFirst();
+  }
+
+  // ---- explicit operations ----------------------------------------------------------------------------
+
+  /** Propagates every resource (already planned), all clusters in parallel on the workers. */
+  List<PropagationResult> apply(List<Tracked.Plan> plans) throws InterruptedException {
+    List<Tracked> ts = new ArrayList<>();
+    for (Tracked.Plan plan : plans) {
+      ResourceKey key = ResourceKey.of(plan.resource());
+      Tracked t = tracked.compute(key, (k, before) -> {
+        if (before == null) {
+          return new Tracked(k, plan);
+        }
+        before.plan = plan;
+        return before;
+      });
+      ts.add(t);
+    }
+    List<Member> all = List.copyOf(members.get());
+    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    for (Tracked t : ts) {
+      for (Member m : all) {
+        futures.add(CompletableFuture.runAsync(() -> syncAndRecord(t, m, true), workers));
+      }
+    }
+    try {
+      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("propagation failed unexpectedly", Errors.unwrap(e));
+    }
+    List<PropagationResult> results = new ArrayList<>();
+    for (Tracked t : ts) {
+      results.add(result(t));
+      finishIfDeleted(t);
+    }
+    // a FederatedNamespace narrows where objects in its namespace go: replan those already tracked
+    for (Tracked t : ts) {
+      if (t.plan.resource().type().isNamespace() && started) {
+        for (Tracked other : tracked.values()) {
+          if (other != t && other.plan.namespace().equals(t.plan.name()) && !other.plan.deleting()) {
+            replanLater(other);
+          }
+        }
+      }
+    }
+    return results;
+  }
+
+  private void replanLater(Tracked t) {
+    try {
+      workers.execute(() -> {
+        try {
+          Tracked.Plan p = t.plan;
+          t.plan = plan(p.resource(), p.deleting(), p.orphan());
+          for (Member m : members.get()) {
+            enqueue(t.key, m.name(), Duration.ZERO);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          LOG.warn("cannot re-plan {}: {}", t.key, e.getMessage());
+        }
+      });
+    } catch (RejectedExecutionException closing) {
+      // closing
+    }
+  }
+
+  private PropagationResult result(Tracked t) {
+    Map<String, ClusterOutcome> outcomes = new HashMap<>(t.outcomes);
+    return new PropagationResult(t.key, PropagationCondition.of(outcomes.values().stream()
+        .map(ClusterOutcome::status).toList()), outcomes, Optional.empty());
+  }
+
+  private void finishIfDeleted(Tracked t) {
+    if (t.plan.deleting() && t.outcomes.values().stream().allMatch(Engine::gone)) {
+      if (tracked.remove(t.key, t)) {
+        board.publish(new FederatedStatus(t.key, PropagationCondition.PROPAGATED, Map.of(), true));
+      }
+    }
+  }
+
+  private static boolean gone(ClusterOutcome o) {
+    return o.isOk() && (o.action() == ClusterAction.DELETED || o.action() == ClusterAction.ORPHANED);
+  }
+
+  // ---- one cluster ------------------------------------------------------------------------------------
+
+  private void syncAndRecord(Tracked t, Member m, boolean explicit) {
+    ClusterOutcome outcome;
+    synchronized (t.lock(m.name())) {
+      try {
+        outcome = sync(t, t.plan, m, explicit);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn("unexpected failure syncing {} to {}", t.key, m.name(), e);
+        outcome = ClusterOutcome.failed(m.name(), PropagationStatus.RETRIEVAL_FAILED, Errors.describe(e));
+      }
+      if (outcome == null) {
+        t.outcomes.remove(m.name());
+      } else {
+        t.outcomes.put(m.name(), outcome);
+      }
+    }
+    publish(t);
+    if (outcome != null && outcome.status().isRecoverable() && started
+        && outcome.status() != PropagationStatus.CLUSTER_NOT_READY) {
+      int attempt = t.attempts.merge(m.name(), 1, Integer::sum);
+      enqueue(t.key, m.name(), settings.backoff().delay(attempt));
+    } else {
+      t.attempts.remove(m.name());
+    }
+  }
+
+  /** Brings {@code m}'s copy in line with {@code plan}; returns the outcome, or null if the cluster is not listed. */
+  private ClusterOutcome sync(Tracked t, Tracked.Plan plan, Member m, boolean explicit) throws InterruptedException {
+    String cluster = m.name();
+    TypeCache cache;
+    try {
+      cache = m.cache(plan.context(), settings.requestTimeout(), this);
+    } catch (KubernetesClientException e) {
+      return ClusterOutcome.failed(cluster, PropagationStatus.CACHED_RETRIEVAL_FAILED, Errors.describe(e));
+    }
+    String key = TypeCache.key(plan.namespace(), plan.name());
+    Optional<GenericKubernetesResource> current = cache.get(key);
+    boolean ours = current.filter(o -> isOurs(o, t.key)).isPresent();
+    current.filter(o -> ours).ifPresent(o -> observe(t, plan, cluster, o));
+    Optional<Tracked.Desired> desired = plan.placed().getOrDefault(cluster, null);
+    if (desired == null) {
+      if (!ours) {
+        return null;
+      }
+      if (!m.ready()) {
+        return ClusterOutcome.failed(cluster, PropagationStatus.CLUSTER_NOT_READY, notReady(m));
+      }
+      if (current.get().getMetadata().getDeletionTimestamp() != null) {
+        return ClusterOutcome.failed(cluster, PropagationStatus.WAITING_FOR_REMOVAL, "the copy is being deleted");
+      }
+      return plan.orphan() ? orphan(t, m, cache, current.get()) : remove(t, m, cache, key, plan);
+    }
+    if (!m.ready()) {
+      return ClusterOutcome.failed(cluster, PropagationStatus.CLUSTER_NOT_READY, notReady(m));
+    }
+    Tracked.Desired want = desired.orElseThrow();
+    if (current.isEmpty()) {
+      if (settings.runOnce().test(plan.resource().type()) && t.finishedRuns.contains(cluster)) {
+        return new ClusterOutcome(cluster, ClusterAction.UNCHANGED, PropagationStatus.OK,
+            Optional.of("the run finished and its copy was removed; a run is never created twice"));
+      }
+      return create(t, m, cache, key, plan, want, explicit);
+    }
+    return reconcileExisting(t, m, cache, key, plan, want, current.get(), explicit);
+  }
+
+  private ClusterOutcome create(Tracked t, Member m, TypeCache cache, String key, Tracked.Plan plan,
+      Tracked.Desired want, boolean explicit) throws InterruptedException {
+    String cluster = m.name();
+    GenericKubernetesResource object = json.convertValue(want.object(), GenericKubernetesResource.class);
+    try {
+      m.ensureNamespace(plan.namespace());
+      GenericKubernetesResource created;
+      try {
+        created = m.create(plan.context(), object);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404 || plan.namespace().isEmpty()) {
+          throw e;
+        }
+        m.forgetNamespace(plan.namespace());   // the namespace was deleted behind our back: create it again
+        m.ensureNamespace(plan.namespace());
+        created = m.create(plan.context(), object);
+      }
+      cache.wrote(key, Optional.of(created));
+      t.verified.put(cluster, version(created));
+      t.written.put(cluster, want.hash());
+      return ClusterOutcome.ok(cluster, ClusterAction.CREATED);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        Optional<GenericKubernetesResource> existing = fetch(m, plan);
+        if (existing.isPresent()) {
+          return reconcileExisting(t, m, cache, key, plan, want, existing.get(), explicit);
+        }
+      }
+      return failure(cluster, e, PropagationStatus.CREATION_FAILED, PropagationStatus.CREATION_TIMED_OUT);
+    } catch (RuntimeException e) {
+      return failure(cluster, e, PropagationStatus.CREATION_FAILED, PropagationStatus.CREATION_TIMED_OUT);
+    }
+  }
+
+  private ClusterOutcome reconcileExisting(Tracked t, Member m, TypeCache cache, String key, Tracked.Plan plan,
+      Tracked.Desired want, GenericKubernetesResource current, boolean explicit) throws InterruptedException {
+    String cluster = m.name();
+    for (int attempt = 1; ; attempt++) {
+      Map<String, String> labels = labels(current);
+      if ("false".equals(labels.get(ManagedMetadata.MANAGED_LABEL))) {
+        return ClusterOutcome.failed(cluster, PropagationStatus.MANAGED_LABEL_FALSE,
+            "the cluster's object is labelled " + ManagedMetadata.MANAGED_LABEL + ": \"false\"");
+      }
+      boolean ours = isOurs(current, t.key);
+      if (!ours && !settings.adopt() && !isHolder(current)) {
+        return ClusterOutcome.failed(cluster, PropagationStatus.ALREADY_EXISTS, "an object fleetfed does not "
+            + "manage already exists there; adopt it (adoptResources) or remove it");
+      }
+      if (ours && current.getMetadata().getDeletionTimestamp() != null) {
+        return ClusterOutcome.failed(cluster, PropagationStatus.WAITING_FOR_REMOVAL,
+            "the copy is being deleted; it is created again once it is gone");
+      }
+      if (ours) {
+        observe(t, plan, cluster, current);
+        if (settings.runOnce().test(plan.resource().type())) {
+          t.written.put(cluster, hash(current));
+          return new ClusterOutcome(cluster, ClusterAction.UNCHANGED, PropagationStatus.OK,
+              hash(current).equals(want.hash()) ? Optional.empty()
+                  : Optional.of("a run is never updated once created; delete it to run it again"));
+        }
+      }
+      String have = hash(current);
+      JsonNode currentTree = json.convertValue(current, JsonNode.class);
+      ObjectNode toWrite = Retention.retain(want.object().deepCopy(), currentTree, plan.resource().retainReplicas());
+      if (ours && have.equals(want.hash())
+          && (version(current).equals(t.verified.get(cluster)) || Retention.matches(toWrite, currentTree))) {
+        t.verified.put(cluster, version(current));
+        t.written.put(cluster, want.hash());
+        return ClusterOutcome.ok(cluster, ClusterAction.UNCHANGED);
+      }
+      if (ours && !explicit && !have.isEmpty() && !have.equals(want.hash())
+          && want.hash().equals(t.written.get(cluster))) {
+        // we wrote our version here and another fleet wrote its own since: do not fight it in the background
+        return ClusterOutcome.failed(cluster, PropagationStatus.OWNED_BY_ANOTHER_WRITER,
+            "another writer propagated a different version of this object here; propagate it again to overwrite");
+      }
+      try {
+        GenericKubernetesResource updated = m.update(plan.context(),
+            json.convertValue(toWrite, GenericKubernetesResource.class));
+        cache.wrote(key, Optional.of(updated));
+        t.verified.put(cluster, version(updated));
+        t.written.put(cluster, want.hash());
+        return ClusterOutcome.ok(cluster, ClusterAction.UPDATED);
+      } catch (KubernetesClientException e) {
+        if ((e.getCode() == 409 || e.getCode() == 404) && attempt < CONFLICT_ATTEMPTS) {
+          Optional<GenericKubernetesResource> fresh = fetch(m, plan);
+          if (fresh.isEmpty()) {
+            cache.wrote(key, Optional.empty());
+            return create(t, m, cache, key, plan, want, explicit);
+          }
+          current = fresh.get();
+          continue;
+        }
+        return failure(cluster, e, PropagationStatus.UPDATE_FAILED, PropagationStatus.UPDATE_TIMED_OUT);
+      } catch (RuntimeException e) {
+        return failure(cluster, e, PropagationStatus.UPDATE_FAILED, PropagationStatus.UPDATE_TIMED_OUT);
+      }
+    }
+  }
+
+  private ClusterOutcome remove(Tracked t, Member m, TypeCache cache, String key, Tracked.Plan plan) {
+    try {
+      m.delete(plan.context(), plan.namespace(), plan.name());
+      cache.wrote(key, Optional.empty());
+      t.verified.remove(m.name());
+      t.written.remove(m.name());
+      t.remoteStatus.remove(m.name());
+      return ClusterOutcome.ok(m.name(), ClusterAction.DELETED);
+    } catch (RuntimeException e) {
+      return failure(m.name(), e, PropagationStatus.DELETION_FAILED, PropagationStatus.DELETION_TIMED_OUT);
+    }
+  }
+
+  private ClusterOutcome orphan(Tracked t, Member m, TypeCache cache, GenericKubernetesResource current) {
+    Tracked.Plan plan = t.plan;
+    GenericKubernetesResource copy = json.clone(current);
+    for (int attempt = 1; ; attempt++) {
+      if (copy.getMetadata().getLabels() != null) {
+        copy.getMetadata().getLabels().remove(ManagedMetadata.MANAGED_LABEL);
+      }
+      if (copy.getMetadata().getAnnotations() != null) {
+        copy.getMetadata().getAnnotations().remove(ManagedMetadata.SOURCE_ANNOTATION);
+        copy.getMetadata().getAnnotations().remove(ManagedMetadata.HASH_ANNOTATION);
+      }
+      try {
+        m.update(plan.context(), copy);
+        cache.wrote(TypeCache.key(plan.namespace(), plan.name()), Optional.empty());
+        t.verified.remove(m.name());
+        t.written.remove(m.name());
+        t.remoteStatus.remove(m.name());
+        return ClusterOutcome.ok(m.name(), ClusterAction.ORPHANED);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409 && attempt < CONFLICT_ATTEMPTS) {
+          Optional<GenericKubernetesResource> fresh = fetch(m, plan);
+          if (fresh.isEmpty() || !isOurs(fresh.get(), t.key)) {
+            return ClusterOutcome.ok(m.name(), ClusterAction.ORPHANED);
+          }
+          copy = fresh.get();
+          continue;
+        }
+        if (e.getCode() == 404) {
+          return ClusterOutcome.ok(m.name(), ClusterAction.ORPHANED);
+        }
+        return failure(m.name(), e, PropagationStatus.LABEL_REMOVAL_FAILED, PropagationStatus.LABEL_REMOVAL_TIMED_OUT);
+      } catch (RuntimeException e) {
+        return failure(m.name(), e, PropagationStatus.LABEL_REMOVAL_FAILED, PropagationStatus.LABEL_REMOVAL_TIMED_OUT);
+      }
+    }
+  }
+
+  private Optional<GenericKubernetesResource> fetch(Member m, Tracked.Plan plan) {
+    return m.get(plan.context(), plan.namespace(), plan.name());
+  }
+
+  private static ClusterOutcome failure(String cluster, Throwable e, PropagationStatus failed,
+      PropagationStatus timedOut) {
+    return ClusterOutcome.failed(cluster, Errors.isTimeout(e) ? timedOut : failed, Errors.describe(e));
+  }
+
+  private static String notReady(Member m) {
+    ClusterState s = m.state();
+    return "cluster is " + (s.health() == ClusterHealth.OFFLINE ? "offline" : "not ready")
+        + s.message().map(msg -> ": " + msg).orElse("");
+  }
+
+  /** Notes what the copy says about itself: its remote status, whether a run finished. */
+  private void observe(Tracked t, Tracked.Plan plan, String cluster, GenericKubernetesResource copy) {
+    Object status = copy.getAdditionalProperties().get("status");
+    if (settings.remoteStatus()) {
+      if (status == null) {
+        t.remoteStatus.remove(cluster);
+      } else {
+        t.remoteStatus.put(cluster, json.convertValue(status, JsonNode.class));
+      }
+    }
+    if (status != null && settings.runOnce().test(plan.resource().type()) && finished(status)) {
+      t.finishedRuns.add(cluster);
+    }
+  }
+
+  private boolean finished(Object status) {
+    JsonNode s = json.convertValue(status, JsonNode.class);
+    if (s.hasNonNull("completionTime")) {
+      return true;
+    }
+    for (JsonNode c : s.path("conditions")) {
+      if ("Succeeded".equals(c.path("type").asText())
+          && ("True".equals(c.path("status").asText()) || "False".equals(c.path("status").asText()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code o} is a namespace fleetfed created only to hold objects (managed, but from no federated
+   * object): a FederatedNamespace for it takes it over without needing adoption.
+   */
+  private static boolean isHolder(GenericKubernetesResource o) {
+    Map<String, String> annotations = o.getMetadata().getAnnotations();
+    return "Namespace".equals(o.getKind()) && "true".equals(labels(o).get(ManagedMetadata.MANAGED_LABEL))
+        && (annotations == null || !annotations.containsKey(ManagedMetadata.SOURCE_ANNOTATION));
+  }
+
+  static boolean isOurs(GenericKubernetesResource o, ResourceKey key) {
+    Map<String, String> annotations = o.getMetadata().getAnnotations();
+    return "true".equals(labels(o).get(ManagedMetadata.MANAGED_LABEL)) && annotations != null
+        && key.toString().equals(annotations.get(ManagedMetadata.SOURCE_ANNOTATION));
+  }
+
+  private static Map<String, String> labels(GenericKubernetesResource o) {
+    Map<String, String> labels = o.getMetadata().getLabels();
+    return labels == null ? Map.of() : labels;
+  }
+
+  private static String hash(GenericKubernetesResource o) {
+    Map<String, String> annotations = o.getMetadata().getAnnotations();
+    String hash = annotations == null ? null : annotations.get(ManagedMetadata.HASH_ANNOTATION);
+    return hash == null ? "" : hash;
+  }
+
+  private static String version(GenericKubernetesResource o) {
+    String v = o.getMetadata().getResourceVersion();
+    return v == null ? "" : v;
+  }
+
+  // ---- status -----------------------------------------------------------------------------------------
+
+  private void publish(Tracked t) {
+    Map<String, ClusterStatus> clusters = new HashMap<>();
+    for (ClusterOutcome o : t.outcomes.values()) {
+      if (gone(o)) {
+        continue;
+      }
+      clusters.put(o.cluster(), new ClusterStatus(o.cluster(), o.status(),
+          Optional.ofNullable(t.remoteStatus.get(o.cluster())), o.message()));
+    }
+    board.publish(new FederatedStatus(t.key, PropagationCondition.of(clusters.values().stream()
+        .map(ClusterStatus::status).toList()), clusters, false));
+  }
+
+  // ---- converging -------------------------------------------------------------------------------------
+
+  @Override
+  public void changed(TypeCache cache, GenericKubernetesResource object, boolean deleted) {
+    Map<String, String> annotations = object.getMetadata().getAnnotations();
+    String source = annotations == null ? null : annotations.get(ManagedMetadata.SOURCE_ANNOTATION);
+    if (source == null) {
+      return;
+    }
+    Optional<ResourceKey> key = ResourceKey.parse(source);
+    Tracked t = key.map(tracked::get).orElse(null);
+    if (t == null) {
+      return;
+    }
+    String cluster = cache.cluster();
+    Tracked.Plan plan = t.plan;
+    if (!Member.cacheKey(plan.context()).equals(Member.cacheKey(cache.context()))) {
+      return;
+    }
+    if (!deleted) {
+      JsonNode before = t.remoteStatus.get(cluster);
+      observe(t, plan, cluster, object);
+      JsonNode after = t.remoteStatus.get(cluster);
+      if (settings.remoteStatus() && !java.util.Objects.equals(before, after) && t.outcomes.containsKey(cluster)) {
+        publish(t);
+      }
+    }
+    if (started) {
+      enqueue(t.key, cluster, Duration.ZERO);
+    }
+  }
+
+  /** A cluster's health changed: every object is brought up to date there. */
+  void clusterChanged(Member m) {
+    for (Tracked t : tracked.values()) {
+      if (started) {
+        enqueue(t.key, m.name(), Duration.ZERO);
+      } else if (t.outcomes.containsKey(m.name()) && !m.ready()) {
+        // without background reconciliation, at least report that the cluster is gone
+        synchronized (t.lock(m.name())) {
+          t.outcomes.computeIfPresent(m.name(), (c, o) ->
+              ClusterOutcome.failed(c, PropagationStatus.CLUSTER_NOT_READY, notReady(m)));
+        }
+        publish(t);
+      }
+    }
+  }
+
+  /** Replans every object, after cluster membership, labels or cordons changed. */
+  void replanAll() throws InterruptedException {
+    for (Tracked t : tracked.values()) {
+      Tracked.Plan p = t.plan;
+      try {
+        t.plan = plan(p.resource(), p.deleting(), p.orphan());
+      } catch (RuntimeException e) {
+        LOG.warn("cannot re-plan {}: {}", t.key, e.getMessage());
+      }
+    }
+  }
+
+  /** Brings every object in line on every cluster now, waiting for it. */
+  List<PropagationResult> syncAll() throws InterruptedException {
+    List<Tracked.Plan> plans = tracked.values().stream().map(t -> t.plan).toList();
+    return apply(plans);
+  }
+
+  /** Brings every object in line on every cluster, logging rather than throwing. */
+  void syncAllQuietly() {
+    try {
+      syncAll();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warn("cannot bring every object in line: {}", e.getMessage());
+    }
+  }
+
+  void enqueue(ResourceKey key, String cluster, Duration delay) {
+    if (closed || !started) {
+      return;
+    }
+    String item = key + "\u0000" + cluster;
+    if (delay.isZero() && !queued.add(item)) {
+      return;   // already waiting to run: one pass will see the latest state
+    }
+    pending.incrementAndGet();
+    Runnable run = () -> {
+      try {
+        queued.remove(item);
+        Tracked t = tracked.get(key);
+        Member m = members.get().stream().filter(x -> x.name().equals(cluster)).findFirst().orElse(null);
+        if (t == null || m == null || closed) {
+          return;
+        }
+        syncAndRecord(t, m, false);
+        finishIfDeleted(t);
+      } finally {
+        pending.decrementAndGet();
+      }
+    };
+    try {
+      if (delay.isZero()) {
+        workers.execute(run);
+      } else {
+        scheduler.schedule(() -> {
+          try {
+            workers.execute(run);
+          } catch (RejectedExecutionException closing) {
+            pending.decrementAndGet();
+          }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (RejectedExecutionException closing) {
+      queued.remove(item);
+      pending.decrementAndGet();
+    }
+  }
+
+  /** Whether no background reconciliation is queued, waiting for a retry, or running. */
+  boolean idle() {
+    return pending.get() == 0;
+  }
+
+  /** The fleet's cached copy of {@code key} in {@code cluster}, for tests: what reconciliation will act on. */
+  Optional<GenericKubernetesResource> cached(ResourceKey key, Member m) {
+    Tracked t = tracked.get(key);
+    if (t == null) {
+      return Optional.empty();
+    }
+    return m.existingCache(t.plan.context()).flatMap(c -> c.get(TypeCache.key(t.plan.namespace(), t.plan.name())));
+  }
+
+  /** Removes {@code cluster} from every object's outcomes, after it left the fleet. */
+  void forget(String cluster) {
+    for (Tracked t : tracked.values()) {
+      t.outcomes.remove(cluster);
+      t.verified.remove(cluster);
+      t.written.remove(cluster);
+      t.remoteStatus.remove(cluster);
+      publish(t);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.fleetfed.core.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fleetfed.core.model.FederatedResource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A federated object the fleet propagates (or is deleting), with what it knows of each cluster's copy. */
+final class Tracked {
+  /**
+   * The object as last propagated: its type context, and per placed cluster the rendered object (empty for a
+   * placed cluster that is not Ready).
+   */
+  record Plan(FederatedResource resource, ResourceDefinitionContext context, String namespace, String name,
+      Map<String, Optional<Desired>> placed, boolean deleting, boolean orphan) {}
+
+  /** One cluster's rendered object and its hash. */
+  record Desired(com.fasterxml.jackson.databind.node.ObjectNode object, String hash) {}
+
+  final ResourceKey key;
+  volatile Plan plan;
+  /** Per cluster: the last outcome, which makes the cluster's status. */
+  final Map<String, ClusterOutcome> outcomes = new ConcurrentHashMap<>();
+  /** Per cluster: the copy's resourceVersion last seen to match the plan. */
+  final Map<String, String> verified = new ConcurrentHashMap<>();
+  /** Per cluster: the hash this fleet last wrote or verified there. */
+  final Map<String, String> written = new ConcurrentHashMap<>();
+  /** Per cluster: the copy's {@code .status}, when remote status is collected. */
+  final Map<String, JsonNode> remoteStatus = new ConcurrentHashMap<>();
+  /** Clusters where a run-once object (a TaskRun, a PipelineRun) has finished: never created again. */
+  final Set<String> finishedRuns = ConcurrentHashMap.newKeySet();
+  /** Per cluster, background retries so far, for backoff. */
+  final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+  Tracked(ResourceKey key, Plan plan) {
+    this.key = key;
+    this.plan = plan;
+  }
+
+  Object lock(String cluster) {
+    return locks.computeIfAbsent(cluster, c -> new Object());
+  }
+}

@@ -1,0 +1,74 @@
+package io.fleetfed.testkit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Starts one {@link FleetSandbox} for the annotated test class (before all its tests, closed after them, shared by
+ * its {@code @Nested} classes) and injects it into every field of type {@code FleetSandbox}, static or not, and
+ * into test and lifecycle method parameters of that type.
+ *
+ * <pre>{@code
+ * @EnableFleetSandbox(clusters = {"dev1", "dev2"}, crds = "crds/taskruns.yaml")
+ * class PropagationTest {
+ *   static FleetSandbox fleet;
+ *
+ *   @Test
+ *   void propagates() {
+ *     ...
+ *     assertThat(fleet.cluster("dev2")).within(Duration.ofSeconds(10))
+ *         .hasObject("apps/v1", "Deployment", "testing-fed", "nginx-fed")
+ *         .hasFieldAt("/spec/replicas", 3);
+ *   }
+ *
+ *   @Test
+ *   void parameter(FleetSandbox sandbox) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>Nothing is reset between tests unless {@link #resetBetweenTests()} says so. For a sandbox configured in code,
+ * use {@link FleetSandboxExtension#builder()} with {@code @RegisterExtension} instead; use one or the other in a
+ * class, not both.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(FleetSandboxExtension.class)
+public @interface EnableFleetSandbox {
+
+  /**
+   * The cluster names: distinct DNS-1123 labels, at least one. The first is the kubeconfig's current context.
+   *
+   * @return the names
+   */
+  String[] clusters();
+
+  /**
+   * Classpath resources of CRD YAML (multi-document allowed), registered on every cluster.
+   *
+   * @return resource paths such as {@code crds/tekton.yaml}
+   */
+  String[] crds() default {};
+
+  /**
+   * Whether to {@link FleetSandbox#reset()} the sandbox before each test (after the first set-up): every store
+   * wiped and the CRDs registered again, every cluster online with the default latency, counters at zero. Objects
+   * created in {@code @BeforeAll} are wiped too; create per-test fixtures in {@code @BeforeEach}.
+   *
+   * @return whether to reset between tests
+   */
+  boolean resetBetweenTests() default false;
+
+  /**
+   * The latency every cluster starts with, in milliseconds.
+   *
+   * @return zero or more
+   */
+  long latencyMillis() default 0;
+}

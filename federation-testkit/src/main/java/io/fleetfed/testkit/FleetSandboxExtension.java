@@ -1,0 +1,424 @@
+package io.fleetfed.testkit;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestInstancePostProcessor;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * The JUnit 5 extension behind {@link EnableFleetSandbox}, also usable on its own, configured in code:
+ *
+ * <pre>{@code
+ * class FailoverTest {
+ *   @RegisterExtension
+ *   static FleetSandboxExtension fleet = FleetSandboxExtension.builder()
+ *       .clusters("a", "b")
+ *       .crdResource("crds/taskruns.yaml")
+ *       .resetBetweenTests(true)
+ *       .build();
+ *
+ *   @Test
+ *   void survivesAnOutage() {
+ *     fleet.cluster("b").goOffline();
+ *     ...
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Registered on a static field (or through {@link EnableFleetSandbox}) it starts one sandbox per test class,
+ * before all tests, and closes it after them; {@code @Nested} classes share their enclosing class's sandbox.
+ * Registered on an instance field it starts one per test. Either way it injects the sandbox into fields of type
+ * {@link FleetSandbox} (static fields before all tests, instance fields into each test instance) and resolves
+ * parameters of that type. Nothing is reset between tests unless {@code resetBetweenTests} is set.
+ */
+public final class FleetSandboxExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+    AfterEachCallback, TestInstancePostProcessor, ParameterResolver {
+
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(FleetSandboxExtension.class);
+
+  /** The configuration in code, or {@code null} when read from {@link EnableFleetSandbox}. */
+  private final Settings settings;
+  private volatile FleetSandbox last;
+
+  /** The extension of {@link EnableFleetSandbox}; configured by that annotation on the test class. */
+  public FleetSandboxExtension() {
+    this.settings = null;
+  }
+
+  private FleetSandboxExtension(Settings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * A builder for an extension configured in code, for {@code @RegisterExtension}.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The sandbox this extension started for the running test class (or test).
+   *
+   * @return the sandbox
+   * @throws IllegalStateException before it started or after it closed
+   */
+  public FleetSandbox sandbox() {
+    FleetSandbox sandbox = last;
+    if (sandbox == null || sandbox.isClosed()) {
+      throw new IllegalStateException("the fleet sandbox is not running: it starts before the test class's"
+          + " tests (register the extension on a static field) and closes after them");
+    }
+    return sandbox;
+  }
+
+  /**
+   * One cluster of {@link #sandbox()}.
+   *
+   * @param name its name
+   * @return the cluster
+   * @throws IllegalArgumentException if there is no such cluster
+   */
+  public SandboxCluster cluster(String name) {
+    return sandbox().cluster(name);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws IllegalAccessException {
+    FleetSandbox sandbox = getOrStart(context);
+    injectStaticFields(context.getRequiredTestClass(), sandbox);
+  }
+
+  @Override
+  public void postProcessTestInstance(Object testInstance, ExtensionContext context) throws IllegalAccessException {
+    Optional<FleetSandbox> sandbox = find(context);
+    if (sandbox.isEmpty() && context.getTestInstanceLifecycle()
+        .map(l -> l == org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS).orElse(false)) {
+      sandbox = Optional.of(getOrStart(context)); // PER_CLASS: instances are made before beforeAll
+    }
+    if (sandbox.isPresent()) {
+      injectInstanceFields(testInstance, sandbox.get());
+    }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws IllegalAccessException {
+    Optional<FleetSandbox> existing = find(context);
+    if (existing.isEmpty()) {
+      // registered on an instance field: one sandbox per test
+      FleetSandbox sandbox = start(context);
+      Holder holder = new Holder(sandbox, context.getUniqueId());
+      context.getStore(NAMESPACE).put(key(), holder);
+      last = sandbox;
+      for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
+        injectInstanceFields(instance, sandbox);
+      }
+      return;
+    }
+    if (resetBetweenTests(context)) {
+      existing.get().reset();
+    }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    closeIfOwned(context);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    closeIfOwned(context);
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+    return parameterContext.getParameter().getType() == FleetSandbox.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+    return find(extensionContext).orElseThrow(() -> new ExtensionConfigurationException(
+        "no fleet sandbox is running for " + extensionContext.getDisplayName()));
+  }
+
+  private Object key() {
+    return settings == null ? EnableFleetSandbox.class : this;
+  }
+
+  private Optional<FleetSandbox> find(ExtensionContext context) {
+    Holder holder = context.getStore(NAMESPACE).get(key(), Holder.class);
+    return holder == null || holder.sandbox.isClosed() ? Optional.empty() : Optional.of(holder.sandbox);
+  }
+
+  private FleetSandbox getOrStart(ExtensionContext context) {
+    Optional<FleetSandbox> existing = find(context);
+    if (existing.isPresent()) {
+      last = existing.get();
+      return existing.get();
+    }
+    ExtensionContext classContext = context;
+    while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
+      classContext = classContext.getParent().get();
+    }
+    FleetSandbox sandbox = start(classContext);
+    classContext.getStore(NAMESPACE).put(key(), new Holder(sandbox, classContext.getUniqueId()));
+    last = sandbox;
+    return sandbox;
+  }
+
+  private FleetSandbox start(ExtensionContext context) {
+    if (settings != null) {
+      return settings.start();
+    }
+    EnableFleetSandbox config = annotation(context.getRequiredTestClass()).orElseThrow(() ->
+        new ExtensionConfigurationException("FleetSandboxExtension needs @EnableFleetSandbox(clusters = ...) on "
+            + context.getRequiredTestClass().getName() + ", or registration in code with @RegisterExtension static"
+            + " FleetSandboxExtension fleet = FleetSandboxExtension.builder()...build()"));
+    FleetSandbox.Builder builder = FleetSandbox.builder()
+        .clusters(config.clusters())
+        .latency(Duration.ofMillis(config.latencyMillis()));
+    for (String crd : config.crds()) {
+      builder.crdResource(crd);
+    }
+    return builder.start();
+  }
+
+  private boolean resetBetweenTests(ExtensionContext context) {
+    if (settings != null) {
+      return settings.resetBetweenTests;
+    }
+    return annotation(context.getRequiredTestClass()).map(EnableFleetSandbox::resetBetweenTests).orElse(false);
+  }
+
+  private static Optional<EnableFleetSandbox> annotation(Class<?> testClass) {
+    for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
+      Optional<EnableFleetSandbox> found = AnnotationSupport.findAnnotation(c, EnableFleetSandbox.class);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void closeIfOwned(ExtensionContext context) {
+    ExtensionContext.Store store = context.getStore(NAMESPACE);
+    Holder holder = store.get(key(), Holder.class);
+    if (holder != null && holder.owner.equals(context.getUniqueId())) {
+      store.remove(key());
+      holder.sandbox.close();
+    }
+  }
+
+  private static void injectStaticFields(Class<?> testClass, FleetSandbox sandbox) throws IllegalAccessException {
+    for (Field field : sandboxFields(testClass)) {
+      if (Modifier.isStatic(field.getModifiers())) {
+        set(field, null, sandbox);
+      }
+    }
+  }
+
+  private static void injectInstanceFields(Object instance, FleetSandbox sandbox) throws IllegalAccessException {
+    for (Field field : sandboxFields(instance.getClass())) {
+      if (!Modifier.isStatic(field.getModifiers())) {
+        set(field, instance, sandbox);
+      }
+    }
+  }
+
+  private static List<Field> sandboxFields(Class<?> type) {
+    List<Field> result = new ArrayList<>();
+    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+      for (Field field : c.getDeclaredFields()) {
+        if (field.getType() == FleetSandbox.class) {
+          result.add(field);
+        }
+      }
+    }
+    return result;
+  }
+
+  private static void set(Field field, Object target, FleetSandbox sandbox) throws IllegalAccessException {
+    if (Modifier.isFinal(field.getModifiers())) {
+      throw new ExtensionConfigurationException("cannot inject the fleet sandbox into final field "
+          + field.getDeclaringClass().getSimpleName() + "." + field.getName());
+    }
+    field.setAccessible(true);
+    field.set(target, sandbox);
+  }
+
+  /** A sandbox and the unique id of the extension context that started it (and closes it). */
+  private static final class Holder {
+    final FleetSandbox sandbox;
+    final String owner;
+
+    Holder(FleetSandbox sandbox, String owner) {
+      this.sandbox = sandbox;
+      this.owner = owner;
+    }
+  }
+
+  private static final class Settings {
+    final Supplier<FleetSandbox.Builder> builder;
+    final boolean resetBetweenTests;
+
+    Settings(Supplier<FleetSandbox.Builder> builder, boolean resetBetweenTests) {
+      this.builder = builder;
+      this.resetBetweenTests = resetBetweenTests;
+    }
+
+    FleetSandbox start() {
+      return builder.get().start();
+    }
+  }
+
+  /**
+   * Configures a {@link FleetSandboxExtension}; the same settings as {@link FleetSandbox.Builder}.
+   *
+   * <pre>{@code
+   * @RegisterExtension
+   * static FleetSandboxExtension fleet = FleetSandboxExtension.builder()
+   *     .clusters("dev1", "dev2")
+   *     .crd(taskRunCrd)
+   *     .latency(Duration.ofMillis(50))
+   *     .build();
+   * }</pre>
+   */
+  public static final class Builder {
+
+    private final FleetSandbox.Builder sandbox = FleetSandbox.builder();
+    private boolean clustersSet;
+    private boolean resetBetweenTests;
+
+    private Builder() {
+    }
+
+    /**
+     * The clusters; see {@link FleetSandbox.Builder#clusters(String...)}.
+     *
+     * @param names distinct DNS-1123 labels, at least one
+     * @return this builder
+     */
+    public Builder clusters(String... names) {
+      sandbox.clusters(names);
+      clustersSet = true;
+      return this;
+    }
+
+    /**
+     * The clusters; see {@link FleetSandbox.Builder#clusters(Collection)}.
+     *
+     * @param names distinct DNS-1123 labels, at least one
+     * @return this builder
+     */
+    public Builder clusters(Collection<String> names) {
+      sandbox.clusters(names);
+      clustersSet = true;
+      return this;
+    }
+
+    /**
+     * A CRD for every cluster; see {@link FleetSandbox.Builder#crd}.
+     *
+     * @param crd the CRD
+     * @return this builder
+     */
+    public Builder crd(CustomResourceDefinition crd) {
+      sandbox.crd(crd);
+      return this;
+    }
+
+    /**
+     * CRDs for every cluster; see {@link FleetSandbox.Builder#crds}.
+     *
+     * @param crds the CRDs
+     * @return this builder
+     */
+    public Builder crds(Collection<? extends CustomResourceDefinition> crds) {
+      sandbox.crds(crds);
+      return this;
+    }
+
+    /**
+     * The CRDs of a YAML file, read now; see {@link FleetSandbox.Builder#crdYaml(Path)}.
+     *
+     * @param file the file
+     * @return this builder
+     */
+    public Builder crdYaml(Path file) {
+      sandbox.crdYaml(file);
+      return this;
+    }
+
+    /**
+     * The CRDs of a classpath resource, read now; see {@link FleetSandbox.Builder#crdResource}.
+     *
+     * @param resource the resource path
+     * @return this builder
+     */
+    public Builder crdResource(String resource) {
+      sandbox.crdResource(resource);
+      return this;
+    }
+
+    /**
+     * The latency every cluster starts with; see {@link FleetSandbox.Builder#latency}.
+     *
+     * @param latency zero or more
+     * @return this builder
+     */
+    public Builder latency(Duration latency) {
+      sandbox.latency(latency);
+      return this;
+    }
+
+    /**
+     * Whether to {@link FleetSandbox#reset()} before each test; see {@link EnableFleetSandbox#resetBetweenTests()}.
+     *
+     * @param reset whether to reset
+     * @return this builder
+     */
+    public Builder resetBetweenTests(boolean reset) {
+      this.resetBetweenTests = reset;
+      return this;
+    }
+
+    /**
+     * The extension, for a {@code @RegisterExtension} field.
+     *
+     * @return the extension
+     * @throws IllegalStateException if no cluster was named
+     */
+    public FleetSandboxExtension build() {
+      if (!clustersSet) {
+        throw new IllegalStateException("name the sandbox's clusters: FleetSandboxExtension.builder().clusters(...)");
+      }
+      FleetSandbox.Builder configured = sandbox.copy();
+      return new FleetSandboxExtension(new Settings(() -> configured, resetBetweenTests));
+    }
+  }
+
+  @Override
+  public String toString() {
+    FleetSandbox sandbox = last;
+    return "FleetSandboxExtension" + (settings == null ? "(@EnableFleetSandbox)" : "")
+        + (sandbox == null ? "" : "[" + sandbox + "]");
+  }
+}

@@ -1,0 +1,177 @@
+package io.fleetfed.testkit;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fleetfed.testkit.internal.ClusterServer;
+import io.fleetfed.testkit.internal.Crds;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One cluster of a {@link FleetSandbox}: an in-process Kubernetes API server (fabric8's CRUD mock server) on a
+ * fixed loopback port, with its own store.
+ *
+ * <pre>{@code
+ * SandboxCluster dev2 = sandbox.cluster("dev2");
+ * dev2.client().configMaps().inNamespace("ci").resource(cm).create();
+ * dev2.goOffline();                 // connections refused, watches dropped; the store is kept
+ * dev2.goOnline();                  // same port, same objects
+ * dev2.latency(Duration.ofMillis(200));
+ * dev2.resetCounts();
+ * runTheCodeUnderTest();
+ * assertThat(dev2.writeCount()).isZero();
+ * }</pre>
+ *
+ * <p>Every method is thread-safe. Nothing here ever shows the cluster's token.
+ */
+public final class SandboxCluster {
+
+  private final ClusterServer server;
+
+  SandboxCluster(ClusterServer server) {
+    this.server = server;
+  }
+
+  ClusterServer server() {
+    return server;
+  }
+
+  /**
+   * The cluster's name, which is also its kubeconfig context and cluster name.
+   *
+   * @return the name
+   */
+  public String name() {
+    return server.name();
+  }
+
+  /**
+   * The API server's base URL; the port stays the same across {@link #goOffline()} and {@link #goOnline()}.
+   *
+   * @return {@code http://127.0.0.1:<port>/}
+   */
+  public String url() {
+    return server.url();
+  }
+
+  /**
+   * The API server's port.
+   *
+   * @return the port
+   */
+  public int port() {
+    return server.port();
+  }
+
+  /**
+   * The cluster's own client, created on first use and closed by {@link FleetSandbox#close()}; do not close it.
+   * It is built from {@link #config()}, so it does not retry failed requests.
+   *
+   * @return the client
+   */
+  public KubernetesClient client() {
+    return server.client();
+  }
+
+  /**
+   * A new client configuration for this cluster: its URL and token, namespace {@code default}, a context named
+   * after the cluster, and {@code requestRetryBackoffLimit} 0, so that an outage surfaces at once rather than after
+   * about 20 seconds of retries (change it on the returned copy if a test wants retries).
+   *
+   * @return a new Config, for {@code new KubernetesClientBuilder().withConfig(config).build()}
+   */
+  public Config config() {
+    return server.config();
+  }
+
+  /**
+   * Stops the API server as an outage would: new connections are refused, open connections and watches are
+   * dropped. The stored objects are kept. Does nothing if already offline.
+   */
+  public void goOffline() {
+    server.goOffline();
+  }
+
+  /**
+   * Starts the API server again on the same port with the same objects. Clients and informers reconnect by
+   * themselves (informers after their reconnect back-off, one second at first). Does nothing if online.
+   *
+   * @throws IllegalStateException if the sandbox is closed or another process took the port meanwhile
+   */
+  public void goOnline() {
+    server.goOnline();
+  }
+
+  /**
+   * Whether the API server is listening.
+   *
+   * @return whether online
+   */
+  public boolean isOnline() {
+    return server.isOnline();
+  }
+
+  /**
+   * The delay added before each response.
+   *
+   * @return the latency, zero by default
+   */
+  public Duration latency() {
+    return server.latency();
+  }
+
+  /**
+   * Delays each response of this cluster, and no other, by {@code latency}. The request is handled at once and its
+   * response sent after the delay, without holding up other requests. Not delayed: watch events, and the rare
+   * response without a body.
+   *
+   * @param latency zero or more
+   * @throws IllegalArgumentException if negative
+   */
+  public void latency(Duration latency) {
+    server.latency(FleetSandbox.checkLatency(latency));
+  }
+
+  /**
+   * Stores a CRD, or replaces the one of the same name, as {@code kubectl apply} would: its kinds are then served,
+   * discovered and watchable. Works offline too. {@link FleetSandbox#reset()} forgets it.
+   *
+   * @param crd an {@code apiextensions.k8s.io/v1} CRD named {@code <plural>.<group>}
+   * @throws IllegalArgumentException if the CRD is incomplete
+   */
+  public void registerCrd(CustomResourceDefinition crd) {
+    server.registerCrd(Crds.check(Objects.requireNonNull(crd, "crd"), "CRD for cluster " + name()));
+  }
+
+  /**
+   * How many HTTP requests this API server received since start or {@link #resetCounts()}, watches and discovery
+   * included. Requests refused while offline never arrive, so are not counted.
+   *
+   * @return the count
+   */
+  public long requestCount() {
+    return server.requestCount();
+  }
+
+  /**
+   * How many POST, PUT, PATCH and DELETE requests this API server received since start or {@link #resetCounts()},
+   * whether they succeeded or not. The sandbox's own set-up (CRDs registered by the builder or by
+   * {@link #registerCrd}) is not counted.
+   *
+   * @return the count
+   */
+  public long writeCount() {
+    return server.writeCount();
+  }
+
+  /** Sets {@link #requestCount()} and {@link #writeCount()} to zero. */
+  public void resetCounts() {
+    server.resetCounts();
+  }
+
+  @Override
+  public String toString() {
+    return "SandboxCluster[" + name() + " " + url() + (isOnline() ? "" : " offline") + "]";
+  }
+}

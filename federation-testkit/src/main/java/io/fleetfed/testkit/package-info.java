@@ -1,0 +1,74 @@
+/**
+ * An in-process fleet of Kubernetes API servers for tests: one fabric8 CRUD mock server per named cluster, with a
+ * kubeconfig, discovery for kubectl and fabric8, outages, latency, a JUnit 5 extension and AssertJ assertions.
+ *
+ * <h2>A sandbox by hand</h2>
+ * <pre>{@code
+ * try (FleetSandbox fleet = FleetSandbox.builder()
+ *     .clusters("dev1", "dev2")                  // DNS-1123 labels; each is a kubeconfig context
+ *     .crdResource("crds/tekton.yaml")           // registered on every cluster
+ *     .start()) {
+ *   KubernetesClient dev1 = fleet.cluster("dev1").client();            // owned by the sandbox
+ *   Config dev2 = Config.fromKubeconfig("dev2", Files.readString(fleet.kubeconfig()),
+ *       fleet.kubeconfig().toString());                               // or: fleet.cluster("dev2").config()
+ *
+ *   fleet.cluster("dev2").goOffline();           // connection refused, watches dropped, objects kept
+ *   fleet.cluster("dev2").goOnline();            // same port, same objects
+ *   fleet.cluster("dev1").latency(Duration.ofMillis(200));
+ *
+ *   fleet.cluster("dev2").resetCounts();
+ *   runTheCodeUnderTest();
+ *   assertThat(fleet.cluster("dev2")).hasNoWrites();
+ * }
+ * }</pre>
+ *
+ * <h2>In JUnit 5</h2>
+ * <pre>{@code
+ * @EnableFleetSandbox(clusters = {"dev1", "dev2"}, crds = "crds/tekton.yaml")
+ * class PropagationTest {
+ *   static FleetSandbox fleet;                   // injected; or take it as a test or lifecycle parameter
+ *
+ *   @Test
+ *   void propagates() {
+ *     ...
+ *     assertThat(fleet.cluster("dev2")).within(Duration.ofSeconds(10))
+ *         .hasObject("apps/v1", "Deployment", "testing-fed", "nginx-fed")
+ *         .hasLabel("fleetfed.io/managed", "true")
+ *         .hasFieldAt("/spec/replicas", 3);
+ *   }
+ * }
+ *
+ * class ConfiguredInCode {
+ *   @RegisterExtension
+ *   static FleetSandboxExtension fleet = FleetSandboxExtension.builder()
+ *       .clusters("a", "b").resetBetweenTests(true).build();
+ *
+ *   @Test
+ *   void test() {
+ *     fleet.cluster("a").client()...
+ *   }
+ * }
+ * }</pre>
+ *
+ * <h2>What each API server does</h2>
+ * <ul>
+ *   <li>CRUD, watches (over WebSocket), finalizers and status subresources as the fabric8 CRUD mock server does
+ *       them (see {@code reference/fabric8-mock.md}); no authentication, no server-side apply, no set-based label
+ *       selectors. A strategic merge patch of a built-in kind is approximated (maps merge, lists merge by their
+ *       {@code $setElementOrder} key or a well-known key, otherwise are replaced), so that {@code kubectl apply}
+ *       can change what it created.</li>
+ *   <li>{@code /healthz}, {@code /readyz}, {@code /livez} answer {@code ok}; {@code /version} answers v1.30.0.</li>
+ *   <li>Discovery: {@code /api}, {@code /api/v1}, {@code /apis}, {@code /apis/<group>} and
+ *       {@code /apis/<group>/<version>} list the common built-in kinds and every served version of every CRD the
+ *       server stores, including CRDs created later through the API; {@code /openapi/v2} is an empty document, so
+ *       {@code kubectl apply} validates without {@code --validate=false}.</li>
+ *   <li>A request body that is neither JSON nor YAML (protobuf, which kubectl 1.32+ sends for generators such as
+ *       {@code kubectl create secret}) gets a 415 {@code Status} at once, explaining how to send JSON.</li>
+ *   <li>A {@code kubernetes.io/service-account-token} Secret naming a service account is stored with
+ *       {@code data.token}, {@code data.namespace} and {@code data.ca.crt}, as a token controller would.</li>
+ * </ul>
+ *
+ * <p>Everything here is thread-safe; nothing here ever shows a token, nor a Secret's data in an assertion
+ * message. Internals live in {@code io.fleetfed.testkit.internal}, which is not API.
+ */
+package io.fleetfed.testkit;

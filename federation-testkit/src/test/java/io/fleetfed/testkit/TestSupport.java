@@ -1,0 +1,64 @@
+package io.fleetfed.testkit;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Helpers shared by the tests. */
+final class TestSupport {
+
+  /** How long any await in these tests may take before the test fails. */
+  static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+  static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
+
+  private TestSupport() {
+  }
+
+  static ConfigMap configMap(String namespace, String name) {
+    return new ConfigMapBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+        .addToData("key", "value").build();
+  }
+
+  static CustomResourceDefinition crd(String group, String kind, String plural, String scope) {
+    return new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName(plural + "." + group).endMetadata()
+        .withNewSpec().withGroup(group).withScope(scope)
+        .withNewNames().withKind(kind).withPlural(plural).endNames()
+        .addNewVersion().withName("v1").withServed(true).withStorage(true)
+        .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
+        .endOpenAPIV3Schema().endSchema()
+        .endVersion().endSpec().build();
+  }
+
+  static HttpResponse<String> get(SandboxCluster cluster, String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(uri(cluster, path)).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static URI uri(SandboxCluster cluster, String path) {
+    return URI.create(cluster.url() + (path.startsWith("/") ? path.substring(1) : path));
+  }
+
+  /** Waits for a condition, failing the test if it does not hold within {@link #TIMEOUT}. */
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(20); // polling interval of the wait, not a synchronisation delay
+    }
+  }
+}
