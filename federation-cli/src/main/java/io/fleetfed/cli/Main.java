@@ -9,12 +9,17 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Federates Kubernetes objects across a fleet of clusters, KubeFed-style.",
-    subcommands = {RenderCommand.class, EnableCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RenderCommand.class, EnableCommand.class, ApplyCommand.class, DeleteCommand.class,
+        StatusCommand.class, ClustersCommand.class, JoinCommand.class, UnjoinCommand.class, CordonCommand.class,
+        UncordonCommand.class, DrainCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "2:invalid input (nothing was sent anywhere)", "1:unexpected failure"})
+    exitCodeList = {"0:success", "2:invalid input (nothing was sent anywhere)",
+        "3:some cluster failed (the other clusters' results are printed)", "1:unexpected failure"})
 public final class Main implements Runnable {
   /** Exit code for invalid input. */
   static final int INVALID_INPUT = 2;
+  /** Exit code when some cluster failed, or some object is not where it should be. */
+  static final int CLUSTER_FAILED = 3;
 
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
@@ -38,7 +43,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (render, enable)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (render, enable, apply,"
+        + " delete, status, clusters, join, unjoin, cordon, uncordon, drain, sandbox)");
   }
 
   /** Reads the version from the jar's manifest. */

@@ -17,6 +17,11 @@ final class Problems {
     return Main.INVALID_INPUT;
   }
 
+  /** Prints an error line. */
+  static void error(PrintWriter err, String message) {
+    err.println("error: " + oneLine(message));
+  }
+
   /** Prints a warning line. */
   static void warn(PrintWriter err, String message) {
     err.println("warning: " + oneLine(message));

@@ -1,15 +1,21 @@
 package io.fleetfed.cli;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the shaded {@code fleetfed.jar} as a separate process, as a user would. */
@@ -21,24 +27,84 @@ final class FleetfedJar {
     }
   }
 
+  /** Commands that load the Kubernetes client, and end normally: one of them records the class-data archive. */
+  private static final Set<String> FLEET_COMMANDS =
+      Set.of("apply", "delete", "status", "clusters", "join", "unjoin", "cordon", "uncordon", "drain");
+  private static boolean archiving;
+
   private FleetfedJar() {}
+
+  /**
+   * JVM options that make the many short runs of the tests cheaper without changing what they print: the client
+   * compiler only, the serial collector, and a class-data archive of the jar's classes (recorded at the end of the
+   * first fleet command, then shared by every later run). All JVM logging is off, so that a stale or refused
+   * archive costs time but never output.
+   */
+  private static synchronized List<String> startupOptions(Path jar, boolean fleetCommand) throws IOException {
+    List<String> options = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:disable"));
+    Path archive = jar.resolveSibling("fleetfed-it.jsa");
+    if (Files.isRegularFile(archive)
+        && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) >= 0) {
+      options.add("-XX:SharedArchiveFile=" + archive);
+    } else if (fleetCommand && !archiving) {
+      archiving = true;
+      Files.deleteIfExists(archive);
+      options.add("-XX:ArchiveClassesAtExit=" + archive);
+    }
+    return options;
+  }
 
   static Result run(Path workingDirectory, String... args) {
     return runWithStdin(workingDirectory, "", args);
   }
 
   static Result runWithStdin(Path workingDirectory, String stdin, String... args) {
+    return run(workingDirectory, Map.of(), stdin, args);
+  }
+
+  /** Runs with {@code environment} added to (or, for null values, removed from) this JVM's environment. */
+  static Result runWithEnvironment(Path workingDirectory, Map<String, String> environment, String... args) {
+    return run(workingDirectory, environment, "", args);
+  }
+
+  /**
+   * Starts a long-running command, such as {@code sandbox}, reading its output as it comes; stop it with
+   * {@link Running#stop()}.
+   */
+  static Running start(Path workingDirectory, String... args) {
+    try {
+      return new Running(process(workingDirectory, Map.of(), args), String.join(" ", args));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Process process(Path workingDirectory, Map<String, String> environment, String... args)
+      throws IOException {
     Path jar = Path.of(System.getProperty("fleetfed.jar", "target/fleetfed.jar")).toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("fleetfed.jar not found at " + jar + "; run mvn verify");
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(startupOptions(jar, args.length > 0 && FLEET_COMMANDS.contains(args[0])));
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
+    environment.forEach((name, value) -> {
+      if (value == null) {
+        builder.environment().remove(name);
+      } else {
+        builder.environment().put(name, value);
+      }
+    });
+    return builder.start();
+  }
+
+  private static Result run(Path workingDirectory, Map<String, String> environment, String stdin, String... args) {
     try {
-      Process process = new ProcessBuilder(command).directory(workingDirectory.toFile()).start();
+      Process process = process(workingDirectory, environment, args);
       CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
       CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
       process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -53,6 +119,72 @@ final class FleetfedJar {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** A command still running, whose stdout and stderr are collected line by line as they come. */
+  static final class Running {
+    private final Process process;
+    private final String description;
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final Thread[] readers;
+
+    private Running(Process process, String description) throws IOException {
+      this.process = process;
+      this.description = description;
+      this.readers = new Thread[] {reader(process.getInputStream(), stdout), reader(process.getErrorStream(), stderr)};
+      process.getOutputStream().close();
+    }
+
+    private static Thread reader(InputStream in, List<String> lines) {
+      Thread t = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+          for (String line = r.readLine(); line != null; line = r.readLine()) {
+            lines.add(line);
+          }
+        } catch (IOException e) {
+          // the process ended
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      return t;
+    }
+
+    /** Waits until stdout has a line starting with {@code prefix}, and returns it. */
+    String awaitLine(String prefix, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        for (String line : stdout) {
+          if (line.startsWith(prefix)) {
+            return line;
+          }
+        }
+        if (!process.isAlive() && !readers[0].isAlive()) {
+          throw new IllegalStateException("fleetfed " + description + " ended with " + process.exitValue()
+              + " before printing '" + prefix + "'; stdout: " + stdout + "; stderr: " + stderr);
+        }
+        Thread.sleep(50);
+      }
+      throw new IllegalStateException("fleetfed " + description + " did not print '" + prefix + "' within "
+          + timeout + "; stdout: " + stdout + "; stderr: " + stderr);
+    }
+
+    /**
+     * Stops the process as kill would (SIGTERM, as {@link Process#destroy()} sends), and returns its outcome with
+     * what it printed while stopping ({@code Process.destroy()} itself would close the streams first).
+     */
+    Result stop() throws InterruptedException {
+      process.toHandle().destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("fleetfed " + description + " did not stop within 30 s of SIGTERM");
+      }
+      for (Thread reader : readers) {
+        reader.join(5000);
+      }
+      return new Result(process.exitValue(), String.join("\n", stdout), String.join("\n", stderr));
     }
   }
 

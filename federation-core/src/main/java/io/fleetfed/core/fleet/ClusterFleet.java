@@ -262,10 +262,22 @@ public final class ClusterFleet implements AutoCloseable {
    * from the host. Objects already propagated to it stay there. Returns what could not be removed.
    */
   public List<String> unjoin(String name) {
+    return unjoin(name, Optional.ofNullable(adminConfigs.get(name)).or(() -> kubeconfigs
+        .filter(kc -> kc.contexts().contains(name)).map(kc -> kc.config(name))));
+  }
+
+  /**
+   * Removes member {@code name} as {@link #unjoin(String)} does, cleaning up the member with the credentials of
+   * kubeconfig context {@code context} (as {@code kubefedctl unjoin --cluster-context}).
+   */
+  public List<String> unjoin(String name, String context) {
+    Kubeconfigs kc = kubeconfigs.orElseThrow(() -> new FederationException("unjoin by context needs a kubeconfig"));
+    return unjoin(name, Optional.of(kc.config(context)));
+  }
+
+  private List<String> unjoin(String name, Optional<Config> admin) {
     requireOpen();
     Membership m = membership.orElseThrow(() -> new FederationException("unjoin needs a host cluster"));
-    Optional<Config> admin = Optional.ofNullable(adminConfigs.get(name)).or(() -> kubeconfigs
-        .filter(kc -> kc.contexts().contains(name)).map(kc -> kc.config(name)));
     List<String> problems;
     try {
       if (admin.isPresent()) {
@@ -329,7 +341,7 @@ public final class ClusterFleet implements AutoCloseable {
       problems.add("cluster " + name + " is " + m.health() + ": its objects are removed when it is back");
       return new DrainResult(name, removed, problems);
     }
-    for (ResourceDefinitionContext context : managedTypes(m)) {
+    for (ResourceDefinitionContext context : managedTypes(m, problems)) {
       try {
         for (GenericKubernetesResource o : m.client().genericKubernetesResources(context).inAnyNamespace()
             .withLabel(ManagedMetadata.MANAGED_LABEL, "true").list().getItems()) {
@@ -351,7 +363,11 @@ public final class ClusterFleet implements AutoCloseable {
     return new DrainResult(name, removed, problems);
   }
 
-  private List<ResourceDefinitionContext> managedTypes(Member m) {
+  /**
+   * Every type that may hold managed objects on {@code m}: those this fleet has caches for, the registry's, and
+   * whatever the member serves (discovery), so that objects other fleets propagated are found too.
+   */
+  private List<ResourceDefinitionContext> managedTypes(Member m, List<String> problems) {
     Map<String, ResourceDefinitionContext> contexts = new LinkedHashMap<>();
     for (TypeCache c : m.caches()) {
       contexts.put(Member.cacheKey(c.context()), c.context());
@@ -359,6 +375,37 @@ public final class ClusterFleet implements AutoCloseable {
     for (ResourceType t : settings.registry().all().stream().map(c -> c.target()).toList()) {
       ResourceDefinitionContext c = Member.context(t, t.apiVersion());
       contexts.putIfAbsent(Member.cacheKey(c), c);
+    }
+    try {
+      List<String> groupVersions = new ArrayList<>(List.of("v1"));
+      var groups = m.client().getApiGroups();
+      if (groups != null && groups.getGroups() != null) {
+        for (var g : groups.getGroups()) {
+          if (g.getPreferredVersion() != null) {
+            groupVersions.add(g.getPreferredVersion().getGroupVersion());
+          }
+        }
+      }
+      for (String gv : groupVersions) {
+        var list = m.client().getApiResources(gv);
+        if (list == null || list.getResources() == null) {
+          continue;
+        }
+        String group = gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "";
+        String version = gv.contains("/") ? gv.substring(gv.indexOf('/') + 1) : gv;
+        for (var r : list.getResources()) {
+          if (r.getName().contains("/") || r.getVerbs() == null || !r.getVerbs().containsAll(List.of("list", "delete"))) {
+            continue;
+          }
+          ResourceDefinitionContext c = new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version)
+              .withKind(r.getKind()).withPlural(r.getName()).withNamespaced(Boolean.TRUE.equals(r.getNamespaced()))
+              .build();
+          contexts.putIfAbsent(Member.cacheKey(c), c);
+        }
+      }
+    } catch (KubernetesClientException e) {
+      problems.add("cannot discover the types " + m.name() + " serves (" + Errors.describe(e)
+          + "); only fleetfed's known types were drained");
     }
     return List.copyOf(contexts.values());
   }
@@ -469,9 +516,10 @@ public final class ClusterFleet implements AutoCloseable {
     requireOpen();
     Objects.requireNonNull(resources, "resources");
     try {
+      List<FederatedResource> batch = List.copyOf(resources);
       List<Tracked.Plan> plans = new ArrayList<>();
-      for (FederatedResource r : resources) {
-        plans.add(engine.plan(Objects.requireNonNull(r, "resource"), false, false));
+      for (FederatedResource r : batch) {
+        plans.add(engine.plan(r, false, false, batch));
       }
       return engine.apply(plans);
     } catch (InterruptedException e) {
@@ -722,10 +770,19 @@ public final class ClusterFleet implements AutoCloseable {
       if (context.contains(":") || context.contains("/")) {
         throw new ValidationException(List.of(new Violation(Optional.of(kc.describeFiles()),
             Optional.of("context " + context), Optional.of("host-cluster-context"), "host-cluster-name must be set "
-                + "if the name of the host cluster context contains one of \":\" or \"/\"; use host(name, config)")));
+                + "if the name of the host cluster context contains one of \":\" or \"/\"; use hostContext(context, "
+                + "hostName)")));
       }
       kc.requireValidClusterName(context);
       return host(context, kc.config(context));
+    }
+
+    /**
+     * Uses kubeconfig context {@code context} as the host cluster, going by {@code hostName} in ServiceAccount
+     * names (kubefedctl's {@code --host-cluster-name}, needed when the context's name is not a valid name).
+     */
+    public Builder hostContext(String context, String hostName) {
+      return host(hostName, requireKubeconfig().config(context));
     }
 
     /** Uses {@code config} as the host cluster, which goes by {@code name} in ServiceAccount names. */

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 final class Engine implements TypeCache.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
   private static final int CONFLICT_ATTEMPTS = 5;
+  /** On a federated object, {@code "true"} lets it adopt existing objects even when the fleet does not. */
+  static final String ADOPT_ANNOTATION = "fleetfed.io/adopt";
 
   record Settings(boolean adopt, boolean remoteStatus, Duration requestTimeout, Backoff backoff,
       Predicate<ResourceType> runOnce) {}
@@ -96,6 +98,15 @@ final class Engine implements TypeCache.Listener {
 
   /** Places and renders {@code resource}; throws on invalid input before anything is sent. */
   Tracked.Plan plan(FederatedResource resource, boolean deleting, boolean orphan) throws InterruptedException {
+    return plan(resource, deleting, orphan, List.of());
+  }
+
+  /**
+   * Places and renders {@code resource}; a FederatedNamespace in {@code batch} (propagated in the same call)
+   * restricts it as one already propagated would.
+   */
+  Tracked.Plan plan(FederatedResource resource, boolean deleting, boolean orphan, List<FederatedResource> batch)
+      throws InterruptedException {
     String apiVersion = resource.template().path("apiVersion").asText(resource.type().apiVersion());
     ResourceDefinitionContext context = Member.context(resource.type(), apiVersion);
     String namespace = resource.type().isNamespaced() ? resource.namespace() : "";
@@ -111,7 +122,7 @@ final class Engine implements TypeCache.Listener {
         }
         eligible.add(m.state().toCluster());
       }
-      ResourceRendering rendering = Renderer.render(resource, eligible, federatedNamespace(resource));
+      ResourceRendering rendering = Renderer.render(resource, eligible, federatedNamespace(resource, batch));
       for (ClusterRendering r : rendering.clusters().values()) {
         placed.put(r.cluster(), r.object().map(o -> new Tracked.Desired(o, r.hash().orElseThrow())));
       }
@@ -125,9 +136,14 @@ final class Engine implements TypeCache.Listener {
         .filter(o -> isOurs(o, key)).isPresent();
   }
 
-  private Optional<FederatedResource> federatedNamespace(FederatedResource resource) {
+  private Optional<FederatedResource> federatedNamespace(FederatedResource resource, List<FederatedResource> batch) {
     if (!resource.type().isNamespaced() || resource.type().isNamespace()) {
       return Optional.empty();
+    }
+    Optional<FederatedResource> inBatch = batch.stream()
+        .filter(r -> r.type().isNamespace() && r.name().equals(resource.namespace())).findFirst();
+    if (inBatch.isPresent()) {
+      return inBatch;
     }
     return tracked.values().stream().map(t -> t.plan)
         .filter(p -> !p.deleting() && p.resource().type().isNamespace() && p.name().equals(resource.namespace()))
@@ -146,26 +162,36 @@ final class Engine implements TypeCache.Listener {
           return new Tracked(k, plan);
         }
         before.plan = plan;
+        before.seq++;
         return before;
       });
       ts.add(t);
     }
     List<Member> all = List.copyOf(members.get());
-    List<CompletableFuture<Void>> futures = new ArrayList<>();
+    Map<Tracked, List<CompletableFuture<Optional<ClusterOutcome>>>> futures = new LinkedHashMap<>();
     for (Tracked t : ts) {
+      List<CompletableFuture<Optional<ClusterOutcome>>> perCluster = new ArrayList<>();
       for (Member m : all) {
-        futures.add(CompletableFuture.runAsync(() -> syncAndRecord(t, m, true), workers));
+        perCluster.add(CompletableFuture.supplyAsync(() -> syncAndRecord(t, m, true), workers));
       }
+      futures.put(t, perCluster);
     }
     try {
-      CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get();
+      CompletableFuture.allOf(futures.values().stream().flatMap(List::stream).toArray(CompletableFuture[]::new))
+          .get();
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException("propagation failed unexpectedly", Errors.unwrap(e));
     }
     List<PropagationResult> results = new ArrayList<>();
-    for (Tracked t : ts) {
-      results.add(result(t));
-      finishIfDeleted(t);
+    for (Map.Entry<Tracked, List<CompletableFuture<Optional<ClusterOutcome>>>> e : futures.entrySet()) {
+      // what this call did, not what background reconciliation may have recorded since
+      Map<String, ClusterOutcome> outcomes = new HashMap<>();
+      for (CompletableFuture<Optional<ClusterOutcome>> f : e.getValue()) {
+        f.join().ifPresent(o -> outcomes.put(o.cluster(), o));
+      }
+      results.add(new PropagationResult(e.getKey().key, PropagationCondition.of(outcomes.values().stream()
+          .map(ClusterOutcome::status).toList()), outcomes, Optional.empty()));
+      finishIfDeleted(e.getKey());
     }
     // a FederatedNamespace narrows where objects in its namespace go: replan those already tracked
     for (Tracked t : ts) {
@@ -200,12 +226,6 @@ final class Engine implements TypeCache.Listener {
     }
   }
 
-  private PropagationResult result(Tracked t) {
-    Map<String, ClusterOutcome> outcomes = new HashMap<>(t.outcomes);
-    return new PropagationResult(t.key, PropagationCondition.of(outcomes.values().stream()
-        .map(ClusterOutcome::status).toList()), outcomes, Optional.empty());
-  }
-
   private void finishIfDeleted(Tracked t) {
     if (t.plan.deleting() && t.outcomes.values().stream().allMatch(Engine::gone)) {
       if (tracked.remove(t.key, t)) {
@@ -220,14 +240,15 @@ final class Engine implements TypeCache.Listener {
 
   // ---- one cluster ------------------------------------------------------------------------------------
 
-  private void syncAndRecord(Tracked t, Member m, boolean explicit) {
+  private Optional<ClusterOutcome> syncAndRecord(Tracked t, Member m, boolean explicit) {
     ClusterOutcome outcome;
     synchronized (t.lock(m.name())) {
+      long seq = t.seq;
       try {
         outcome = sync(t, t.plan, m, explicit);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return Optional.empty();
       } catch (RuntimeException e) {
         LOG.warn("unexpected failure syncing {} to {}", t.key, m.name(), e);
         outcome = ClusterOutcome.failed(m.name(), PropagationStatus.RETRIEVAL_FAILED, Errors.describe(e));
@@ -236,6 +257,14 @@ final class Engine implements TypeCache.Listener {
         t.outcomes.remove(m.name());
       } else {
         t.outcomes.put(m.name(), outcome);
+      }
+      Tracked.Stamped done = t.actions.get(m.name());
+      if (outcome != null && outcome.action() != ClusterAction.UNCHANGED && outcome.action() != ClusterAction.NONE) {
+        t.actions.put(m.name(), new Tracked.Stamped(seq, outcome));
+      } else if (explicit && done != null && done.seq() == seq
+          && (outcome == null || outcome.action() == ClusterAction.UNCHANGED)) {
+        // background reconciliation carried out this very plan a moment ago: report what it did
+        outcome = done.outcome();
       }
     }
     publish(t);
@@ -246,6 +275,7 @@ final class Engine implements TypeCache.Listener {
     } else {
       t.attempts.remove(m.name());
     }
+    return Optional.ofNullable(outcome);
   }
 
   /** Brings {@code m}'s copy in line with {@code plan}; returns the outcome, or null if the cluster is not listed. */
@@ -263,6 +293,10 @@ final class Engine implements TypeCache.Listener {
     current.filter(o -> ours).ifPresent(o -> observe(t, plan, cluster, o));
     Optional<Tracked.Desired> desired = plan.placed().getOrDefault(cluster, null);
     if (desired == null) {
+      if (!ours && plan.deleting() && !m.ready() && !cache.synced()) {
+        return ClusterOutcome.failed(cluster, PropagationStatus.CLUSTER_NOT_READY, notReady(m)
+            + "; whether it holds a copy is known once it is back");
+      }
       if (!ours) {
         return null;
       }
@@ -272,7 +306,9 @@ final class Engine implements TypeCache.Listener {
       if (current.get().getMetadata().getDeletionTimestamp() != null) {
         return ClusterOutcome.failed(cluster, PropagationStatus.WAITING_FOR_REMOVAL, "the copy is being deleted");
       }
-      return plan.orphan() ? orphan(t, m, cache, current.get()) : remove(t, m, cache, key, plan);
+      // a drained cluster keeps its namespaces (deleting one deletes everything in it, managed or not)
+      boolean keep = plan.orphan() || (m.drained() && plan.resource().type().isNamespace());
+      return keep ? orphan(t, m, cache, current.get()) : remove(t, m, cache, key, plan);
     }
     if (!m.ready()) {
       return ClusterOutcome.failed(cluster, PropagationStatus.CLUSTER_NOT_READY, notReady(m));
@@ -291,7 +327,8 @@ final class Engine implements TypeCache.Listener {
   private ClusterOutcome create(Tracked t, Member m, TypeCache cache, String key, Tracked.Plan plan,
       Tracked.Desired want, boolean explicit) throws InterruptedException {
     String cluster = m.name();
-    GenericKubernetesResource object = json.convertValue(want.object(), GenericKubernetesResource.class);
+    GenericKubernetesResource object = json.convertValue(Retention.markOwnAnnotations(want.object().deepCopy()),
+        GenericKubernetesResource.class);
     try {
       m.ensureNamespace(plan.namespace());
       GenericKubernetesResource created;
@@ -306,8 +343,7 @@ final class Engine implements TypeCache.Listener {
         created = m.create(plan.context(), object);
       }
       cache.wrote(key, Optional.of(created));
-      t.verified.put(cluster, version(created));
-      t.written.put(cluster, want.hash());
+      recordWrite(t, cluster, created, want);
       return ClusterOutcome.ok(cluster, ClusterAction.CREATED);
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
@@ -332,7 +368,7 @@ final class Engine implements TypeCache.Listener {
             "the cluster's object is labelled " + ManagedMetadata.MANAGED_LABEL + ": \"false\"");
       }
       boolean ours = isOurs(current, t.key);
-      if (!ours && !settings.adopt() && !isHolder(current)) {
+      if (!ours && !adopt(plan.resource()) && !isHolder(current)) {
         return ClusterOutcome.failed(cluster, PropagationStatus.ALREADY_EXISTS, "an object fleetfed does not "
             + "manage already exists there; adopt it (adoptResources) or remove it");
       }
@@ -352,10 +388,11 @@ final class Engine implements TypeCache.Listener {
       String have = hash(current);
       JsonNode currentTree = json.convertValue(current, JsonNode.class);
       ObjectNode toWrite = Retention.retain(want.object().deepCopy(), currentTree, plan.resource().retainReplicas());
-      if (ours && have.equals(want.hash())
-          && (version(current).equals(t.verified.get(cluster)) || Retention.matches(toWrite, currentTree))) {
+      if (ours && have.equals(want.hash()) && (version(current).equals(t.verified.get(cluster))
+          || unchangedByOthers(t, plan, cluster, toWrite, currentTree))) {
         t.verified.put(cluster, version(current));
         t.written.put(cluster, want.hash());
+        t.digests.putIfAbsent(cluster, Retention.digest(currentTree, plan.resource().retainReplicas()));
         return ClusterOutcome.ok(cluster, ClusterAction.UNCHANGED);
       }
       if (ours && !explicit && !have.isEmpty() && !have.equals(want.hash())
@@ -368,8 +405,7 @@ final class Engine implements TypeCache.Listener {
         GenericKubernetesResource updated = m.update(plan.context(),
             json.convertValue(toWrite, GenericKubernetesResource.class));
         cache.wrote(key, Optional.of(updated));
-        t.verified.put(cluster, version(updated));
-        t.written.put(cluster, want.hash());
+        recordWrite(t, cluster, updated, want);
         return ClusterOutcome.ok(cluster, ClusterAction.UPDATED);
       } catch (KubernetesClientException e) {
         if ((e.getCode() == 409 || e.getCode() == 404) && attempt < CONFLICT_ATTEMPTS) {
@@ -388,12 +424,42 @@ final class Engine implements TypeCache.Listener {
     }
   }
 
+  /**
+   * Whether a copy whose resourceVersion moved since this fleet verified it still holds what this fleet wrote:
+   * everything the plan says ({@code matches}) and, when this fleet knows what its last write returned, nothing
+   * added outside metadata and status (a status update or a label added by someone passes; a key added to
+   * {@code data} or {@code spec} by hand does not).
+   */
+  private static boolean unchangedByOthers(Tracked t, Tracked.Plan plan, String cluster, ObjectNode toWrite,
+      JsonNode current) {
+    if (!Retention.matches(toWrite, current)) {
+      return false;
+    }
+    String digest = t.digests.get(cluster);
+    return digest == null || digest.equals(Retention.digest(current, plan.resource().retainReplicas()));
+  }
+
+  private void recordWrite(Tracked t, String cluster, GenericKubernetesResource written, Tracked.Desired want) {
+    t.verified.put(cluster, version(written));
+    t.written.put(cluster, want.hash());
+    t.digests.put(cluster, Retention.digest(json.convertValue(written, JsonNode.class),
+        t.plan.resource().retainReplicas()));
+  }
+
   private ClusterOutcome remove(Tracked t, Member m, TypeCache cache, String key, Tracked.Plan plan) {
     try {
       m.delete(plan.context(), plan.namespace(), plan.name());
+      Optional<GenericKubernetesResource> left = fetch(m, plan);
+      if (left.isPresent() && isOurs(left.get(), t.key)) {
+        // held by a finalizer: KubeFed reports it until it is gone, and so do we
+        cache.wrote(key, left);
+        return ClusterOutcome.failed(m.name(), PropagationStatus.WAITING_FOR_REMOVAL,
+            "the copy is being deleted and is held by finalizers " + left.get().getMetadata().getFinalizers());
+      }
       cache.wrote(key, Optional.empty());
       t.verified.remove(m.name());
       t.written.remove(m.name());
+      t.digests.remove(m.name());
       t.remoteStatus.remove(m.name());
       return ClusterOutcome.ok(m.name(), ClusterAction.DELETED);
     } catch (RuntimeException e) {
@@ -417,6 +483,7 @@ final class Engine implements TypeCache.Listener {
         cache.wrote(TypeCache.key(plan.namespace(), plan.name()), Optional.empty());
         t.verified.remove(m.name());
         t.written.remove(m.name());
+        t.digests.remove(m.name());
         t.remoteStatus.remove(m.name());
         return ClusterOutcome.ok(m.name(), ClusterAction.ORPHANED);
       } catch (KubernetesClientException e) {
@@ -480,6 +547,11 @@ final class Engine implements TypeCache.Listener {
       }
     }
     return false;
+  }
+
+  /** Whether an existing object fleetfed does not manage may be taken over: fleet-wide, or per resource. */
+  private boolean adopt(FederatedResource resource) {
+    return settings.adopt() || "true".equals(resource.annotations().get(ADOPT_ANNOTATION));
   }
 
   /**
@@ -667,6 +739,7 @@ final class Engine implements TypeCache.Listener {
       t.outcomes.remove(cluster);
       t.verified.remove(cluster);
       t.written.remove(cluster);
+      t.digests.remove(cluster);
       t.remoteStatus.remove(cluster);
       publish(t);
     }

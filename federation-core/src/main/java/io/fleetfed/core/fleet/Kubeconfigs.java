@@ -51,8 +51,9 @@ final class Kubeconfigs {
       try {
         config = KubeConfigUtils.parseConfig(file.toFile());
       } catch (RuntimeException e) {
+        // the parser's message quotes the file, which holds credentials: keep only where it stopped
         problems.add(new Violation(Optional.of(file.toString()), Optional.empty(), Optional.empty(),
-            "not a readable kubeconfig: " + Errors.describe(e)));
+            "not a readable kubeconfig" + position(e)));
         continue;
       }
       Path dir = file.toAbsolutePath().getParent();
@@ -96,6 +97,18 @@ final class Kubeconfigs {
     this.current = current;
   }
 
+  private static String position(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null) {
+        return " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return "";
+  }
+
   private static String resolve(Path dir, String file) {
     if (file == null || file.isEmpty() || Path.of(file).isAbsolute() || dir == null) {
       return file;
@@ -113,9 +126,12 @@ final class Kubeconfigs {
     List<Path> paths = new ArrayList<>();
     if (env != null && !env.isBlank()) {
       for (String p : env.split(java.io.File.pathSeparator)) {
-        if (!p.isBlank()) {
+        if (!p.isBlank() && Files.exists(Path.of(p))) {   // kubectl skips listed files that do not exist
           paths.add(Path.of(p));
         }
+      }
+      if (paths.isEmpty()) {
+        throw new ValidationException("KUBECONFIG", "none of the files in KUBECONFIG exists: " + env);
       }
     } else {
       paths.add(Path.of(System.getProperty("user.home"), ".kube", "config"));
@@ -145,6 +161,20 @@ final class Kubeconfigs {
     if (!contexts().contains(context)) {
       throw new ValidationException(List.of(new Violation(Optional.of(describeFiles()), Optional.empty(),
           Optional.of("contexts"), "no context named \"" + context + "\"; the contexts are " + contexts())));
+    }
+    NamedContext named = merged.getContexts().stream().filter(c -> c.getName().equals(context)).findFirst()
+        .orElseThrow();
+    String clusterRef = named.getContext() == null ? null : named.getContext().getCluster();
+    if (clusterRef == null || merged.getClusters().stream().noneMatch(c -> c.getName().equals(clusterRef))) {
+      throw new ValidationException(List.of(new Violation(Optional.of(describeFiles()),
+          Optional.of("context " + context), Optional.of("contexts[].context.cluster"),
+          "the context names cluster \"" + clusterRef + "\", which no kubeconfig file defines")));
+    }
+    String userRef = named.getContext().getUser();
+    if (userRef != null && !userRef.isEmpty() && merged.getUsers().stream().noneMatch(u -> u.getName().equals(userRef))) {
+      throw new ValidationException(List.of(new Violation(Optional.of(describeFiles()),
+          Optional.of("context " + context), Optional.of("contexts[].context.user"),
+          "the context names user \"" + userRef + "\", which no kubeconfig file defines")));
     }
     merged.setCurrentContext(context);
     try {

@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
  * {@value #DRAINED}.
  */
 final class Membership {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Membership.class);
   static final String GROUP = "core.kubefed.io";
   static final String CORDONED = "fleetfed.io/cordoned";
   static final String DRAINED = "fleetfed.io/drained";
@@ -67,7 +68,12 @@ final class Membership {
     List<Registered> members = new ArrayList<>();
     for (GenericKubernetesResource kfc : host.genericKubernetesResources(KUBEFED_CLUSTERS).inNamespace(namespace)
         .list().getItems()) {
-      members.add(registered(kfc, template));
+      try {
+        members.add(registered(kfc, template));
+      } catch (FederationException e) {
+        // one broken registration must not make the fleet, or unjoining it, impossible
+        LOG.warn("skipping member: {}", e.getMessage());
+      }
     }
     return members;
   }
@@ -89,21 +95,23 @@ final class Membership {
     }
     Map<String, Object> secretRef = (Map<String, Object>) spec.getOrDefault("secretRef", Map.of());
     String secretName = (String) secretRef.get("name");
-    String token = null;
-    if (secretName != null) {
-      Secret secret = host.secrets().inNamespace(namespace).withName(secretName).get();
-      if (secret == null || secret.getData() == null || secret.getData().get("token") == null) {
-        throw new FederationException("KubeFedCluster " + namespace + "/" + name + ": its Secret " + namespace + "/"
-            + secretName + " is missing or has no data.token");
-      }
-      token = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8).trim();
+    if (secretName == null || secretName.isEmpty()) {
+      // never fall back to other credentials: they would be the host's, sent to the member's endpoint
+      throw new FederationException("KubeFedCluster " + namespace + "/" + name + " in the host cluster has no "
+          + "spec.secretRef.name: fleetfed reaches members only with the token in that Secret");
     }
+    Secret secret = host.secrets().inNamespace(namespace).withName(secretName).get();
+    if (secret == null || secret.getData() == null || secret.getData().get("token") == null) {
+      throw new FederationException("KubeFedCluster " + namespace + "/" + name + ": its Secret " + namespace + "/"
+          + secretName + " is missing or has no data.token");
+    }
+    String token = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8)
+        .trim();
     List<String> disabled = (List<String>) spec.getOrDefault("disabledTLSValidations", List.of());
-    ConfigBuilder config = new ConfigBuilder(template).withMasterUrl(endpoint).withOauthToken(token)
-        .withUsername(null).withPassword(null).withClientCertData(null).withClientKeyData(null)
-        .withClientCertFile(null).withClientKeyFile(null).withAuthProvider(null).withNamespace(null)
-        .withTrustCerts(disabled.contains("*")).withCaCertFile(null)
-        .withCaCertData((String) spec.get("caBundle"));
+    // a fresh config: nothing of the host's (tokens, client certificates, exec plugins) may reach a member
+    ConfigBuilder config = new ConfigBuilder(Config.empty()).withMasterUrl(endpoint).withOauthToken(token)
+        .withRequestTimeout(template.getRequestTimeout()).withConnectionTimeout(template.getConnectionTimeout())
+        .withTrustCerts(disabled.contains("*")).withCaCertData((String) spec.get("caBundle"));
     if (spec.get("proxyURL") instanceof String proxy && !proxy.isEmpty()) {
       config.withHttpsProxy(proxy).withHttpProxy(proxy);
     }

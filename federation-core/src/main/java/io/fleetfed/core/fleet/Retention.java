@@ -12,7 +12,50 @@ import java.util.Map;
  * federated object asks for {@code retainReplicas}.
  */
 final class Retention {
+  /**
+   * The annotation listing, comma-separated, the template annotations fleetfed put on a copy, so that one the
+   * template drops later is removed while annotations others added stay.
+   */
+  static final String OWN_ANNOTATIONS = "fleetfed.io/annotations";
+
   private Retention() {}
+
+  /** Records in {@code object}'s annotations which of them come from the template. */
+  static ObjectNode markOwnAnnotations(ObjectNode object) {
+    ObjectNode annotations = object.withObjectProperty("metadata").withObjectProperty("annotations");
+    java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+    annotations.fieldNames().forEachRemaining(k -> {
+      if (!k.startsWith("fleetfed.io/")) {
+        keys.add(k);
+      }
+    });
+    if (keys.isEmpty()) {
+      annotations.remove(OWN_ANNOTATIONS);
+    } else {
+      annotations.put(OWN_ANNOTATIONS, String.join(",", keys));
+    }
+    return object;
+  }
+
+  /**
+   * A digest of everything in {@code object} but its metadata and status: what a writer other than the API
+   * server's status updates would change.
+   */
+  static String digest(JsonNode object, boolean retainReplicas) {
+    ObjectNode copy = ((ObjectNode) object).deepCopy();
+    copy.remove("metadata");
+    copy.remove("status");
+    if (retainReplicas && copy.path("spec").isObject()) {
+      ((ObjectNode) copy.get("spec")).remove("replicas");   // the member's to change (an autoscaler's)
+    }
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(io.fleetfed.core.internal.Json.canonicalBytes(copy));
+      return java.util.HexFormat.of().formatHex(hash);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
 
   /** {@code desired} with the cluster's fields kept; {@code desired} itself is changed and returned. */
   static ObjectNode retain(ObjectNode desired, JsonNode current, boolean retainReplicas) {
@@ -23,14 +66,20 @@ final class Retention {
       meta.set("finalizers", currentMeta.get("finalizers").deepCopy());
     }
     JsonNode currentAnnotations = currentMeta.path("annotations");
-    if (currentAnnotations.isObject() && currentAnnotations.size() > 0) {
-      ObjectNode merged = ((ObjectNode) currentAnnotations).deepCopy();
-      JsonNode own = meta.path("annotations");
-      if (own.isObject()) {
-        merged.setAll((ObjectNode) own);
+    ObjectNode merged = currentAnnotations.isObject() ? ((ObjectNode) currentAnnotations).deepCopy()
+        : desired.objectNode();
+    JsonNode own = meta.path("annotations");
+    // annotations fleetfed propagated before and the template no longer has are removed; others' stay
+    for (String key : currentAnnotations.path(OWN_ANNOTATIONS).asText("").split(",")) {
+      if (!key.isEmpty() && !own.has(key)) {
+        merged.remove(key);
       }
-      meta.set("annotations", merged);
     }
+    if (own.isObject()) {
+      merged.setAll((ObjectNode) own);
+    }
+    meta.set("annotations", merged);
+    markOwnAnnotations(desired);
     String kind = desired.path("kind").asText();
     String group = desired.path("apiVersion").asText();
     boolean core = !group.contains("/");

@@ -20,12 +20,24 @@ final class Tracked {
   /** One cluster's rendered object and its hash. */
   record Desired(com.fasterxml.jackson.databind.node.ObjectNode object, String hash) {}
 
+  /** An outcome that wrote something, with the plan sequence number it carried out. */
+  record Stamped(long seq, ClusterOutcome outcome) {}
+
   final ResourceKey key;
   volatile Plan plan;
+  /** Counts explicit propagations and deletions of this object: which call a write belongs to. */
+  volatile long seq;
+  /** Per cluster: the last outcome that wrote something. */
+  final Map<String, Stamped> actions = new ConcurrentHashMap<>();
   /** Per cluster: the last outcome, which makes the cluster's status. */
   final Map<String, ClusterOutcome> outcomes = new ConcurrentHashMap<>();
   /** Per cluster: the copy's resourceVersion last seen to match the plan. */
   final Map<String, String> verified = new ConcurrentHashMap<>();
+  /**
+   * Per cluster: the digest (see {@code Retention.digest}) of the copy as the API server returned it from this
+   * fleet's last write, to tell another writer's change from a status update.
+   */
+  final Map<String, String> digests = new ConcurrentHashMap<>();
   /** Per cluster: the hash this fleet last wrote or verified there. */
   final Map<String, String> written = new ConcurrentHashMap<>();
   /** Per cluster: the copy's {@code .status}, when remote status is collected. */

@@ -1,0 +1,88 @@
+package io.fleetfed.cli;
+
+import io.fleetfed.core.ValidationException;
+import io.fleetfed.core.fleet.ClusterFleet;
+import io.fleetfed.core.fleet.ClusterState;
+import io.fleetfed.core.fleet.PropagationStatus;
+import io.fleetfed.core.model.FederatedResource;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code fleetfed apply}: propagates federated objects to the fleet's members. */
+@Command(
+    name = "apply",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Propagates every federated object of the input to the members it is placed on, as KubeFed's sync"
+            + " controller does: creates each member's copy, updates it, leaves it when it is already as it should"
+            + " be (no write), or deletes it from members it is no longer placed on.",
+        "The whole input is read and rendered first: invalid input sends nothing. FederatedNamespaces are sent first."
+            + " Prints one line per object, such as FederatedDeployment/testing-fed/nginx-fed: dev1 created, dev2"
+            + " unchanged; each cluster that failed also gets an error line on stderr. With more than "
+            + Progress.QUIET_UP_TO + " objects, progress lines (propagated 120/500) go to stderr."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:every object is where it should be",
+        "2:invalid input: nothing was sent (files, YAML, overrides, options, kubeconfig, contexts)",
+        "3:some cluster failed (one error line each on stderr), or the host cluster could not be read"})
+final class ApplyCommand extends FleetCommand {
+  @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
+      description = "YAML or JSON file, directory of them, or - for stdin. Repeatable.")
+  private List<String> files = new ArrayList<>();
+
+  @Mixin
+  private FleetOptions fleet;
+
+  @Option(names = "--adopt",
+      description = "Take over objects of the same name that fleetfed does not manage (default: leave them and"
+          + " report AlreadyExists).")
+  private boolean adopt;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+      description = "table (default): one line per object; yaml or json: {\"results\": [...]} after the last.")
+  private Format output = Format.table;
+
+  @Override
+  int execute() {
+    FederatedInput input = FederatedInput.read(files);
+    try (ClusterFleet f = fleet.open(adopt)) {
+      List<ClusterState> members = f.clusters();
+      input.check(members.stream().map(ClusterState::toCluster).toList());
+      input.warn(members.stream().map(ClusterState::name).toList(), err);
+      for (ClusterState member : members) {
+        if (member.drained()) {
+          Problems.warn(err, "cluster " + member.name() + " is drained: it takes no placements until uncordoned");
+        } else if (member.cordoned()) {
+          Problems.warn(err, "cluster " + member.name() + " is cordoned: it takes no new placements");
+        }
+      }
+      // FederatedNamespaces are sent on their own first: the fleet restricts the objects of a namespace to the
+      // placement of its FederatedNamespace only once that is propagated.
+      List<FederatedResource> namespaces = input.namespaces();
+      List<FederatedResource> others = input.others();
+      Progress progress = new Progress(err, "propagated", namespaces.size() + others.size());
+      Results results = new Results(output, out, err);
+      int done = 0;
+      for (List<FederatedResource> group : List.of(namespaces, others)) {
+        for (int from = 0; from < group.size(); from += progress.batchSize()) {
+          List<FederatedResource> batch = group.subList(from, Math.min(group.size(), from + progress.batchSize()));
+          try {
+            results.add(f.propagateAll(batch), "placed on no member");
+          } catch (ValidationException e) {
+            throw input.locate(e);
+          }
+          done += batch.size();
+          progress.done(done);
+        }
+      }
+      results.finish();
+      if (!adopt && results.failed(PropagationStatus.ALREADY_EXISTS)) {
+        Problems.warn(err, "to take over objects fleetfed does not manage, apply again with --adopt");
+      }
+      err.flush();
+      return results.success() ? 0 : Main.CLUSTER_FAILED;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.fleetfed.cli;
+
+import io.fleetfed.core.ValidationException;
+import io.fleetfed.core.fleet.ClusterFleet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * How a command finds the fleet: a host cluster whose KubeFedClusters are the members (as KubeFed keeps them),
+ * or kubeconfig contexts used directly as members.
+ */
+final class FleetOptions {
+  @Mixin
+  private KubeOptions kube;
+
+  @Option(names = "--host-cluster-context", paramLabel = "CONTEXT",
+      description = "Kubeconfig context of the fleet's host cluster: the members are its KubeFedClusters"
+          + " (see fleetfed join), and cordons are recorded there.")
+  private Optional<String> host = Optional.empty();
+
+  @Option(names = "--clusters", paramLabel = "CONTEXT", split = ",",
+      description = "Without a host cluster: the kubeconfig contexts to use as members, named after them"
+          + " (default: every context of the kubeconfig).")
+  private List<String> clusters = new ArrayList<>();
+
+  /** The host cluster's context, when one was given. */
+  Optional<String> host() {
+    return host;
+  }
+
+  /**
+   * Connects to the fleet: reads the kubeconfig, the host's members (if there is a host) and probes each member
+   * once.
+   *
+   * @throws ValidationException for a bad option, kubeconfig, context or cluster name (nothing was sent)
+   * @throws io.fleetfed.core.FederationException if the host cluster cannot be read
+   */
+  ClusterFleet open() {
+    return open(false);
+  }
+
+  /** Like {@link #open()}, taking over existing objects fleetfed does not manage when {@code adopt} is set. */
+  ClusterFleet open(boolean adopt) {
+    if (host.isPresent() && !clusters.isEmpty()) {
+      throw new ValidationException("", "--clusters and --host-cluster-context exclude each other: with a host"
+          + " cluster, the members are its KubeFedClusters");
+    }
+    ClusterFleet.Builder builder = kube.builder().adoptResources(adopt);
+    if (host.isPresent()) {
+      builder.hostContext(host.get());
+    } else if (!clusters.isEmpty()) {
+      builder.memberContexts(clusters.toArray(String[]::new));
+    } else {
+      builder.allContextsAsMembers();
+    }
+    return builder.build();
+  }
+
+  /** How the fleet is named in messages: by its host cluster, or as the kubeconfig's contexts. */
+  String describe() {
+    return host.map(h -> "host cluster " + h + " (namespace " + kube.federationNamespace() + ")")
+        .orElse(clusters.isEmpty() ? "the kubeconfig's contexts" : "the contexts " + String.join(", ", clusters));
+  }
+}

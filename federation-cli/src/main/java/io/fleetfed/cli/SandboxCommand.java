@@ -1,0 +1,123 @@
+package io.fleetfed.cli;
+
+import io.fleetfed.core.ValidationException;
+import io.fleetfed.core.Violation;
+import io.fleetfed.core.model.ClusterNames;
+import io.fleetfed.testkit.FleetSandbox;
+import io.fleetfed.testkit.SandboxCluster;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fleetfed sandbox}: runs an in-process fleet of Kubernetes API servers until interrupted. */
+@Command(
+    name = "sandbox",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Starts an in-process fleet of Kubernetes API servers, one per cluster (fabric8's CRUD mock server on"
+            + " 127.0.0.1, plain http, no authentication), writes a kubeconfig with one context per cluster, and"
+            + " serves until interrupted (Ctrl-C or SIGTERM), then stops every server and exits 0. For trying"
+            + " fleetfed and kubectl without a cluster; the objects live in memory only.",
+        "Prints one line per cluster (its name and URL), the kubeconfig to export, and last a line starting with"
+            + " 'sandbox ready:', which scripts can wait for."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped by SIGINT or SIGTERM",
+        "2:invalid input: cluster names, CRD files, a kubeconfig path that cannot be written",
+        "1:a server could not start"})
+final class SandboxCommand implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--clusters", required = true, split = ",", paramLabel = "NAME",
+      description = "Names of the clusters, which are also their kubeconfig contexts (DNS-1123 labels).")
+  private List<String> clusters = new ArrayList<>();
+
+  @Option(names = "--kubeconfig", required = true, paramLabel = "FILE",
+      description = "Where to write the kubeconfig; it is replaced if it exists, and kept after the sandbox stops.")
+  private Path kubeconfig;
+
+  @Option(names = "--crd", paramLabel = "FILE",
+      description = "A YAML or JSON file of CustomResourceDefinitions (apiextensions.k8s.io/v1) to register on every"
+          + " cluster, such as Tekton's. Repeatable.")
+  private List<Path> crds = new ArrayList<>();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    FleetSandbox.Builder builder = FleetSandbox.builder();
+    List<Violation> problems = new ArrayList<>();
+    for (String name : clusters) {
+      ClusterNames.problem(name).ifPresent(p -> problems.add(new Violation(Optional.empty(),
+          Optional.of("cluster " + name), Optional.of("--clusters"), p)));
+    }
+    if (problems.isEmpty()) {
+      try {
+        builder.clusters(clusters);
+      } catch (IllegalArgumentException e) {
+        problems.add(new Violation(Optional.empty(), Optional.empty(), Optional.of("--clusters"), e.getMessage()));
+      }
+    }
+    for (Path crd : crds) {
+      try {
+        builder.crdYaml(crd);
+      } catch (UncheckedIOException e) {
+        problems.add(new Violation(Optional.of(crd.toString()), Optional.empty(), Optional.empty(),
+            e.getCause() instanceof NoSuchFileException ? "no such file or directory"
+                : "cannot be read: " + e.getCause().getMessage()));
+      } catch (IllegalArgumentException e) {
+        // the message names the file and the document
+        problems.add(new Violation(Optional.empty(), Optional.empty(), Optional.empty(), e.getMessage()));
+      }
+    }
+    if (!problems.isEmpty()) {
+      return Problems.report(new ValidationException(problems), err);
+    }
+    FleetSandbox sandbox;
+    try {
+      sandbox = builder.kubeconfigFile(kubeconfig).start();
+    } catch (UncheckedIOException e) {
+      return Problems.report(new ValidationException(List.of(new Violation(Optional.of(kubeconfig.toString()),
+          Optional.empty(), Optional.empty(), "the kubeconfig cannot be written: " + e.getCause()))), err);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(sandbox, out, err), "fleetfed-sandbox-stop"));
+    int width = sandbox.clusterNames().stream().mapToInt(String::length).max().orElse(0);
+    for (SandboxCluster cluster : sandbox.clusters()) {
+      out.println(cluster.name() + " ".repeat(width - cluster.name().length() + 3) + cluster.url());
+    }
+    out.println("export KUBECONFIG=" + sandbox.kubeconfig());
+    out.println("sandbox ready: " + sandbox.clusters().size() + " cluster" + (sandbox.clusters().size() == 1 ? "" : "s")
+        + " (" + String.join(", ", sandbox.clusterNames()) + "); stop it with Ctrl-C");
+    out.flush();
+    new CountDownLatch(1).await();   // serves until the JVM is told to stop; the shutdown hook closes the sandbox
+    return 0;
+  }
+
+  /**
+   * Closes the sandbox when the JVM is told to stop (SIGINT, SIGTERM), then ends the JVM with 0: being stopped
+   * is how a sandbox ends, not a failure (the JVM's own code would be 130 or 143).
+   */
+  private static void stop(FleetSandbox sandbox, PrintWriter out, PrintWriter err) {
+    int code = 0;
+    try {
+      out.flush();
+      sandbox.close();
+      err.println("sandbox stopped");
+    } catch (RuntimeException e) {
+      Problems.error(err, "the sandbox did not stop cleanly: " + e.getMessage());
+      code = 1;
+    }
+    err.flush();
+    Runtime.getRuntime().halt(code);
+  }
+}

@@ -1,0 +1,67 @@
+package io.fleetfed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fleetfed sandbox}, run as a process on the shaded jar. */
+class SandboxCommandIT {
+  @TempDir
+  Path dir;
+
+  @Test
+  @DisplayName("sandbox serves its clusters through the kubeconfig it wrote until stopped, then exits 0")
+  void servesUntilStopped() throws Exception {
+    Path kubeconfig = dir.resolve("fleet.kubeconfig");
+    FleetfedJar.Running sandbox = FleetfedJar.start(dir, "sandbox", "--clusters", "east,west", "--kubeconfig",
+        kubeconfig.toString());
+    try {
+      String ready = sandbox.awaitLine("sandbox ready: ", Duration.ofSeconds(60));
+
+      assertThat(ready).startsWith("sandbox ready: 2 clusters (east, west)");
+      assertThat(Files.isRegularFile(kubeconfig)).isTrue();
+      Config west = Config.fromKubeconfig("west", Files.readString(kubeconfig), kubeconfig.toString());
+      try (KubernetesClient client = new KubernetesClientBuilder().withConfig(west).build()) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("builds").endMetadata()
+            .build()).create();
+        assertThat(client.namespaces().list().getItems()).extracting(Namespace::getMetadata)
+            .anyMatch(m -> m.getName().equals("builds"));
+      }
+
+      FleetfedJar.Result clusters = FleetfedJar.run(dir, "clusters", "--kubeconfig", kubeconfig.toString());
+      assertThat(clusters.exitCode()).isZero();
+      assertThat(clusters.stdout()).containsPattern("(?m)^east   True ").containsPattern("(?m)^west   True ");
+    } finally {
+      FleetfedJar.Result stopped = sandbox.stop();
+
+      assertThat(stopped.exitCode()).isZero();
+      assertThat(stopped.stdout()).containsPattern("(?m)^east   http://127\\.0\\.0\\.1:\\d+/$")
+          .containsPattern("(?m)^west   http://127\\.0\\.0\\.1:\\d+/$")
+          .contains("export KUBECONFIG=" + kubeconfig.toAbsolutePath());
+      assertThat(stopped.stderr()).isEqualTo("sandbox stopped");
+    }
+  }
+
+  @Test
+  @DisplayName("an invalid cluster name exits 2 and starts nothing")
+  void invalidClusterName() {
+    FleetfedJar.Result result = FleetfedJar.run(dir, "sandbox", "--clusters", "dev1,kubernetes-admin@kubernetes",
+        "--kubeconfig", "k");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stdout()).isEmpty();
+    assertThat(result.stderr()).startsWith("error: cluster kubernetes-admin@kubernetes: --clusters: cluster name"
+        + " \"kubernetes-admin@kubernetes\" is not a DNS-1123 label");
+    assertThat(dir.resolve("k")).doesNotExist();
+  }
+}

@@ -1,0 +1,186 @@
+package io.fleetfed.core.fleet;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fleetfed.core.kubefed.BuiltInTypes;
+import io.fleetfed.core.model.FederatedResource;
+import io.fleetfed.core.model.Placement;
+import io.fleetfed.core.model.ResourceType;
+import io.fleetfed.testkit.FleetSandbox;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Helpers for the fleet integration tests (MembershipTest, HealthTest, CordonDrainTest, StatusTest,
+ * PropagationEdgeTest): quick fleet settings, fresh names, objects, CRDs, and waiting for a condition by polling.
+ */
+final class FleetItSupport {
+  private FleetItSupport() {}
+
+  static final Duration WAIT = Duration.ofSeconds(10);
+  static final HealthCheck QUICK_HEALTH = HealthCheck.DEFAULT.withPeriod(Duration.ofMillis(200))
+      .withTimeout(Duration.ofMillis(1000)).withThresholds(2, 1);
+  static final Backoff QUICK_RETRY = new Backoff(Duration.ofMillis(50), Duration.ofMillis(500));
+
+  static final ResourceType WIDGETS = ResourceType.namespaced("example.com", "v1", "Widget", "widgets");
+  static final ResourceType TASK_RUNS = ResourceType.namespaced("tekton.dev", "v1", "TaskRun", "taskruns");
+  static final ResourceDefinitionContext KUBEFED_CLUSTERS = new ResourceDefinitionContext.Builder()
+      .withGroup("core.kubefed.io").withVersion("v1beta1").withKind("KubeFedCluster").withPlural("kubefedclusters")
+      .withNamespaced(true).build();
+
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+
+  /** A fresh DNS-1123 name. */
+  static String unique(String prefix) {
+    return prefix + "-" + COUNTER.incrementAndGet();
+  }
+
+  /** The test settings for quick reactions. */
+  static ClusterFleet.Builder quick(ClusterFleet.Builder b) {
+    return b.health(QUICK_HEALTH).retry(QUICK_RETRY).watchReconnect(Duration.ofMillis(100))
+        .requestTimeout(Duration.ofSeconds(2));
+  }
+
+  /** A quick fleet using these sandbox contexts directly as members (nothing stored in a host). */
+  static ClusterFleet.Builder membersFleet(FleetSandbox sandbox, String... contexts) {
+    return quick(ClusterFleet.builder().kubeconfig(sandbox.kubeconfig()).memberContexts(contexts));
+  }
+
+  /** A quick fleet whose host is {@code host}. */
+  static ClusterFleet.Builder hostFleet(FleetSandbox sandbox, String host) {
+    return quick(ClusterFleet.builder().kubeconfig(sandbox.kubeconfig()).hostContext(host));
+  }
+
+  static FederatedResource configMap(String namespace, String name, Placement placement, Map<String, String> data) {
+    return FederatedResource.builder(BuiltInTypes.CONFIG_MAPS).namespace(namespace).name(name)
+        .template(Map.of("data", data)).placement(placement).build();
+  }
+
+  static ResourceDefinitionContext context(ResourceType type) {
+    return new ResourceDefinitionContext.Builder().withGroup(type.group()).withVersion(type.version())
+        .withKind(type.kind()).withPlural(type.plural()).withNamespaced(type.isNamespaced()).build();
+  }
+
+  static Optional<GenericKubernetesResource> get(KubernetesClient client, ResourceType type, String ns, String name) {
+    return Optional.ofNullable(client.genericKubernetesResources(context(type)).inNamespace(ns).withName(name).get());
+  }
+
+  /** A namespaced CRD with one version, a preserve-unknown-fields schema and a status subresource. */
+  static CustomResourceDefinition crd(ResourceType type) {
+    return new CustomResourceDefinitionBuilder().withNewMetadata().withName(type.plural() + "." + type.group())
+        .endMetadata().withNewSpec().withGroup(type.group()).withScope("Namespaced")
+        .withNewNames().withKind(type.kind()).withListKind(type.kind() + "List").withPlural(type.plural())
+        .withSingular(type.kind().toLowerCase()).endNames()
+        .addNewVersion().withName(type.version()).withServed(true).withStorage(true)
+        .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
+        .endOpenAPIV3Schema().endSchema()
+        .withNewSubresources().withNewStatus().endStatus().endSubresources()
+        .endVersion().endSpec().build();
+  }
+
+  /** Polls {@code condition} every 20 ms until it holds; fails naming {@code what} after {@code timeout}. */
+  static void await(Duration timeout, String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("timed out after " + timeout + " waiting for " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail("interrupted while waiting for " + what);
+      }
+    }
+  }
+
+  static void await(Duration timeout, BooleanSupplier condition) {
+    await(timeout, "a condition", condition);
+  }
+
+  /** Waits until {@code value} is present and returns it. */
+  static <T> T awaitValue(Duration timeout, String what, Supplier<Optional<T>> value) {
+    Object[] box = new Object[1];
+    await(timeout, what, () -> {
+      Optional<T> v = value.get();
+      v.ifPresent(x -> box[0] = x);
+      return v.isPresent();
+    });
+    @SuppressWarnings("unchecked")
+    T t = (T) box[0];
+    return t;
+  }
+
+  static ClusterHealth health(ClusterFleet fleet, String cluster) {
+    return fleet.cluster(cluster).map(ClusterState::health).orElse(null);
+  }
+
+  static void awaitHealth(ClusterFleet fleet, String cluster, ClusterHealth health) {
+    await(WAIT, cluster + " " + health + " (now " + fleet.cluster(cluster) + ")",
+        () -> health == health(fleet, cluster));
+  }
+
+  /** Waits until every member of {@code fleet} is READY (a cold JVM can miss the first 500 ms probe). */
+  static ClusterFleet ready(ClusterFleet fleet) {
+    await(WAIT, "every cluster READY (now " + fleet.clusters() + ")",
+        () -> fleet.clusters().stream().allMatch(c -> c.health() == ClusterHealth.READY));
+    return fleet;
+  }
+
+  /** The fleet's member of that name; the fleet keeps its members private, so this reads the field. */
+  static Member member(ClusterFleet fleet, String name) {
+    try {
+      Field f = ClusterFleet.class.getDeclaredField("members");
+      f.setAccessible(true);
+      @SuppressWarnings("unchecked")
+      Map<String, Member> members = (Map<String, Member>) f.get(fleet);
+      return members.get(name);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("cannot read ClusterFleet.members", e);
+    }
+  }
+
+  /** Writes a kubeconfig file with one context (cluster and user named after it) at {@code server}. */
+  static Path kubeconfig(Path dir, String fileName, String context, String server, String token) {
+    String yaml = """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: "c-%1$s"
+          cluster:
+            server: "%2$s"
+        users:
+        - name: "u-%1$s"
+          user:
+            token: "%3$s"
+        contexts:
+        - name: "%1$s"
+          context:
+            cluster: "c-%1$s"
+            user: "u-%1$s"
+            namespace: default
+        current-context: "%1$s"
+        """.formatted(context, server, token);
+    try {
+      Path file = dir.resolve(fileName);
+      Files.writeString(file, yaml);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

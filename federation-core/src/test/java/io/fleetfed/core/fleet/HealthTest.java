@@ -1,0 +1,253 @@
+package io.fleetfed.core.fleet;
+
+import static io.fleetfed.core.fleet.FleetItSupport.WAIT;
+import static io.fleetfed.core.fleet.FleetItSupport.await;
+import static io.fleetfed.core.fleet.FleetItSupport.awaitHealth;
+import static io.fleetfed.core.fleet.FleetItSupport.configMap;
+import static io.fleetfed.core.fleet.FleetItSupport.membersFleet;
+import static io.fleetfed.core.fleet.FleetItSupport.quick;
+import static io.fleetfed.core.fleet.FleetItSupport.ready;
+import static io.fleetfed.core.fleet.FleetItSupport.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fleetfed.core.model.Placement;
+import io.fleetfed.testkit.FleetSandbox;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Health probing of members: /healthz, Offline, thresholds, and what propagation does with it. */
+class HealthTest {
+  static FleetSandbox sandbox;
+  static KubernetesClient probeClient;
+
+  @BeforeAll
+  static void startSandbox() {
+    sandbox = FleetSandbox.builder().clusters("dev1", "dev2").start();
+    probeClient = new KubernetesClientBuilder().withConfig(sandbox.cluster("dev2").config()).build();
+  }
+
+  @AfterAll
+  static void stopSandbox() {
+    probeClient.close();
+    sandbox.close();
+  }
+
+  @AfterEach
+  void bringEverythingBack() {
+    sandbox.clusters().forEach(c -> c.goOnline());
+  }
+
+  /** A member whose client is a sandbox client; its health is changed only through probed(...). */
+  private static Member member() {
+    return new Member("dev2", Map.of(), probeClient, false);
+  }
+
+  private static final Optional<String> NO_MESSAGE = Optional.empty();
+
+  // ---- the probe state machine, from KubeFed's thresholds -------------------------------------------
+
+  @Test
+  void theFirstProbeAlwaysCounts() {
+    HealthCheck check = HealthCheck.DEFAULT.withThresholds(3, 3);
+    Member m = member();
+    assertThat(m.probed(ClusterHealth.OFFLINE, Optional.of("cluster is not reachable"), check))
+        .contains(ClusterHealth.OFFLINE);
+    assertThat(m.health()).isEqualTo(ClusterHealth.OFFLINE);
+    assertThat(m.state().message()).contains("cluster is not reachable");
+  }
+
+  @Test
+  void withFailureThresholdThreeOneOrTwoFailedProbesDoNotFlipAReadyCluster() {
+    HealthCheck check = HealthCheck.DEFAULT.withThresholds(3, 1);
+    Member m = member();
+    assertThat(m.probed(ClusterHealth.READY, Optional.of("/healthz responded with ok"), check)).isEmpty();
+    assertThat(m.probed(ClusterHealth.OFFLINE, NO_MESSAGE, check)).isEmpty();
+    assertThat(m.health()).isEqualTo(ClusterHealth.READY);
+    assertThat(m.probed(ClusterHealth.OFFLINE, NO_MESSAGE, check)).isEmpty();
+    assertThat(m.health()).isEqualTo(ClusterHealth.READY);
+    assertThat(m.state().message()).contains("/healthz responded with ok");
+    assertThat(m.probed(ClusterHealth.OFFLINE, Optional.of("cluster is not reachable"), check))
+        .contains(ClusterHealth.OFFLINE);
+    assertThat(m.health()).isEqualTo(ClusterHealth.OFFLINE);
+    assertThat(m.state().message()).contains("cluster is not reachable");
+    // success threshold 1: one good probe brings it back
+    assertThat(m.probed(ClusterHealth.READY, NO_MESSAGE, check)).contains(ClusterHealth.READY);
+  }
+
+  @Test
+  void aGoodProbeInBetweenRestartsTheCountOfFailures() {
+    HealthCheck check = HealthCheck.DEFAULT.withThresholds(3, 1);
+    Member m = member();
+    m.probed(ClusterHealth.READY, NO_MESSAGE, check);
+    m.probed(ClusterHealth.OFFLINE, NO_MESSAGE, check);
+    m.probed(ClusterHealth.OFFLINE, NO_MESSAGE, check);
+    m.probed(ClusterHealth.READY, NO_MESSAGE, check);
+    m.probed(ClusterHealth.OFFLINE, NO_MESSAGE, check);
+    assertThat(m.probed(ClusterHealth.OFFLINE, NO_MESSAGE, check)).isEmpty();
+    assertThat(m.health()).isEqualTo(ClusterHealth.READY);
+    assertThat(m.probed(ClusterHealth.OFFLINE, NO_MESSAGE, check)).contains(ClusterHealth.OFFLINE);
+  }
+
+  @Test
+  void notReadyAndOfflineProbesCountTogetherAsFailures() {
+    HealthCheck check = HealthCheck.DEFAULT.withThresholds(3, 1);
+    Member m = member();
+    m.probed(ClusterHealth.READY, NO_MESSAGE, check);
+    m.probed(ClusterHealth.OFFLINE, NO_MESSAGE, check);
+    m.probed(ClusterHealth.NOT_READY, NO_MESSAGE, check);
+    assertThat(m.health()).isEqualTo(ClusterHealth.READY);
+    assertThat(m.probed(ClusterHealth.NOT_READY, NO_MESSAGE, check)).contains(ClusterHealth.NOT_READY);
+    // both are not Ready: moving between them is shown at once
+    assertThat(m.probed(ClusterHealth.OFFLINE, NO_MESSAGE, check)).contains(ClusterHealth.OFFLINE);
+  }
+
+  @Test
+  void withSuccessThresholdTwoOneGoodProbeDoesNotBringAClusterBack() {
+    HealthCheck check = HealthCheck.DEFAULT.withThresholds(1, 2);
+    Member m = member();
+    m.probed(ClusterHealth.OFFLINE, NO_MESSAGE, check);
+    assertThat(m.probed(ClusterHealth.READY, NO_MESSAGE, check)).isEmpty();
+    assertThat(m.health()).isEqualTo(ClusterHealth.OFFLINE);
+    assertThat(m.probed(ClusterHealth.READY, NO_MESSAGE, check)).contains(ClusterHealth.READY);
+    assertThat(m.probed(ClusterHealth.OFFLINE, NO_MESSAGE, check)).contains(ClusterHealth.OFFLINE);
+  }
+
+  // ---- real probes -----------------------------------------------------------------------------------
+
+  @Test
+  void theProbeOfALiveSandboxClusterIsReadyAndOfAStoppedOneOffline() throws Exception {
+    Member m = member();
+    Member.ProbeResult ok = m.probe(Duration.ofMillis(500)).get(5, TimeUnit.SECONDS);
+    assertThat(ok.health()).isEqualTo(ClusterHealth.READY);
+    sandbox.cluster("dev2").goOffline();
+    Member.ProbeResult down = m.probe(Duration.ofMillis(500)).get(5, TimeUnit.SECONDS);
+    assertThat(down.health()).isEqualTo(ClusterHealth.OFFLINE);
+    assertThat(down.message()).get().asString().contains("not reachable")
+        .doesNotContain(sandbox.cluster("dev2").config().getOauthToken());
+  }
+
+  @Test
+  void aMemberTakenOfflineShowsOfflineAndBackOnlineShowsReady() {
+    try (ClusterFleet fleet = ready(membersFleet(sandbox, "dev1", "dev2").build())) {
+      sandbox.cluster("dev2").goOffline();
+      awaitHealth(fleet, "dev2", ClusterHealth.OFFLINE);
+      assertThat(fleet.cluster("dev2").orElseThrow().message()).get().asString()
+          .doesNotContain(sandbox.cluster("dev2").config().getOauthToken());
+      assertThat(fleet.cluster("dev1")).get().extracting(ClusterState::health).isEqualTo(ClusterHealth.READY);
+      sandbox.cluster("dev2").goOnline();
+      awaitHealth(fleet, "dev2", ClusterHealth.READY);
+    }
+  }
+
+  @Test
+  void aClusterOfflineWhenTheFleetIsBuiltIsOfflineFromTheStart() {
+    sandbox.cluster("dev2").goOffline();
+    try (ClusterFleet fleet = membersFleet(sandbox, "dev1", "dev2").build()) {
+      assertThat(fleet.cluster("dev2")).get().extracting(ClusterState::health).isEqualTo(ClusterHealth.OFFLINE);
+      sandbox.cluster("dev2").goOnline();
+      awaitHealth(fleet, "dev2", ClusterHealth.READY);
+    }
+  }
+
+  @Test
+  void healthzAnsweringSomethingElseThanOkIsNotReady() throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/healthz", exchange -> {
+      byte[] body = "[-]etcd failed: reason withheld\nhealthz check failed".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(500, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.start();
+    try {
+      Config sick = new ConfigBuilder(Config.empty())
+          .withMasterUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/").withOauthToken("x").build();
+      try (ClusterFleet fleet = quick(ClusterFleet.builder().member("sick", sick)
+          .member("dev1", sandbox.cluster("dev1").config())).build()) {
+        awaitHealth(fleet, "sick", ClusterHealth.NOT_READY);
+        assertThat(fleet.cluster("sick").orElseThrow().message()).get().asString().contains("without ok");
+        awaitHealth(fleet, "dev1", ClusterHealth.READY);
+
+        String name = unique("sick");
+        PropagationResult result = fleet.propagate(configMap("team", name, Placement.clusters("dev1", "sick"),
+            Map.of("a", "b")));
+        assertThat(result.cluster("sick")).get().extracting(ClusterOutcome::status)
+            .isEqualTo(PropagationStatus.CLUSTER_NOT_READY);
+        assertThat(result.cluster("dev1")).get().extracting(ClusterOutcome::action).isEqualTo(ClusterAction.CREATED);
+      }
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void healthzAnswering200WithAnotherBodyIsNotReady() throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/healthz", exchange -> {
+      byte[] body = "starting".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.start();
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+        .withMasterUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/").build()).build()) {
+      Member m = new Member("starting", Map.of(), client, false);
+      Member.ProbeResult r = m.probe(Duration.ofMillis(500)).get(5, TimeUnit.SECONDS);
+      assertThat(r.health()).isEqualTo(ClusterHealth.NOT_READY);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void aStartedFleetSendsAReturningClusterWhatItMissed() {
+    try (ClusterFleet fleet = ready(membersFleet(sandbox, "dev1", "dev2").build())) {
+      fleet.start();
+      sandbox.cluster("dev2").goOffline();
+      awaitHealth(fleet, "dev2", ClusterHealth.OFFLINE);
+      String name = unique("missed");
+      PropagationResult result = fleet.propagate(configMap("team", name, Placement.clusters("dev1", "dev2"),
+          Map.of("a", "b")));
+      assertThat(result.cluster("dev2")).get().extracting(ClusterOutcome::status)
+          .isEqualTo(PropagationStatus.CLUSTER_NOT_READY);
+      assertThat(result.cluster("dev1")).get().extracting(ClusterOutcome::isOk).isEqualTo(true);
+      sandbox.cluster("dev2").goOnline();
+      await(WAIT, name + " on dev2",
+          () -> sandbox.cluster("dev2").client().configMaps().inNamespace("team").withName(name).get() != null);
+      fleet.await(ResourceKey.of(configMap("team", name, Placement.clusters("dev1", "dev2"), Map.of("a", "b"))),
+          FederatedStatus::isPropagated, WAIT);
+    }
+  }
+
+  @Test
+  void anUnstartedFleetReportsClusterNotReadyWhenAMemberGoesOffline() {
+    try (ClusterFleet fleet = ready(membersFleet(sandbox, "dev1", "dev2").build())) {
+      String name = unique("gone");
+      var cm = configMap("team", name, Placement.clusters("dev1", "dev2"), Map.of("a", "b"));
+      assertThat(fleet.propagate(cm).isSuccess()).isTrue();
+      sandbox.cluster("dev2").goOffline();
+      FederatedStatus s = fleet.await(ResourceKey.of(cm), st -> st.cluster("dev2")
+          .map(c -> c.status() == PropagationStatus.CLUSTER_NOT_READY).orElse(false), WAIT);
+      assertThat(s.isPropagated()).isFalse();
+      assertThat(s.condition().reason()).isEqualTo(PropagationCondition.CHECK_CLUSTERS);
+    }
+  }
+}
