@@ -1,10 +1,13 @@
 package io.fleetfed.cli;
 
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.fleet.ClusterFleet;
 import io.fleetfed.core.fleet.ClusterState;
 import io.fleetfed.core.fleet.PropagationStatus;
 import io.fleetfed.core.model.FederatedResource;
+import io.fleetfed.testkit.FleetSandbox;
+import io.fleetfed.testkit.SandboxCluster;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -44,10 +47,46 @@ final class ApplyCommand extends FleetCommand {
       description = "table (default): one line per object; yaml or json: {\"results\": [...]} after the last.")
   private Format output = Format.table;
 
+  @Option(names = "--sandbox", paramLabel = "CLUSTER", split = ",",
+      description = "Apply to an in-process fleet of API servers with these clusters, started for this command"
+          + " and stopped after it (as fleetfed sandbox runs one); prints each member's copies at the end.")
+  private List<String> sandbox = new ArrayList<>();
+
   @Override
   int execute() {
     FederatedInput input = FederatedInput.read(files);
-    try (ClusterFleet f = fleet.open(adopt)) {
+    if (sandbox.isEmpty()) {
+      return apply(input, fleet.open(adopt));
+    }
+    try (FleetSandbox fleetSandbox = FleetSandbox.builder().clusters(sandbox).start()) {
+      err.println("started an in-process fleet: " + String.join(", ", fleetSandbox.clusterNames()));
+      int code = apply(input, fleet.openSandbox(fleetSandbox, adopt));
+      if (output == Format.table) {
+        out.println();
+        Table table = new Table("CLUSTER", "KIND", "NAMESPACE", "NAME", "REPLICAS");
+        for (SandboxCluster c : fleetSandbox.clusters()) {
+          for (FederatedResource r : input.resources()) {
+            String apiVersion = r.template().path("apiVersion").asText(r.type().apiVersion());
+            var copy = c.client().genericKubernetesResources(new ResourceDefinitionContext.Builder()
+                .withGroup(r.type().group()).withVersion(apiVersion.substring(apiVersion.indexOf('/') + 1))
+                .withKind(r.type().kind()).withPlural(r.type().plural()).withNamespaced(r.type().isNamespaced())
+                .build());
+            var found = (r.type().isNamespaced() ? copy.inNamespace(r.namespace()) : copy).withName(r.name()).get();
+            if (found != null) {
+              Object replicas = found.get("spec", "replicas");
+              table.row(c.name(), r.type().kind(), r.type().isNamespaced() ? r.namespace() : "", r.name(),
+                  replicas == null ? "" : replicas);
+            }
+          }
+        }
+        out.print(table);
+      }
+      return code;
+    }
+  }
+
+  private int apply(FederatedInput input, ClusterFleet opened) {
+    try (ClusterFleet f = opened) {
       List<ClusterState> members = f.clusters();
       input.check(members.stream().map(ClusterState::toCluster).toList());
       input.warn(members.stream().map(ClusterState::name).toList(), err);

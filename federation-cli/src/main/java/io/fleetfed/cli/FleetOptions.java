@@ -59,6 +59,19 @@ final class FleetOptions {
     return builder.build();
   }
 
+  /**
+   * Connects to an in-process fleet of API servers started for this command, with each of its clusters as a
+   * member (the kubeconfig options are ignored).
+   */
+  ClusterFleet openSandbox(io.fleetfed.testkit.FleetSandbox sandbox, boolean adopt) {
+    if (host.isPresent() || !clusters.isEmpty()) {
+      throw new ValidationException("", "--sandbox excludes --host-cluster-context and --clusters: the sandbox's"
+          + " clusters are the members");
+    }
+    return kube.builder(List.of(sandbox.kubeconfig())).adoptResources(adopt)
+        .memberContexts(sandbox.clusterNames().toArray(String[]::new)).build();
+  }
+
   /** How the fleet is named in messages: by its host cluster, or as the kubeconfig's contexts. */
   String describe() {
     return host.map(h -> "host cluster " + h + " (namespace " + kube.federationNamespace() + ")")

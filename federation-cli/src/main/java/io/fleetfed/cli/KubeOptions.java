@@ -94,7 +94,11 @@ final class KubeOptions {
    * the request timeout, KubeFed's namespace, and health probes no slower than a request.
    */
   ClusterFleet.Builder builder() {
-    List<Path> files = files();
+    return builder(files());
+  }
+
+  /** Like {@link #builder()}, reading {@code files} instead of the kubeconfig options. */
+  ClusterFleet.Builder builder(List<Path> files) {
     ClusterFleet.Builder builder = ClusterFleet.builder();
     try {
       builder.kubeconfig(files.isEmpty() ? fromEnvironment() : files);
