@@ -1,5 +1,6 @@
 package io.fleetfed.bench;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
@@ -16,23 +17,36 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * Runs the benchmarks and prints each target beside its baseline from the same run, with the ratio.
  *
  * <pre>
- * mvn -B -ntp -q package -DskipTests
- * java -jar federation-bench/target/benchmarks.jar              # everything
- * java -jar federation-bench/target/benchmarks.jar Render -f 2  # a subset, any JMH option
+ * mvn -B -ntp -pl federation-bench -am package -DskipTests
+ * java -jar federation-bench/target/benchmarks.jar                   # everything: JMH, then the fleet benchmarks
+ * java -jar federation-bench/target/benchmarks.jar Render -f 2       # JMH only: a subset, any JMH option
+ * java -jar federation-bench/target/benchmarks.jar fleet             # the fleet benchmarks only (FleetBenchmark)
+ * java -jar federation-bench/target/benchmarks.jar fleet --quick     # a smoke run of them
  * </pre>
  *
- * <p>Each benchmark class has a {@code ours} method and a {@code baseline} method; the ratio is ours divided by
- * baseline (lower is better for times).
+ * <p>Each JMH benchmark class has a {@code ours} method and a {@code baseline} method; the ratio is ours divided by
+ * baseline (lower is better for times). The fleet benchmarks print their own report ({@link FleetBenchmark}).
  */
 public final class BenchMain {
   private BenchMain() {}
 
-  /** Runs JMH with the given JMH command-line options, then prints the comparison. */
-  public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+  /**
+   * With {@code fleet} first, runs {@link FleetBenchmark} with the options after it; with no argument, runs JMH and
+   * then the fleet benchmarks; otherwise runs JMH with the given JMH command-line options. Then prints the
+   * comparison.
+   */
+  public static void main(String[] args) throws RunnerException, CommandLineOptionException, InterruptedException {
+    if (args.length > 0 && args[0].equals("fleet")) {
+      FleetBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Options options = new OptionsBuilder().parent(new CommandLineOptions(args)).build();
     Collection<RunResult> results = new Runner(options).run();
     System.out.println();
     System.out.println(report(results));
+    if (args.length == 0) {
+      FleetBenchmark.main(new String[0]);
+    }
   }
 
   static String report(Collection<RunResult> results) {
