@@ -517,11 +517,18 @@ public final class ClusterFleet implements AutoCloseable {
     Objects.requireNonNull(resources, "resources");
     try {
       List<FederatedResource> batch = List.copyOf(resources);
+      Map<String, FederatedResource> namespaces = new java.util.HashMap<>();
+      for (FederatedResource r : batch) {
+        if (r.type().isNamespace()) {
+          namespaces.putIfAbsent(r.name(), r);
+        }
+      }
+      Optional<Engine.Call> call = Optional.of(engine.call(batch));
       List<Tracked.Plan> plans = new ArrayList<>();
       for (FederatedResource r : batch) {
-        plans.add(engine.plan(r, false, false, batch));
+        plans.add(engine.plan(r, false, false, namespaces, call));
       }
-      return engine.apply(plans);
+      return engine.apply(plans, call);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FederationException("interrupted while propagating", e);
@@ -541,7 +548,8 @@ public final class ClusterFleet implements AutoCloseable {
   public PropagationResult delete(FederatedResource resource, boolean orphan) {
     requireOpen();
     try {
-      return engine.apply(List.of(engine.plan(resource, true, orphan))).get(0);
+      return engine.apply(List.of(engine.plan(resource, true, orphan)),
+          Optional.of(engine.call(List.of(resource)))).get(0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FederationException("interrupted while deleting", e);
@@ -668,7 +676,12 @@ public final class ClusterFleet implements AutoCloseable {
   public ClusterFleet start() {
     requireOpen();
     if (!engine.started()) {
-      engine.start();
+      try {
+        engine.start();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new FederationException("interrupted while starting", e);
+      }
     }
     return this;
   }

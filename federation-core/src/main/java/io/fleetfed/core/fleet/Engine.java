@@ -44,6 +44,34 @@ final class Engine implements TypeCache.Listener {
   /** On a federated object, {@code "true"} lets it adopt existing objects even when the fleet does not. */
   static final String ADOPT_ANNOTATION = "fleetfed.io/adopt";
 
+  /**
+   * One explicit call (a propagate or a delete): before the fleet is started, each type's cache is listed once
+   * per call, narrowed to a namespace when every object of that type in the call lives in it.
+   */
+  record Call(long id, Map<String, Optional<String>> namespaces) {
+    static Call of(long id, List<FederatedResource> resources) {
+      Map<String, Optional<String>> namespaces = new HashMap<>();
+      for (FederatedResource r : resources) {
+        String key = Member.cacheKey(context(r));
+        Optional<String> ns = r.type().isNamespaced() ? Optional.of(r.namespace()) : Optional.empty();
+        namespaces.merge(key, ns, (a, b) -> a.equals(b) ? a : Optional.empty());
+      }
+      return new Call(id, namespaces);
+    }
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Starts an explicit call over {@code resources}. */
+  Call call(List<FederatedResource> resources) {
+    return Call.of(calls.incrementAndGet(), resources);
+  }
+
+  static ResourceDefinitionContext context(FederatedResource resource) {
+    String apiVersion = resource.template().path("apiVersion").asText(resource.type().apiVersion());
+    return Member.context(resource.type(), apiVersion);
+  }
+
   record Settings(boolean adopt, boolean remoteStatus, Duration requestTimeout, Backoff backoff,
       Predicate<ResourceType> runOnce) {}
 
@@ -54,6 +82,8 @@ final class Engine implements TypeCache.Listener {
   private final ScheduledExecutorService scheduler;
   private final KubernetesSerialization json = new KubernetesSerialization();
   private final Map<ResourceKey, Tracked> tracked = new ConcurrentHashMap<>();
+  /** The FederatedNamespaces tracked, by the namespace they federate. */
+  private final Map<String, Tracked> namespaces = new ConcurrentHashMap<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean started;
@@ -68,8 +98,13 @@ final class Engine implements TypeCache.Listener {
     this.scheduler = scheduler;
   }
 
-  void start() {
+  void start() throws InterruptedException {
     started = true;
+    for (Member m : members.get()) {
+      for (TypeCache c : m.caches()) {
+        c.watch(m.ready() ? settings.requestTimeout() : Duration.ofMillis(1));
+      }
+    }
     for (Tracked t : tracked.values()) {
       for (Member m : members.get()) {
         enqueue(t.key, m.name(), Duration.ZERO);
@@ -79,6 +114,11 @@ final class Engine implements TypeCache.Listener {
 
   boolean started() {
     return started;
+  }
+
+  /** Whether caches watch: once started, or from the start when remote status is collected (it is live). */
+  private boolean watching() {
+    return started || settings.remoteStatus();
   }
 
   void close() {
@@ -94,66 +134,85 @@ final class Engine implements TypeCache.Listener {
     return tracked.keySet().stream().sorted().toList();
   }
 
+  /** {@code m}'s cache of {@code context}: watching once started, else listed once for {@code call}. */
+  private TypeCache cache(Member m, ResourceDefinitionContext context, Optional<Call> call) throws InterruptedException {
+    TypeCache cache = m.cache(context, settings.requestTimeout(), this, watching());
+    if (!cache.watching() && call.isPresent() && m.ready()) {
+      cache.refresh(call.get().id(), call.get().namespaces().getOrDefault(Member.cacheKey(context), Optional.empty()));
+    }
+    return cache;
+  }
+
   // ---- planning ---------------------------------------------------------------------------------------
 
-  /** Places and renders {@code resource}; throws on invalid input before anything is sent. */
+  /** Places and renders {@code resource} outside any call (re-planning); throws on invalid input. */
   Tracked.Plan plan(FederatedResource resource, boolean deleting, boolean orphan) throws InterruptedException {
-    return plan(resource, deleting, orphan, List.of());
+    return plan(resource, deleting, orphan, Map.of(), Optional.empty());
   }
 
   /**
-   * Places and renders {@code resource}; a FederatedNamespace in {@code batch} (propagated in the same call)
-   * restricts it as one already propagated would.
+   * Places and renders {@code resource}; throws on invalid input before anything is sent. A FederatedNamespace in
+   * {@code batch} (by name; propagated in the same call) restricts it as one already propagated would. When the
+   * object and the clusters it may go to are as in its last plan, that plan's renderings are reused.
    */
-  Tracked.Plan plan(FederatedResource resource, boolean deleting, boolean orphan, List<FederatedResource> batch)
-      throws InterruptedException {
-    String apiVersion = resource.template().path("apiVersion").asText(resource.type().apiVersion());
-    ResourceDefinitionContext context = Member.context(resource.type(), apiVersion);
+  Tracked.Plan plan(FederatedResource resource, boolean deleting, boolean orphan,
+      Map<String, FederatedResource> batch, Optional<Call> call) throws InterruptedException {
+    ResourceDefinitionContext context = context(resource);
     String namespace = resource.type().isNamespaced() ? resource.namespace() : "";
-    Map<String, Optional<Tracked.Desired>> placed = new LinkedHashMap<>();
-    if (!deleting) {
-      List<Cluster> eligible = new ArrayList<>();
-      for (Member m : members.get()) {
-        if (m.drained()) {
-          continue;
-        }
-        if (m.cordoned() && !hasCopy(m, context, ResourceKey.of(resource), namespace, resource.name())) {
-          continue;
-        }
-        eligible.add(m.state().toCluster());
+    if (deleting) {
+      return new Tracked.Plan(resource, context, namespace, resource.name(), Map.of(), List.of(), true, orphan);
+    }
+    List<Cluster> eligible = new ArrayList<>();
+    for (Member m : members.get()) {
+      if (m.drained()) {
+        continue;
       }
-      ResourceRendering rendering = Renderer.render(resource, eligible, federatedNamespace(resource, batch));
-      for (ClusterRendering r : rendering.clusters().values()) {
-        placed.put(r.cluster(), r.object().map(o -> new Tracked.Desired(o, r.hash().orElseThrow())));
+      if (m.cordoned() && !hasCopy(m, context, ResourceKey.of(resource), namespace, resource.name(), call)) {
+        continue;
+      }
+      eligible.add(m.state().toCluster());
+    }
+    eligible.sort(java.util.Comparator.comparing(Cluster::name));
+    Optional<FederatedResource> federatedNamespace = federatedNamespace(resource, batch);
+    Tracked before = tracked.get(ResourceKey.of(resource));
+    if (before != null) {
+      Tracked.Plan last = before.plan;
+      if (!last.deleting() && last.eligible().equals(eligible) && last.resource().equals(resource)
+          && last.federatedNamespace().equals(federatedNamespace)) {
+        return last;   // nothing it depends on changed: its renderings stand
       }
     }
-    return new Tracked.Plan(resource, context, namespace, resource.name(), placed, deleting, orphan);
+    ResourceRendering rendering = Renderer.render(resource, eligible, federatedNamespace);
+    Map<String, Optional<Tracked.Desired>> placed = new LinkedHashMap<>();
+    for (ClusterRendering r : rendering.clusters().values()) {
+      placed.put(r.cluster(), r.object().map(o -> new Tracked.Desired(o, r.hash().orElseThrow())));
+    }
+    return new Tracked.Plan(resource, context, namespace, resource.name(), placed, eligible, false, orphan,
+        federatedNamespace);
   }
 
-  private boolean hasCopy(Member m, ResourceDefinitionContext context, ResourceKey key, String ns, String name)
-      throws InterruptedException {
-    return m.cache(context, settings.requestTimeout(), this).get(TypeCache.key(ns, name))
-        .filter(o -> isOurs(o, key)).isPresent();
+  private boolean hasCopy(Member m, ResourceDefinitionContext context, ResourceKey key, String ns, String name,
+      Optional<Call> call) throws InterruptedException {
+    return cache(m, context, call).get(TypeCache.key(ns, name)).filter(o -> isOurs(o, key)).isPresent();
   }
 
-  private Optional<FederatedResource> federatedNamespace(FederatedResource resource, List<FederatedResource> batch) {
+  private Optional<FederatedResource> federatedNamespace(FederatedResource resource,
+      Map<String, FederatedResource> batch) {
     if (!resource.type().isNamespaced() || resource.type().isNamespace()) {
       return Optional.empty();
     }
-    Optional<FederatedResource> inBatch = batch.stream()
-        .filter(r -> r.type().isNamespace() && r.name().equals(resource.namespace())).findFirst();
-    if (inBatch.isPresent()) {
-      return inBatch;
+    FederatedResource inBatch = batch.get(resource.namespace());
+    if (inBatch != null) {
+      return Optional.of(inBatch);
     }
-    return tracked.values().stream().map(t -> t.plan)
-        .filter(p -> !p.deleting() && p.resource().type().isNamespace() && p.name().equals(resource.namespace()))
-        .map(Tracked.Plan::resource).findFirst();
+    return Optional.ofNullable(namespaces.get(resource.namespace())).map(t -> t.plan)
+        .filter(p -> !p.deleting()).map(Tracked.Plan::resource);
   }
 
   // ---- explicit operations ----------------------------------------------------------------------------
 
   /** Propagates every resource (already planned), all clusters in parallel on the workers. */
-  List<PropagationResult> apply(List<Tracked.Plan> plans) throws InterruptedException {
+  List<PropagationResult> apply(List<Tracked.Plan> plans, Optional<Call> call) throws InterruptedException {
     List<Tracked> ts = new ArrayList<>();
     for (Tracked.Plan plan : plans) {
       ResourceKey key = ResourceKey.of(plan.resource());
@@ -165,6 +224,9 @@ final class Engine implements TypeCache.Listener {
         before.seq++;
         return before;
       });
+      if (plan.resource().type().isNamespace()) {
+        namespaces.put(plan.name(), t);
+      }
       ts.add(t);
     }
     List<Member> all = List.copyOf(members.get());
@@ -172,7 +234,7 @@ final class Engine implements TypeCache.Listener {
     for (Tracked t : ts) {
       List<CompletableFuture<Optional<ClusterOutcome>>> perCluster = new ArrayList<>();
       for (Member m : all) {
-        perCluster.add(CompletableFuture.supplyAsync(() -> syncAndRecord(t, m, true), workers));
+        perCluster.add(CompletableFuture.supplyAsync(() -> syncAndRecord(t, m, call), workers));
       }
       futures.put(t, perCluster);
     }
@@ -229,6 +291,7 @@ final class Engine implements TypeCache.Listener {
   private void finishIfDeleted(Tracked t) {
     if (t.plan.deleting() && t.outcomes.values().stream().allMatch(Engine::gone)) {
       if (tracked.remove(t.key, t)) {
+        namespaces.remove(t.plan.name(), t);
         board.publish(new FederatedStatus(t.key, PropagationCondition.PROPAGATED, Map.of(), true));
       }
     }
@@ -240,12 +303,14 @@ final class Engine implements TypeCache.Listener {
 
   // ---- one cluster ------------------------------------------------------------------------------------
 
-  private Optional<ClusterOutcome> syncAndRecord(Tracked t, Member m, boolean explicit) {
+  /** Syncs one cluster; {@code call} is present for an explicit call and empty for background reconciliation. */
+  private Optional<ClusterOutcome> syncAndRecord(Tracked t, Member m, Optional<Call> call) {
+    boolean explicit = call.isPresent();
     ClusterOutcome outcome;
     synchronized (t.lock(m.name())) {
       long seq = t.seq;
       try {
-        outcome = sync(t, t.plan, m, explicit);
+        outcome = sync(t, t.plan, m, call);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return Optional.empty();
@@ -279,11 +344,13 @@ final class Engine implements TypeCache.Listener {
   }
 
   /** Brings {@code m}'s copy in line with {@code plan}; returns the outcome, or null if the cluster is not listed. */
-  private ClusterOutcome sync(Tracked t, Tracked.Plan plan, Member m, boolean explicit) throws InterruptedException {
+  private ClusterOutcome sync(Tracked t, Tracked.Plan plan, Member m, Optional<Call> call)
+      throws InterruptedException {
+    boolean explicit = call.isPresent();
     String cluster = m.name();
     TypeCache cache;
     try {
-      cache = m.cache(plan.context(), settings.requestTimeout(), this);
+      cache = cache(m, plan.context(), call);
     } catch (KubernetesClientException e) {
       return ClusterOutcome.failed(cluster, PropagationStatus.CACHED_RETRIEVAL_FAILED, Errors.describe(e));
     }
@@ -386,13 +453,17 @@ final class Engine implements TypeCache.Listener {
         }
       }
       String have = hash(current);
+      if (ours && have.equals(want.hash()) && version(current).equals(t.verified.get(cluster))) {
+        t.written.put(cluster, want.hash());
+        return ClusterOutcome.ok(cluster, ClusterAction.UNCHANGED);   // exactly what this fleet last saw match
+      }
       JsonNode currentTree = json.convertValue(current, JsonNode.class);
       ObjectNode toWrite = Retention.retain(want.object().deepCopy(), currentTree, plan.resource().retainReplicas());
-      if (ours && have.equals(want.hash()) && (version(current).equals(t.verified.get(cluster))
-          || unchangedByOthers(t, plan, cluster, toWrite, currentTree))) {
+      if (ours && have.equals(want.hash()) && unchangedByOthers(t, plan, cluster, toWrite, currentTree)) {
         t.verified.put(cluster, version(current));
         t.written.put(cluster, want.hash());
-        t.digests.putIfAbsent(cluster, Retention.digest(currentTree, plan.resource().retainReplicas()));
+        boolean retain = plan.resource().retainReplicas();
+        t.digests.computeIfAbsent(cluster, c -> new Tracked.Digest(() -> Retention.digest(currentTree, retain)));
         return ClusterOutcome.ok(cluster, ClusterAction.UNCHANGED);
       }
       if (ours && !explicit && !have.isEmpty() && !have.equals(want.hash())
@@ -435,15 +506,16 @@ final class Engine implements TypeCache.Listener {
     if (!Retention.matches(toWrite, current)) {
       return false;
     }
-    String digest = t.digests.get(cluster);
-    return digest == null || digest.equals(Retention.digest(current, plan.resource().retainReplicas()));
+    Tracked.Digest digest = t.digests.get(cluster);
+    return digest == null || digest.get().equals(Retention.digest(current, plan.resource().retainReplicas()));
   }
 
   private void recordWrite(Tracked t, String cluster, GenericKubernetesResource written, Tracked.Desired want) {
     t.verified.put(cluster, version(written));
     t.written.put(cluster, want.hash());
-    t.digests.put(cluster, Retention.digest(json.convertValue(written, JsonNode.class),
-        t.plan.resource().retainReplicas()));
+    boolean retain = t.plan.resource().retainReplicas();
+    t.digests.put(cluster, new Tracked.Digest(() -> Retention.digest(json.convertValue(written, JsonNode.class),
+        retain)));
   }
 
   private ClusterOutcome remove(Tracked t, Member m, TypeCache cache, String key, Tracked.Plan plan) {
@@ -664,7 +736,7 @@ final class Engine implements TypeCache.Listener {
   /** Brings every object in line on every cluster now, waiting for it. */
   List<PropagationResult> syncAll() throws InterruptedException {
     List<Tracked.Plan> plans = tracked.values().stream().map(t -> t.plan).toList();
-    return apply(plans);
+    return apply(plans, Optional.of(call(plans.stream().map(Tracked.Plan::resource).toList())));
   }
 
   /** Brings every object in line on every cluster, logging rather than throwing. */
@@ -695,7 +767,7 @@ final class Engine implements TypeCache.Listener {
         if (t == null || m == null || closed) {
           return;
         }
-        syncAndRecord(t, m, false);
+        syncAndRecord(t, m, Optional.empty());
         finishIfDeleted(t);
       } finally {
         pending.decrementAndGet();

@@ -40,6 +40,7 @@ final class Member {
   private int disagreeing;
   private final Map<String, TypeCache> caches = new ConcurrentHashMap<>();
   private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+  private final Map<String, Object> namespaceLocks = new ConcurrentHashMap<>();
 
   Member(String name, Map<String, String> labels, KubernetesClient client, boolean joined) {
     this.name = name;
@@ -129,21 +130,15 @@ final class Member {
 
   // ---- caches ----------------------------------------------------------------------------------------
 
-  /** The cache of {@code context}'s managed objects, created and started (waiting up to timeout) if new. */
-  TypeCache cache(ResourceDefinitionContext context, Duration timeout, TypeCache.Listener listener)
+  /**
+   * The cache of {@code context}'s managed objects, created if new; when {@code watch}, it is switched to
+   * watching (waiting up to {@code timeout} for its first list while the cluster is Ready).
+   */
+  TypeCache cache(ResourceDefinitionContext context, Duration timeout, TypeCache.Listener listener, boolean watch)
       throws InterruptedException {
-    String key = cacheKey(context);
-    TypeCache cache = caches.get(key);
-    if (cache != null) {
-      return cache;
-    }
-    synchronized (caches) {
-      cache = caches.get(key);
-      if (cache == null) {
-        cache = new TypeCache(name, client, context, listener);
-        cache.start(ready() ? timeout : Duration.ofMillis(1));
-        caches.put(key, cache);
-      }
+    TypeCache cache = caches.computeIfAbsent(cacheKey(context), k -> new TypeCache(name, client, context, listener));
+    if (watch && !cache.watching()) {
+      cache.watch(ready() ? timeout : Duration.ofMillis(1));
     }
     return cache;
   }
@@ -198,6 +193,14 @@ final class Member {
     if (namespace.isEmpty() || namespaces.contains(namespace)) {
       return;
     }
+    synchronized (namespaceLocks.computeIfAbsent(namespace, n -> new Object())) {   // one GET per namespace
+      if (!namespaces.contains(namespace)) {
+        createNamespace(namespace);
+      }
+    }
+  }
+
+  private void createNamespace(String namespace) {
     Namespace existing = client.namespaces().withName(namespace).get();
     if (existing == null) {
       try {

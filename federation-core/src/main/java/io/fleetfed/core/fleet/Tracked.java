@@ -3,6 +3,7 @@ package io.fleetfed.core.fleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fleetfed.core.model.FederatedResource;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,7 +16,15 @@ final class Tracked {
    * placed cluster that is not Ready).
    */
   record Plan(FederatedResource resource, ResourceDefinitionContext context, String namespace, String name,
-      Map<String, Optional<Desired>> placed, boolean deleting, boolean orphan) {}
+      Map<String, Optional<Desired>> placed, List<io.fleetfed.core.model.Cluster> eligible, boolean deleting,
+      boolean orphan, Optional<FederatedResource> federatedNamespace) {
+
+    Plan(FederatedResource resource, ResourceDefinitionContext context, String namespace, String name,
+        Map<String, Optional<Desired>> placed, List<io.fleetfed.core.model.Cluster> eligible, boolean deleting,
+        boolean orphan) {
+      this(resource, context, namespace, name, placed, eligible, deleting, orphan, Optional.empty());
+    }
+  }
 
   /** One cluster's rendered object and its hash. */
   record Desired(com.fasterxml.jackson.databind.node.ObjectNode object, String hash) {}
@@ -37,7 +46,26 @@ final class Tracked {
    * Per cluster: the digest (see {@code Retention.digest}) of the copy as the API server returned it from this
    * fleet's last write, to tell another writer's change from a status update.
    */
-  final Map<String, String> digests = new ConcurrentHashMap<>();
+  final Map<String, Digest> digests = new ConcurrentHashMap<>();
+
+  /** A digest computed when first needed: most writes are never compared again. */
+  static final class Digest {
+    private final java.util.function.Supplier<String> compute;
+    private volatile String value;
+
+    Digest(java.util.function.Supplier<String> compute) {
+      this.compute = compute;
+    }
+
+    String get() {
+      String v = value;
+      if (v == null) {
+        v = compute.get();
+        value = v;
+      }
+      return v;
+    }
+  }
   /** Per cluster: the hash this fleet last wrote or verified there. */
   final Map<String, String> written = new ConcurrentHashMap<>();
   /** Per cluster: the copy's {@code .status}, when remote status is collected. */

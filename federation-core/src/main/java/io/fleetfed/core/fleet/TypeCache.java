@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fleetfed.core.render.ManagedMetadata;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,16 +17,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One member's view of the objects fleetfed manages of one type: an informer on objects labelled
- * {@code fleetfed.io/managed=true}, plus what this fleet wrote that the informer has not shown yet.
+ * One member's view of the objects fleetfed manages of one type (labelled {@code fleetfed.io/managed=true}),
+ * plus what this fleet wrote that the view does not show yet.
  *
- * <p>The overlay makes the fleet read its own writes: right after a write the informer may still hold the
- * previous version. An overlay entry records the written object (or, for a delete, its absence) and the
- * resourceVersion the informer held when the write was made; the first informer event for that object with
- * another resourceVersion (ours or a later one) or any delete event retires it.
+ * <p>Two modes. Once the fleet is started, an informer keeps the view current from a watch, and its events
+ * drive reconciliation. Before that, the view is a snapshot listed once per explicit call (a propagate or a
+ * delete), so that a fleet used one call at a time keeps no watch open and does not receive every one of its own
+ * writes back as an event.
+ *
+ * <p>The overlay makes the fleet read its own writes: right after a write the view may still hold the previous
+ * version. An overlay entry records the written object (or, for a delete, its absence) and the resourceVersion
+ * the view held when the write was made; the first informer event for that object with another resourceVersion
+ * (ours or a later one), any delete event, or a new snapshot retires it.
  */
 final class TypeCache {
-  /** What this fleet wrote and the informer has not shown yet. */
+  /** What this fleet wrote and the view has not shown yet. */
   private record Written(Optional<GenericKubernetesResource> object, String baseVersion) {}
 
   /** Told of every informer event, after the overlay is brought up to date; must be quick. */
@@ -34,35 +40,19 @@ final class TypeCache {
   }
 
   private final String cluster;
+  private final KubernetesClient client;
   private final ResourceDefinitionContext context;
-  private final SharedIndexInformer<GenericKubernetesResource> informer;
   private final Map<String, Written> overlay = new ConcurrentHashMap<>();
   private final Listener listener;
+  private volatile SharedIndexInformer<GenericKubernetesResource> informer;
+  private volatile Map<String, GenericKubernetesResource> snapshot = Map.of();
+  private volatile long snapshotCall = -1;
 
   TypeCache(String cluster, KubernetesClient client, ResourceDefinitionContext context, Listener listener) {
     this.cluster = cluster;
+    this.client = client;
     this.context = context;
     this.listener = listener;
-    this.informer = client.genericKubernetesResources(context).inAnyNamespace()
-        .withLabel(ManagedMetadata.MANAGED_LABEL, "true").runnableInformer(0);
-    informer.exceptionHandler((started, t) -> true);
-    informer.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(GenericKubernetesResource obj) {
-        seen(obj);
-      }
-
-      @Override
-      public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
-        seen(newObj);
-      }
-
-      @Override
-      public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-        overlay.remove(key(obj));
-        listener.changed(TypeCache.this, obj, true);
-      }
-    });
   }
 
   private void seen(GenericKubernetesResource obj) {
@@ -83,23 +73,85 @@ final class TypeCache {
     return context;
   }
 
-  /** Starts the informer and waits up to {@code timeout} for its first list; false if it did not sync. */
-  boolean start(Duration timeout) throws InterruptedException {
-    try {
-      informer.start().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (ExecutionException | TimeoutException e) {
-      return informer.hasSynced();
-    }
+  boolean watching() {
+    return informer != null;
   }
 
-  /** Whether the informer has listed the cluster's objects at least once. */
+  /**
+   * Switches to watching: starts an informer and waits up to {@code timeout} for its first list (it keeps
+   * retrying in the background if the cluster cannot be reached). Idempotent.
+   */
+  synchronized void watch(Duration timeout) throws InterruptedException {
+    if (informer != null) {
+      return;
+    }
+    SharedIndexInformer<GenericKubernetesResource> inf = client.genericKubernetesResources(context).inAnyNamespace()
+        .withLabel(ManagedMetadata.MANAGED_LABEL, "true").runnableInformer(0);
+    inf.exceptionHandler((started, t) -> true);
+    inf.addEventHandler(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(GenericKubernetesResource obj) {
+        seen(obj);
+      }
+
+      @Override
+      public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+        seen(newObj);
+      }
+
+      @Override
+      public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+        overlay.remove(key(obj));
+        listener.changed(TypeCache.this, obj, true);
+      }
+    });
+    informer = inf;
+    try {
+      inf.start().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // not synced yet: the informer retries on its own; until then the view is empty
+    }
+    snapshot = Map.of();
+  }
+
+  /**
+   * In snapshot mode, lists the cluster's managed objects of this type unless that was done already for explicit
+   * call {@code call}; {@code namespace} narrows the list when every object of the call lives there.
+   *
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException if the list fails
+   */
+  synchronized void refresh(long call, Optional<String> namespace) {
+    if (informer != null || snapshotCall >= call) {
+      return;
+    }
+    var op = client.genericKubernetesResources(context);
+    var items = (namespace.isPresent() && context.isNamespaceScoped() ? op.inNamespace(namespace.get())
+        : op.inAnyNamespace()).withLabel(ManagedMetadata.MANAGED_LABEL, "true").list().getItems();
+    Map<String, GenericKubernetesResource> fresh = new HashMap<>();
+    for (GenericKubernetesResource o : items) {
+      fresh.put(key(o), o);
+    }
+    overlay.clear();   // the list was taken after every earlier write returned: it is at least as new
+    snapshot = fresh;
+    snapshotCall = call;
+  }
+
+  /** Whether the view has listed the cluster's objects at least once. */
   boolean synced() {
-    return informer.hasSynced();
+    SharedIndexInformer<GenericKubernetesResource> inf = informer;
+    return inf != null ? inf.hasSynced() : snapshotCall >= 0;
   }
 
   void stop() {
-    informer.stop();
+    SharedIndexInformer<GenericKubernetesResource> inf = informer;
+    if (inf != null) {
+      inf.stop();
+    }
+  }
+
+  private GenericKubernetesResource viewed(String key) {
+    SharedIndexInformer<GenericKubernetesResource> inf = informer;
+    return inf != null ? inf.getStore().getByKey(key) : snapshot.get(key);
   }
 
   /** The current managed object under {@code key} ({@code namespace/name} or {@code name}), as far as known. */
@@ -108,13 +160,14 @@ final class TypeCache {
     if (written != null) {
       return written.object();
     }
-    return Optional.ofNullable(informer.getStore().getByKey(key));
+    return Optional.ofNullable(viewed(key));
   }
 
   /** Every managed object known, written ones included. */
   List<GenericKubernetesResource> list() {
-    Map<String, GenericKubernetesResource> all = new java.util.HashMap<>();
-    for (GenericKubernetesResource o : informer.getStore().list()) {
+    Map<String, GenericKubernetesResource> all = new HashMap<>();
+    SharedIndexInformer<GenericKubernetesResource> inf = informer;
+    for (GenericKubernetesResource o : inf != null ? inf.getStore().list() : snapshot.values()) {
       all.put(key(o), o);
     }
     overlay.forEach((k, w) -> w.object().ifPresentOrElse(o -> all.put(k, o), () -> all.remove(k)));
@@ -123,15 +176,10 @@ final class TypeCache {
 
   /** Records that this fleet wrote {@code object} (empty: deleted it) under {@code key}. */
   void wrote(String key, Optional<GenericKubernetesResource> object) {
-    GenericKubernetesResource before = informer.getStore().getByKey(key);
+    GenericKubernetesResource before = viewed(key);
     String base = before == null || before.getMetadata().getResourceVersion() == null
         ? "" : before.getMetadata().getResourceVersion();
     overlay.put(key, new Written(object, base));
-  }
-
-  /** Forgets what this fleet wrote under {@code key}, so that the informer's view counts again. */
-  void forget(String key) {
-    overlay.remove(key);
   }
 
   static String key(GenericKubernetesResource obj) {

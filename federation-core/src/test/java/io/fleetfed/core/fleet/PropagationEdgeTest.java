@@ -333,9 +333,10 @@ class PropagationEdgeTest {
   void anUpdateBasedOnAStaleCopyConflictsAndIsRetriedKeepingTheOtherWritersChange() {
     String ns = unique("edge");
     String name = unique("conflict");
-    try (ClusterFleet own = ready(membersFleet(sandbox, "dev1", "dev2").build())) {
+    try (ClusterFleet own = ready(membersFleet(sandbox, "dev1", "dev2").build()).start()) {
       own.propagate(configMap(ns, name, Placement.clusters("dev2"), Map.of("v", "1"))).orThrow();
-      // freeze the fleet's view of dev2's ConfigMaps, so that its next update is based on a stale copy
+      // freeze the started fleet's watched view of dev2's ConfigMaps, so that its next update is based on a
+      // stale copy
       Member dev2Member = member(own, "dev2");
       TypeCache cache = dev2Member.existingCache(Member.context(BuiltInTypes.CONFIG_MAPS, "v1")).orElseThrow();
       cache.stop();
@@ -461,12 +462,17 @@ class PropagationEdgeTest {
         .isEqualTo("1");
   }
 
-  /** Waits until the fleet's cache of dev2's ConfigMaps shows {@code ns/name} satisfying {@code test}. */
+  /**
+   * Waits until the fleet's cache of dev2's ConfigMaps shows {@code ns/name} satisfying {@code test}; a fleet that
+   * is not started keeps no watch and lists afresh on its next call, so there is nothing to wait for.
+   */
   private static void awaitCached(ClusterFleet f, String ns, String name,
       java.util.function.Predicate<GenericKubernetesResource> test) {
-    await(WAIT, "the fleet's view of dev2's " + ns + "/" + name, () -> member(f, "dev2")
-        .existingCache(Member.context(BuiltInTypes.CONFIG_MAPS, "v1")).orElseThrow().get(ns + "/" + name)
-        .filter(test).isPresent());
+    TypeCache cache = member(f, "dev2").existingCache(Member.context(BuiltInTypes.CONFIG_MAPS, "v1")).orElseThrow();
+    if (cache.watching()) {
+      await(WAIT, "the fleet's view of dev2's " + ns + "/" + name,
+          () -> cache.get(ns + "/" + name).filter(test).isPresent());
+    }
   }
 
   // ---- what an update keeps and what it restores --------------------------------------------------------
@@ -536,9 +542,12 @@ class PropagationEdgeTest {
       x.getSpec().setReplicas(5);   // an autoscaler's doing
       return x;
     });
-    await(WAIT, "the fleet's view of dev2 to show 5 replicas", () -> member(fleet, "dev2")
-        .existingCache(Member.context(BuiltInTypes.DEPLOYMENTS, "apps/v1")).orElseThrow().get(ns + "/" + name)
-        .map(o -> Integer.valueOf(5).equals(o.<Object>get("spec", "replicas"))).orElse(false));
+    TypeCache deployments = member(fleet, "dev2").existingCache(Member.context(BuiltInTypes.DEPLOYMENTS, "apps/v1"))
+        .orElseThrow();
+    if (deployments.watching()) {   // an unstarted fleet lists afresh on its next call instead
+      await(WAIT, "the fleet's view of dev2 to show 5 replicas", () -> deployments.get(ns + "/" + name)
+          .map(o -> Integer.valueOf(5).equals(o.<Object>get("spec", "replicas"))).orElse(false));
+    }
     resetCounts();
     assertThat(fleet.propagate(d).cluster("dev2")).get().extracting(ClusterOutcome::action)
         .isEqualTo(ClusterAction.UNCHANGED);
