@@ -34,8 +34,9 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Keep in mind what the sandbox measures: the API servers run in the same JVM, on the same CPUs, as the code
  * under test, and fabric8's CRUD mock spends most of the CPU (every request scans the whole store; every watch event
- * is deserialized and serialized again per watcher). Work the fleet causes on the servers, such as the watch events
- * its informers receive, therefore counts against it here even though a real API server would do it elsewhere.
+ * is deserialized and serialized again per watcher). Work the fleet causes on the servers, such as its lists, or the
+ * watch events of a started fleet's informers, therefore counts against it here even though a real API server would
+ * do it elsewhere.
  */
 public final class FleetBenchmark {
   private FleetBenchmark() {}
@@ -152,7 +153,7 @@ public final class FleetBenchmark {
 
   private static String describe(PropagationBenchmark.Round r) {
     return String.format(Locale.ROOT, "round %d (%s first): (a) ours %.3f s = %.0f copies/s [%d writes, %d requests;"
-        + " informers started in %.3f s before], baseline %.3f s = %.0f copies/s [%d writes, %d requests],"
+        + " first call %.3f s before], baseline %.3f s = %.0f copies/s [%d writes, %d requests],"
         + " ours/baseline %.2fx; (b) ours %.1f ms [%d writes, %d requests], (a)/(b) %.1fx",
         r.number(), r.oursFirst() ? "ours" : "baseline", r.ours(), r.oursThroughput(), r.oursWrites(),
         r.oursRequests(), r.informerStart(), r.baseline(), r.baselineThroughput(), r.baselineWrites(),

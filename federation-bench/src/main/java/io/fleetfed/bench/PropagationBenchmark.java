@@ -44,18 +44,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Equal conditions.</b> The CRUD mock scans its whole store on every request, so every timed region starts
  * from the same store: before each side of each round every cluster is wiped ({@link FleetSandbox#reset()}) and
  * given the namespace {@value #NAMESPACE} (the fleet would otherwise create it on first use; it still GETs it on
- * first use in each cluster, a cost that stays in its figure, as does the watch event each of its writes sends back
- * to its informers). Both sides then grow each store from the same size to the same size. Ours and the baseline
+ * first use in each cluster, a cost that stays in its figure, as does the list of managed ConfigMaps an unstarted
+ * fleet makes once per call and member). Both sides then grow each store from the same size to the same size. Ours and the baseline
  * alternate which goes first, round by round, to cancel drift. The sandbox's request and write counters are printed
  * for both sides: each should write exactly objects-times-clusters times.
  *
  * <p><b>What is timed.</b> Only the propagation. A fresh fleet is built for each round (a fleet's member caches
- * would not survive the wipe) outside the clock, and its ConfigMap informers are started outside the clock too, by
- * propagating one ConfigMap placed nowhere (which lists and watches every member without writing). Informer
- * start-up is paid once per fleet and type, not per propagation, so it is reported beside the figure rather than
- * in it. The baseline's clients are likewise built, and have made a first request, before the clock starts.
- * Between (a) and (b) the run pauses {@value #SETTLE_MILLIS} ms, so that the informers have taken in the watch
- * events of (a)'s writes and (b) measures a propagation of an unchanged set rather than a race with (a)'s echo.
+ * would not survive the wipe) outside the clock, and it makes a first call outside the clock too, by propagating
+ * one ConfigMap placed nowhere (which connects to every member and lists its managed ConfigMaps without writing);
+ * that warm-up is reported beside the figure. The baseline's clients are likewise built, and have made a first
+ * request, before the clock starts. Between (a) and (b) the run pauses {@value #SETTLE_MILLIS} ms, so that the
+ * servers have finished (a)'s work and (b) measures a propagation of an unchanged set.
  */
 final class PropagationBenchmark {
   static final String NAMESPACE = "bench";

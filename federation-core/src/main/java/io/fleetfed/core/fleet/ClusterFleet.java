@@ -77,6 +77,8 @@ import org.slf4j.LoggerFactory;
  * reconciliation: a copy edited or deleted by hand is restored, a cluster back from Offline gets what it
  * missed, and failures are retried with capped exponential backoff ({@link Backoff}). What the fleet manages
  * is read from the members' labels and annotations, so a restarted fleet neither duplicates nor loses copies.
+ * Before {@code start()} the fleet keeps no watch open: each explicit call lists the managed objects of the
+ * types it touches once per member (unless remote status is collected, which is live and so always watched).
  *
  * <p>Instances are thread-safe.
  */

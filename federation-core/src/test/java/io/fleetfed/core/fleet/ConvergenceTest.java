@@ -1,8 +1,6 @@
 package io.fleetfed.core.fleet;
 
-import static io.fleetfed.core.fleet.Fixtures.await;
-import static io.fleetfed.core.fleet.Fixtures.configMap;
-import static io.fleetfed.core.fleet.Fixtures.quickFleet;
+import static io.fleetfed.core.fleet.FleetItSupport.configMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -11,7 +9,6 @@ import io.fleetfed.core.model.Placement;
 import io.fleetfed.core.render.ManagedMetadata;
 import io.fleetfed.testkit.FleetSandbox;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -34,6 +31,11 @@ class ConvergenceTest {
     sandbox.close();
   }
 
+  /** A fleet over all five clusters, tuned to react within a fraction of a second. */
+  private static ClusterFleet.Builder membersFleet() {
+    return FleetItSupport.membersFleet(sandbox, CLUSTERS.toArray(String[]::new));
+  }
+
   private static ConfigMap member(String cluster, String namespace, String name) {
     return sandbox.cluster(cluster).client().configMaps().inNamespace(namespace).withName(name).get();
   }
@@ -41,16 +43,17 @@ class ConvergenceTest {
   @Test
   void copiesEditedOrDeletedByHandAreRestored() {
     FederatedResource settings = configMap("drift", "settings", Placement.clusters("c1", "c2"), Map.of("mode", "fast"));
-    try (ClusterFleet fleet = quickFleet(sandbox).build().start()) {
+    try (ClusterFleet fleet = membersFleet().build().start()) {
       fleet.propagate(settings).orThrow();
 
       sandbox.cluster("c1").client().configMaps().inNamespace("drift").withName("settings")
           .edit(cm -> { cm.getData().put("mode", "slow"); return cm; });
       sandbox.cluster("c2").client().configMaps().inNamespace("drift").withName("settings").delete();
 
-      await("c1's edit to be reverted", Duration.ofSeconds(10),
+      FleetItSupport.await(Duration.ofSeconds(10), "c1's edit to be reverted",
           () -> "fast".equals(member("c1", "drift", "settings").getData().get("mode")));
-      await("c2's copy to be re-created", Duration.ofSeconds(10), () -> member("c2", "drift", "settings") != null);
+      FleetItSupport.await(Duration.ofSeconds(10), "c2's copy to be re-created",
+          () -> member("c2", "drift", "settings") != null);
       assertThat(member("c2", "drift", "settings").getData()).containsEntry("mode", "fast");
       assertThat(member("c2", "drift", "settings").getMetadata().getLabels())
           .containsEntry(ManagedMetadata.MANAGED_LABEL, "true");
@@ -62,9 +65,9 @@ class ConvergenceTest {
     List<FederatedResource> objects = IntStream.range(0, 500)
         .mapToObj(i -> configMap("outage", "cm-" + i, Placement.allClusters(), Map.of("i", Integer.toString(i))))
         .toList();
-    try (ClusterFleet fleet = quickFleet(sandbox).build().start()) {
+    try (ClusterFleet fleet = membersFleet().build().start()) {
       sandbox.cluster("c3").goOffline();
-      await("c3 to be seen offline", Duration.ofSeconds(10),
+      FleetItSupport.await(Duration.ofSeconds(10), "c3 to be seen offline",
           () -> fleet.cluster("c3").orElseThrow().health() == ClusterHealth.OFFLINE);
 
       List<PropagationResult> results = fleet.propagateAll(objects);
@@ -103,10 +106,10 @@ class ConvergenceTest {
   @Test
   void aRestartedFleetFindsItsCopiesInsteadOfDuplicatingOrForgettingThem() {
     FederatedResource first = configMap("restart", "kept", Placement.clusters("c1", "c2"), Map.of("v", "1"));
-    try (ClusterFleet fleet = quickFleet(sandbox).build()) {
+    try (ClusterFleet fleet = membersFleet().build()) {
       fleet.propagate(first).orThrow();
     }
-    try (ClusterFleet restarted = quickFleet(sandbox).build()) {
+    try (ClusterFleet restarted = membersFleet().build()) {
       sandbox.clusters().forEach(c -> c.resetCounts());
       PropagationResult again = restarted.propagate(first);
       assertThat(again.clusters().values()).as(again.toString()).extracting(ClusterOutcome::action)
@@ -118,7 +121,7 @@ class ConvergenceTest {
       assertThat(member("c1", "restart", "kept")).isNull();
       assertThat(member("c2", "restart", "kept")).isNotNull();
     }
-    try (ClusterFleet third = quickFleet(sandbox).build()) {
+    try (ClusterFleet third = membersFleet().build()) {
       PropagationResult deleted = third.delete(first);
       assertThat(deleted.cluster("c2").orElseThrow().action()).isEqualTo(ClusterAction.DELETED);
       assertThat(member("c2", "restart", "kept")).isNull();
@@ -130,7 +133,7 @@ class ConvergenceTest {
     FederatedResource v1 = configMap("rivals", "shared", Placement.clusters("c4"), Map.of("v", "1"));
     FederatedResource v2 = configMap("rivals", "shared", Placement.clusters("c4"), Map.of("v", "2"));
     ResourceKey key = ResourceKey.of(v1);
-    try (ClusterFleet a = quickFleet(sandbox).build().start(); ClusterFleet b = quickFleet(sandbox).build().start()) {
+    try (ClusterFleet a = membersFleet().build().start(); ClusterFleet b = membersFleet().build().start()) {
       a.propagate(v1).orThrow();
       b.propagate(v2).orThrow();       // an explicit propagate wins: the last one written stands
 
@@ -143,7 +146,7 @@ class ConvergenceTest {
       // a hand edit wakes both fleets: the one whose version stands restores it, the other leaves it alone
       sandbox.cluster("c4").client().configMaps().inNamespace("rivals").withName("shared")
           .edit(cm -> { cm.getData().put("v", "hand"); return cm; });
-      await("the edit to be reverted", Duration.ofSeconds(10),
+      FleetItSupport.await(Duration.ofSeconds(10), "the edit to be reverted",
           () -> "2".equals(member("c4", "rivals", "shared").getData().get("v")));
       String restored = member("c4", "rivals", "shared").getMetadata().getResourceVersion();
       awaitSettled(List.of(a, b), key, "c4", restored);
@@ -157,16 +160,9 @@ class ConvergenceTest {
   /** Waits until every fleet's cache shows {@code version} and its background work is done. */
   private static void awaitSettled(List<ClusterFleet> fleets, ResourceKey key, String cluster, String version) {
     for (ClusterFleet fleet : fleets) {
-      await("fleet to see " + version + " and settle", Duration.ofSeconds(10), () ->
+      FleetItSupport.await(Duration.ofSeconds(10), "fleet to see " + version + " and settle", () ->
           fleet.cached(key, cluster).map(o -> version.equals(o.getMetadata().getResourceVersion())).orElse(false)
               && fleet.idle());
     }
-  }
-
-  @SuppressWarnings("unused")
-  private static List<String> names(List<ConfigMap> items) {
-    List<String> names = new ArrayList<>();
-    items.forEach(cm -> names.add(cm.getMetadata().getName()));
-    return names;
   }
 }
