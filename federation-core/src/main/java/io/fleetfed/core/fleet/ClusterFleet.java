@@ -348,8 +348,9 @@ public final class ClusterFleet implements AutoCloseable {
         for (GenericKubernetesResource o : m.client().genericKubernetesResources(context).inAnyNamespace()
             .withLabel(ManagedMetadata.MANAGED_LABEL, "true").list().getItems()) {
           Map<String, String> annotations = o.getMetadata().getAnnotations();
-          if (annotations == null || !annotations.containsKey(ManagedMetadata.SOURCE_ANNOTATION)) {
-            continue;   // a namespace fleetfed created to hold objects: it may hold others' objects too
+          if (annotations == null || !annotations.containsKey(ManagedMetadata.SOURCE_ANNOTATION)
+              || "Namespace".equals(context.getKind())) {
+            continue;   // namespaces are kept: deleting one deletes everything in it, managed or not
           }
           String ns = o.getMetadata().getNamespace() == null ? "" : o.getMetadata().getNamespace();
           if (m.delete(context, ns, o.getMetadata().getName())) {
@@ -525,7 +526,7 @@ public final class ClusterFleet implements AutoCloseable {
           namespaces.putIfAbsent(r.name(), r);
         }
       }
-      Optional<Engine.Call> call = Optional.of(engine.call(batch));
+      Optional<Engine.Call> call = Optional.of(engine.call());
       List<Tracked.Plan> plans = new ArrayList<>();
       for (FederatedResource r : batch) {
         plans.add(engine.plan(r, false, false, namespaces, call));
@@ -551,7 +552,7 @@ public final class ClusterFleet implements AutoCloseable {
     requireOpen();
     try {
       return engine.apply(List.of(engine.plan(resource, true, orphan)),
-          Optional.of(engine.call(List.of(resource)))).get(0);
+          Optional.of(engine.call())).get(0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FederationException("interrupted while deleting", e);
@@ -565,7 +566,10 @@ public final class ClusterFleet implements AutoCloseable {
   public List<CopyReport> inspect(FederatedResource resource) {
     requireOpen();
     try {
-      Tracked.Plan plan = engine.plan(resource, false, false);
+      Map<String, FederatedResource> namespaces = new java.util.HashMap<>();
+      engine.resource(new ResourceKey("FederatedNamespace", Optional.of(resource.namespace()), resource.namespace()))
+          .ifPresent(ns -> namespaces.put(ns.name(), ns));
+      Tracked.Plan plan = engine.plan(resource, false, false, namespaces, Optional.of(engine.call()));
       ResourceKey key = ResourceKey.of(resource);
       List<CopyReport> reports = new ArrayList<>();
       for (Member m : members.values().stream().sorted(java.util.Comparator.comparing(Member::name)).toList()) {
@@ -711,7 +715,9 @@ public final class ClusterFleet implements AutoCloseable {
     board.close();
     members.values().forEach(Member::close);
     members.clear();
-    host.ifPresent(KubernetesClient::close);
+    if (host != null) {   // null when the constructor failed before reaching the host
+      host.ifPresent(KubernetesClient::close);
+    }
     vertx.close();
   }
 

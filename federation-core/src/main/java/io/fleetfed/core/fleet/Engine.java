@@ -44,27 +44,14 @@ final class Engine implements TypeCache.Listener {
   /** On a federated object, {@code "true"} lets it adopt existing objects even when the fleet does not. */
   static final String ADOPT_ANNOTATION = "fleetfed.io/adopt";
 
-  /**
-   * One explicit call (a propagate or a delete): before the fleet is started, each type's cache is listed once
-   * per call, narrowed to a namespace when every object of that type in the call lives in it.
-   */
-  record Call(long id, Map<String, Optional<String>> namespaces) {
-    static Call of(long id, List<FederatedResource> resources) {
-      Map<String, Optional<String>> namespaces = new HashMap<>();
-      for (FederatedResource r : resources) {
-        String key = Member.cacheKey(context(r));
-        Optional<String> ns = r.type().isNamespaced() ? Optional.of(r.namespace()) : Optional.empty();
-        namespaces.merge(key, ns, (a, b) -> a.equals(b) ? a : Optional.empty());
-      }
-      return new Call(id, namespaces);
-    }
-  }
+  /** One explicit call (a propagate or a delete): before the fleet is started, each type's cache is listed once per call. */
+  record Call(long id) {}
 
   private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
 
   /** Starts an explicit call over {@code resources}. */
-  Call call(List<FederatedResource> resources) {
-    return Call.of(calls.incrementAndGet(), resources);
+  Call call() {
+    return new Call(calls.incrementAndGet());
   }
 
   static ResourceDefinitionContext context(FederatedResource resource) {
@@ -85,6 +72,8 @@ final class Engine implements TypeCache.Listener {
   /** The FederatedNamespaces tracked, by the namespace they federate. */
   private final Map<String, Tracked> namespaces = new ConcurrentHashMap<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  /** Items with a delayed retry scheduled: one at a time, however many failures asked for one. */
+  private final Set<String> retrying = ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean started;
   private volatile boolean closed;
@@ -138,7 +127,7 @@ final class Engine implements TypeCache.Listener {
   private TypeCache cache(Member m, ResourceDefinitionContext context, Optional<Call> call) throws InterruptedException {
     TypeCache cache = m.cache(context, settings.requestTimeout(), this, watching());
     if (!cache.watching() && call.isPresent() && m.ready()) {
-      cache.refresh(call.get().id(), call.get().namespaces().getOrDefault(Member.cacheKey(context), Optional.empty()));
+      cache.refresh(call.get().id());
     }
     return cache;
   }
@@ -193,7 +182,12 @@ final class Engine implements TypeCache.Listener {
 
   private boolean hasCopy(Member m, ResourceDefinitionContext context, ResourceKey key, String ns, String name,
       Optional<Call> call) throws InterruptedException {
-    return cache(m, context, call).get(TypeCache.key(ns, name)).filter(o -> isOurs(o, key)).isPresent();
+    TypeCache cache = cache(m, context, call);
+    Optional<GenericKubernetesResource> copy = cache.get(TypeCache.key(ns, name));
+    if (copy.isEmpty() && !cache.synced() && m.ready()) {
+      copy = m.get(context, ns, name);
+    }
+    return copy.filter(o -> isOurs(o, key)).isPresent();
   }
 
   private Optional<FederatedResource> federatedNamespace(FederatedResource resource,
@@ -220,8 +214,7 @@ final class Engine implements TypeCache.Listener {
         if (before == null) {
           return new Tracked(k, plan);
         }
-        before.plan = plan;
-        before.seq++;
+        before.install(plan);
         return before;
       });
       if (plan.resource().type().isNamespace()) {
@@ -229,20 +222,41 @@ final class Engine implements TypeCache.Listener {
       }
       ts.add(t);
     }
+    return run(ts, call, true);
+  }
+
+  /**
+   * Syncs every cluster of {@code ts} in parallel on the workers and waits. {@code explicit} calls overwrite a
+   * copy another fleet wrote; re-syncs of what is tracked (uncordon, drain) do not.
+   */
+  private List<PropagationResult> run(List<Tracked> ts, Optional<Call> call, boolean explicit)
+      throws InterruptedException {
     List<Member> all = List.copyOf(members.get());
     Map<Tracked, List<CompletableFuture<Optional<ClusterOutcome>>>> futures = new LinkedHashMap<>();
-    for (Tracked t : ts) {
-      List<CompletableFuture<Optional<ClusterOutcome>>> perCluster = new ArrayList<>();
-      for (Member m : all) {
-        perCluster.add(CompletableFuture.supplyAsync(() -> syncAndRecord(t, m, call), workers));
-      }
-      futures.put(t, perCluster);
-    }
     try {
-      CompletableFuture.allOf(futures.values().stream().flatMap(List::stream).toArray(CompletableFuture[]::new))
-          .get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException("propagation failed unexpectedly", Errors.unwrap(e));
+      for (Tracked t : ts) {
+        List<CompletableFuture<Optional<ClusterOutcome>>> perCluster = new ArrayList<>();
+        for (Member m : all) {
+          perCluster.add(CompletableFuture.supplyAsync(() -> syncAndRecord(t, m, call, explicit), workers));
+        }
+        futures.put(t, perCluster);
+      }
+    } catch (RejectedExecutionException closing) {
+      throw new IllegalStateException("the fleet is closed");
+    }
+    CompletableFuture<Void> done =
+        CompletableFuture.allOf(futures.values().stream().flatMap(List::stream).toArray(CompletableFuture[]::new));
+    while (true) {
+      try {
+        done.get(200, TimeUnit.MILLISECONDS);
+        break;
+      } catch (java.util.concurrent.TimeoutException e) {
+        if (closed) {   // close() may have dropped queued syncs: never wait for them forever
+          throw new IllegalStateException("the fleet was closed before the call finished");
+        }
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("propagation failed unexpectedly", Errors.unwrap(e));
+      }
     }
     List<PropagationResult> results = new ArrayList<>();
     for (Map.Entry<Tracked, List<CompletableFuture<Optional<ClusterOutcome>>>> e : futures.entrySet()) {
@@ -272,8 +286,7 @@ final class Engine implements TypeCache.Listener {
     try {
       workers.execute(() -> {
         try {
-          Tracked.Plan p = t.plan;
-          t.plan = plan(p.resource(), p.deleting(), p.orphan());
+          replan(t);
           for (Member m : members.get()) {
             enqueue(t.key, m.name(), Duration.ZERO);
           }
@@ -288,10 +301,35 @@ final class Engine implements TypeCache.Listener {
     }
   }
 
+  /** Re-plans {@code t} for the clusters as they are now, unless an explicit call planned it meanwhile. */
+  private void replan(Tracked t) throws InterruptedException {
+    long seq;
+    Tracked.Plan p;
+    synchronized (t) {
+      seq = t.seq;
+      p = t.plan;
+    }
+    Tracked.Plan fresh = plan(p.resource(), p.deleting(), p.orphan());
+    synchronized (t) {
+      if (t.seq == seq && t.plan == p) {
+        t.plan = fresh;
+      }
+    }
+  }
+
   private void finishIfDeleted(Tracked t) {
-    if (t.plan.deleting() && t.outcomes.values().stream().allMatch(Engine::gone)) {
-      if (tracked.remove(t.key, t)) {
-        namespaces.remove(t.plan.name(), t);
+    boolean[] removed = new boolean[1];
+    tracked.computeIfPresent(t.key, (k, v) -> {
+      // in the map's lock for this key: an explicit call re-planning it cannot slip in between
+      if (v == t && v.plan.deleting() && v.outcomes.values().stream().allMatch(Engine::gone)) {
+        removed[0] = true;
+        return null;
+      }
+      return v;
+    });
+    if (removed[0]) {
+      namespaces.remove(t.plan.name(), t);
+      synchronized (t) {
         board.publish(new FederatedStatus(t.key, PropagationCondition.PROPAGATED, Map.of(), true));
       }
     }
@@ -303,20 +341,25 @@ final class Engine implements TypeCache.Listener {
 
   // ---- one cluster ------------------------------------------------------------------------------------
 
-  /** Syncs one cluster; {@code call} is present for an explicit call and empty for background reconciliation. */
-  private Optional<ClusterOutcome> syncAndRecord(Tracked t, Member m, Optional<Call> call) {
-    boolean explicit = call.isPresent();
+  /**
+   * Syncs one cluster; {@code call} is present for a call a caller waits for and empty for background
+   * reconciliation, and {@code explicit} says whether it may overwrite another fleet's version.
+   */
+  private Optional<ClusterOutcome> syncAndRecord(Tracked t, Member m, Optional<Call> call, boolean explicit) {
     ClusterOutcome outcome;
     synchronized (t.lock(m.name())) {
       long seq = t.seq;
       try {
-        outcome = sync(t, t.plan, m, call);
+        outcome = sync(t, t.plan, m, call, explicit);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return Optional.empty();
       } catch (RuntimeException e) {
         LOG.warn("unexpected failure syncing {} to {}", t.key, m.name(), e);
         outcome = ClusterOutcome.failed(m.name(), PropagationStatus.RETRIEVAL_FAILED, Errors.describe(e));
+      }
+      if (!members.get().contains(m)) {
+        return Optional.ofNullable(outcome);   // the cluster left the fleet meanwhile: nothing to record
       }
       if (outcome == null) {
         t.outcomes.remove(m.name());
@@ -326,7 +369,7 @@ final class Engine implements TypeCache.Listener {
       Tracked.Stamped done = t.actions.get(m.name());
       if (outcome != null && outcome.action() != ClusterAction.UNCHANGED && outcome.action() != ClusterAction.NONE) {
         t.actions.put(m.name(), new Tracked.Stamped(seq, outcome));
-      } else if (explicit && done != null && done.seq() == seq
+      } else if (call.isPresent() && done != null && done.seq() == seq
           && (outcome == null || outcome.action() == ClusterAction.UNCHANGED)) {
         // background reconciliation carried out this very plan a moment ago: report what it did
         outcome = done.outcome();
@@ -336,7 +379,7 @@ final class Engine implements TypeCache.Listener {
     if (outcome != null && outcome.status().isRecoverable() && started
         && outcome.status() != PropagationStatus.CLUSTER_NOT_READY) {
       int attempt = t.attempts.merge(m.name(), 1, Integer::sum);
-      enqueue(t.key, m.name(), settings.backoff().delay(attempt));
+      retryLater(t.key, m.name(), settings.backoff().delay(attempt));
     } else {
       t.attempts.remove(m.name());
     }
@@ -344,9 +387,8 @@ final class Engine implements TypeCache.Listener {
   }
 
   /** Brings {@code m}'s copy in line with {@code plan}; returns the outcome, or null if the cluster is not listed. */
-  private ClusterOutcome sync(Tracked t, Tracked.Plan plan, Member m, Optional<Call> call)
+  private ClusterOutcome sync(Tracked t, Tracked.Plan plan, Member m, Optional<Call> call, boolean explicit)
       throws InterruptedException {
-    boolean explicit = call.isPresent();
     String cluster = m.name();
     TypeCache cache;
     try {
@@ -356,6 +398,9 @@ final class Engine implements TypeCache.Listener {
     }
     String key = TypeCache.key(plan.namespace(), plan.name());
     Optional<GenericKubernetesResource> current = cache.get(key);
+    if (current.isEmpty() && !cache.synced() && m.ready()) {
+      current = fetch(m, plan);   // the view has not listed the cluster yet: absent there proves nothing
+    }
     boolean ours = current.filter(o -> isOurs(o, t.key)).isPresent();
     current.filter(o -> ours).ifPresent(o -> observe(t, plan, cluster, o));
     Optional<Tracked.Desired> desired = plan.placed().getOrDefault(cluster, null);
@@ -549,6 +594,7 @@ final class Engine implements TypeCache.Listener {
       if (copy.getMetadata().getAnnotations() != null) {
         copy.getMetadata().getAnnotations().remove(ManagedMetadata.SOURCE_ANNOTATION);
         copy.getMetadata().getAnnotations().remove(ManagedMetadata.HASH_ANNOTATION);
+        copy.getMetadata().getAnnotations().remove(Retention.OWN_ANNOTATIONS);
       }
       try {
         m.update(plan.context(), copy);
@@ -660,7 +706,17 @@ final class Engine implements TypeCache.Listener {
 
   // ---- status -----------------------------------------------------------------------------------------
 
+  /** Publishes {@code t}'s status; under its lock, so that statuses reach the board in the order they were made. */
   private void publish(Tracked t) {
+    synchronized (t) {
+      if (tracked.get(t.key) != t) {
+        return;   // deleted: its last status said so
+      }
+      publishLocked(t);
+    }
+  }
+
+  private void publishLocked(Tracked t) {
     Map<String, ClusterStatus> clusters = new HashMap<>();
     for (ClusterOutcome o : t.outcomes.values()) {
       if (gone(o)) {
@@ -724,19 +780,17 @@ final class Engine implements TypeCache.Listener {
   /** Replans every object, after cluster membership, labels or cordons changed. */
   void replanAll() throws InterruptedException {
     for (Tracked t : tracked.values()) {
-      Tracked.Plan p = t.plan;
       try {
-        t.plan = plan(p.resource(), p.deleting(), p.orphan());
+        replan(t);
       } catch (RuntimeException e) {
         LOG.warn("cannot re-plan {}: {}", t.key, e.getMessage());
       }
     }
   }
 
-  /** Brings every object in line on every cluster now, waiting for it. */
+  /** Brings every tracked object in line on every cluster now, as planned, waiting for it. */
   List<PropagationResult> syncAll() throws InterruptedException {
-    List<Tracked.Plan> plans = tracked.values().stream().map(t -> t.plan).toList();
-    return apply(plans, Optional.of(call(plans.stream().map(Tracked.Plan::resource).toList())));
+    return run(List.copyOf(tracked.values()), Optional.of(call()), false);
   }
 
   /** Brings every object in line on every cluster, logging rather than throwing. */
@@ -762,12 +816,15 @@ final class Engine implements TypeCache.Listener {
     Runnable run = () -> {
       try {
         queued.remove(item);
+        if (!delay.isZero()) {
+          retrying.remove(item);
+        }
         Tracked t = tracked.get(key);
         Member m = members.get().stream().filter(x -> x.name().equals(cluster)).findFirst().orElse(null);
         if (t == null || m == null || closed) {
           return;
         }
-        syncAndRecord(t, m, Optional.empty());
+        syncAndRecord(t, m, Optional.empty(), false);
         finishIfDeleted(t);
       } finally {
         pending.decrementAndGet();
@@ -788,6 +845,14 @@ final class Engine implements TypeCache.Listener {
     } catch (RejectedExecutionException closing) {
       queued.remove(item);
       pending.decrementAndGet();
+    }
+  }
+
+  /** Schedules a retry of {@code key} on {@code cluster}, unless one is scheduled already. */
+  private void retryLater(ResourceKey key, String cluster, Duration delay) {
+    String item = key + "\u0000" + cluster;
+    if (retrying.add(item)) {
+      enqueue(key, cluster, delay);
     }
   }
 

@@ -211,9 +211,9 @@ final class Membership {
       attempt(problems, "Namespace " + namespace, () -> {
         Namespace theirs = m.namespaces().withName(namespace).get();
         Namespace ours = host.namespaces().withName(namespace).get();
+        // the same UID is the same namespace, whatever URL reached it: never delete the host's own
         boolean hostsOwn = theirs != null && ours != null && theirs.getMetadata().getUid() != null
-            && theirs.getMetadata().getUid().equals(ours.getMetadata().getUid())
-            && m.getMasterUrl().equals(host.getMasterUrl());
+            && theirs.getMetadata().getUid().equals(ours.getMetadata().getUid());
         if (theirs != null && !hostsOwn) {
           m.namespaces().withName(namespace).delete();
         }

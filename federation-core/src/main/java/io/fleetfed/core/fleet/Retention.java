@@ -68,18 +68,17 @@ final class Retention {
     JsonNode currentAnnotations = currentMeta.path("annotations");
     ObjectNode merged = currentAnnotations.isObject() ? ((ObjectNode) currentAnnotations).deepCopy()
         : desired.objectNode();
-    JsonNode own = meta.path("annotations");
+    // the template's annotations, listed before others' are merged in: only these are fleetfed's own
+    ObjectNode own = markOwnAnnotations(desired).withObjectProperty("metadata").withObjectProperty("annotations");
     // annotations fleetfed propagated before and the template no longer has are removed; others' stay
     for (String key : currentAnnotations.path(OWN_ANNOTATIONS).asText("").split(",")) {
       if (!key.isEmpty() && !own.has(key)) {
         merged.remove(key);
       }
     }
-    if (own.isObject()) {
-      merged.setAll((ObjectNode) own);
-    }
+    merged.remove(OWN_ANNOTATIONS);
+    merged.setAll(own);
     meta.set("annotations", merged);
-    markOwnAnnotations(desired);
     String kind = desired.path("kind").asText();
     String group = desired.path("apiVersion").asText();
     boolean core = !group.contains("/");

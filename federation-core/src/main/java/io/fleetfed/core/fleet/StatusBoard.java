@@ -46,25 +46,28 @@ final class StatusBoard implements AutoCloseable {
     if (status.equals(before)) {
       return;
     }
-    for (Waiter w : waiters) {
-      if (w.key().equals(status.key()) && test(w, status)) {
-        waiters.remove(w);
-      }
+    if (listeners.isEmpty() && waiters.isEmpty()) {
+      return;
     }
-    if (!listeners.isEmpty()) {
-      try {
-        notifier.execute(() -> {
-          for (StatusListener listener : listeners) {
-            try {
-              listener.onStatus(status);
-            } catch (RuntimeException e) {
-              LOG.warn("status listener {} failed on {}", listener, status.key(), e);
-            }
+    try {
+      // waiters and listeners hear of it on the notifier thread, never on a worker or informer thread: a caller's
+      // continuation that blocks on the fleet cannot starve the fleet's own threads
+      notifier.execute(() -> {
+        for (Waiter w : waiters) {
+          if (w.key().equals(status.key()) && test(w, status)) {
+            waiters.remove(w);
           }
-        });
-      } catch (java.util.concurrent.RejectedExecutionException closed) {
-        // the fleet is closing: nobody is listening any more
-      }
+        }
+        for (StatusListener listener : listeners) {
+          try {
+            listener.onStatus(status);
+          } catch (RuntimeException e) {
+            LOG.warn("status listener {} failed on {}", listener, status.key(), e);
+          }
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // the fleet is closing: nobody is listening any more
     }
   }
 

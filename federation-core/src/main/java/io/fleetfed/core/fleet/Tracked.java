@@ -81,6 +81,12 @@ final class Tracked {
     this.plan = plan;
   }
 
+  /** Installs the plan of a new explicit call. */
+  synchronized void install(Plan plan) {
+    this.plan = plan;
+    seq++;
+  }
+
   Object lock(String cluster) {
     return locks.computeIfAbsent(cluster, c -> new Object());
   }

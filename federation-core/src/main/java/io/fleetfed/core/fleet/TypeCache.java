@@ -32,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class TypeCache {
   /** What this fleet wrote and the view has not shown yet. */
-  private record Written(Optional<GenericKubernetesResource> object, String baseVersion) {}
+  private record Written(Optional<GenericKubernetesResource> object, String baseVersion, long seq) {}
 
   /** Told of every informer event, after the overlay is brought up to date; must be quick. */
   interface Listener {
@@ -47,6 +47,7 @@ final class TypeCache {
   private volatile SharedIndexInformer<GenericKubernetesResource> informer;
   private volatile Map<String, GenericKubernetesResource> snapshot = Map.of();
   private volatile long snapshotCall = -1;
+  private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
 
   TypeCache(String cluster, KubernetesClient client, ResourceDefinitionContext context, Listener listener) {
     this.cluster = cluster;
@@ -115,23 +116,24 @@ final class TypeCache {
   }
 
   /**
-   * In snapshot mode, lists the cluster's managed objects of this type unless that was done already for explicit
-   * call {@code call}; {@code namespace} narrows the list when every object of the call lives there.
+   * In snapshot mode, lists the cluster's managed objects of this type in every namespace, unless that was done
+   * already for explicit call {@code call} or a later one (a later list is newer, so it serves too).
    *
    * @throws io.fabric8.kubernetes.client.KubernetesClientException if the list fails
    */
-  synchronized void refresh(long call, Optional<String> namespace) {
+  synchronized void refresh(long call) {
     if (informer != null || snapshotCall >= call) {
       return;
     }
-    var op = client.genericKubernetesResources(context);
-    var items = (namespace.isPresent() && context.isNamespaceScoped() ? op.inNamespace(namespace.get())
-        : op.inAnyNamespace()).withLabel(ManagedMetadata.MANAGED_LABEL, "true").list().getItems();
+    long before = writes.get();
+    var items = client.genericKubernetesResources(context).inAnyNamespace()
+        .withLabel(ManagedMetadata.MANAGED_LABEL, "true").list().getItems();
     Map<String, GenericKubernetesResource> fresh = new HashMap<>();
     for (GenericKubernetesResource o : items) {
       fresh.put(key(o), o);
     }
-    overlay.clear();   // the list was taken after every earlier write returned: it is at least as new
+    // writes that returned before the list began are in it; later ones (other calls in flight) stay overlaid
+    overlay.values().removeIf(w -> w.seq() <= before);
     snapshot = fresh;
     snapshotCall = call;
   }
@@ -179,7 +181,7 @@ final class TypeCache {
     GenericKubernetesResource before = viewed(key);
     String base = before == null || before.getMetadata().getResourceVersion() == null
         ? "" : before.getMetadata().getResourceVersion();
-    overlay.put(key, new Written(object, base));
+    overlay.put(key, new Written(object, base, writes.incrementAndGet()));
   }
 
   static String key(GenericKubernetesResource obj) {

@@ -201,6 +201,26 @@ class CordonDrainTest {
   }
 
   @Test
+  void drainKeepsTheNamespacesAFederatedNamespacePropagatedAndWhatIsInThem() {
+    String ns = unique("fedns");
+    FederatedResource namespace = FederatedResource.builder(BuiltInTypes.NAMESPACES).namespace(ns).name(ns)
+        .placement(Placement.clusters("dev1", "dev2")).build();
+    try (ClusterFleet other = ready(membersFleet(sandbox, "dev1", "dev2").build())) {
+      other.propagate(namespace).orThrow();
+    }
+    dev2.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("precious")
+        .withNamespace(ns).endMetadata().addToData("mine", "yes").build()).create();
+    try (ClusterFleet fleet = ready(membersFleet(sandbox, "dev1", "dev2").build())) {
+      DrainResult result = fleet.drain("dev2");
+
+      assertThat(result.problems()).isEmpty();
+      assertThat(dev2.namespaces().withName(ns).get()).as("the federated namespace's copy").isNotNull();
+      assertThat(cm(dev2, ns, "precious")).as("an unmanaged object inside it").isNotNull();
+      fleet.uncordon("dev2");
+    }
+  }
+
+  @Test
   void drainAlsoRemovesAnotherFleetsRunsOfATypeThisFleetNeverPropagated() {
     String name = unique("others-run");
     try (ClusterFleet fleet = ready(membersFleet(sandbox, "dev1", "dev2").build());

@@ -500,6 +500,33 @@ class PropagationEdgeTest {
   }
 
   @Test
+  void anAnnotationAnotherToolAddsCostsNoWriteAndSurvivesTemplateChanges() {
+    String ns = unique("edge");
+    String name = unique("theirs");
+    FederatedResource v1 = FederatedResource.builder(BuiltInTypes.CONFIG_MAPS).namespace(ns).name(name)
+        .template(Map.of("metadata", Map.of("annotations", Map.of("mine", "1")), "data", Map.of("a", "1")))
+        .placement(Placement.clusters("dev2")).build();
+    fleet.propagate(v1).orThrow();
+    dev2.configMaps().inNamespace(ns).withName(name).edit(c -> {
+      c.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "3");   // a controller's
+      return c;
+    });
+    resetCounts();
+
+    assertThat(fleet.propagate(v1).cluster("dev2")).get().extracting(ClusterOutcome::action)
+        .isEqualTo(ClusterAction.UNCHANGED);
+    assertThat(writes()).isZero();
+
+    FederatedResource v2 = v1.toBuilder().template(Map.of("data", Map.of("a", "2"))).build();   // drops "mine"
+    fleet.propagate(v2).orThrow();
+    FederatedResource v3 = v1.toBuilder().template(Map.of("data", Map.of("a", "3"))).build();
+    fleet.propagate(v3).orThrow();
+
+    assertThat(cm(dev2, ns, name).getMetadata().getAnnotations())
+        .containsEntry("deployment.kubernetes.io/revision", "3").doesNotContainKey("mine");
+  }
+
+  @Test
   void aKeyAddedByHandToACopyIsRemovedByTheNextPropagation() {
     String ns = unique("edge");
     String name = unique("drift");
