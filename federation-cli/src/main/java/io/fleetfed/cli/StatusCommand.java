@@ -54,10 +54,16 @@ final class StatusCommand extends FleetCommand {
       input.warn(f.clusters().stream().map(c -> c.name()).toList(), err);
       List<FederatedResource> resources = input.resources();
       Progress progress = new Progress(err, "inspected", resources.size());
-      for (int i = 0; i < resources.size(); i++) {
-        FederatedResource resource = resources.get(i);
-        reports.put(ResourceKey.of(resource), f.inspect(resource));
-        progress.done(i + 1);
+      // in batches, together with every FederatedNamespace of the input, which restricts its objects' placement
+      List<FederatedResource> namespaces = resources.stream().filter(r -> r.type().isNamespace()).toList();
+      for (int from = 0; from < resources.size(); from += progress.batchSize()) {
+        List<FederatedResource> batch = new ArrayList<>(namespaces);
+        batch.addAll(resources.subList(from, Math.min(resources.size(), from + progress.batchSize())));
+        Map<ResourceKey, List<CopyReport>> found = f.inspectAll(batch);
+        for (FederatedResource r : resources.subList(from, Math.min(resources.size(), from + progress.batchSize()))) {
+          reports.put(ResourceKey.of(r), found.get(ResourceKey.of(r)));
+        }
+        progress.done(Math.min(resources.size(), from + progress.batchSize()));
       }
     }
     boolean converged = reports.values().stream().flatMap(List::stream).allMatch(CopyReport::isConverged);

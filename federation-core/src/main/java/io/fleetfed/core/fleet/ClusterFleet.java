@@ -564,12 +564,39 @@ public final class ClusterFleet implements AutoCloseable {
    * is placed there, present, current, and its remote status.
    */
   public List<CopyReport> inspect(FederatedResource resource) {
+    return inspectAll(List.of(resource)).get(ResourceKey.of(resource));
+  }
+
+  /**
+   * What each cluster holds of each resource, as {@link #inspect(FederatedResource)}, in input order; a
+   * FederatedNamespace among them restricts the placement of the objects in its namespace, as it would if they
+   * were propagated together.
+   */
+  public Map<ResourceKey, List<CopyReport>> inspectAll(Collection<FederatedResource> resources) {
     requireOpen();
+    Map<String, FederatedResource> namespaces = new java.util.HashMap<>();
+    for (FederatedResource r : resources) {
+      if (r.type().isNamespace()) {
+        namespaces.putIfAbsent(r.name(), r);
+      }
+    }
+    Optional<Engine.Call> call = Optional.of(engine.call());
+    Map<ResourceKey, List<CopyReport>> reports = new LinkedHashMap<>();
+    for (FederatedResource r : resources) {
+      reports.put(ResourceKey.of(r), inspect(r, namespaces, call));
+    }
+    return java.util.Collections.unmodifiableMap(reports);
+  }
+
+  private List<CopyReport> inspect(FederatedResource resource, Map<String, FederatedResource> batch,
+      Optional<Engine.Call> call) {
     try {
-      Map<String, FederatedResource> namespaces = new java.util.HashMap<>();
-      engine.resource(new ResourceKey("FederatedNamespace", Optional.of(resource.namespace()), resource.namespace()))
-          .ifPresent(ns -> namespaces.put(ns.name(), ns));
-      Tracked.Plan plan = engine.plan(resource, false, false, namespaces, Optional.of(engine.call()));
+      Map<String, FederatedResource> namespaces = new java.util.HashMap<>(batch);
+      if (!namespaces.containsKey(resource.namespace())) {
+        engine.resource(new ResourceKey("FederatedNamespace", Optional.of(resource.namespace()),
+            resource.namespace())).ifPresent(ns -> namespaces.put(ns.name(), ns));
+      }
+      Tracked.Plan plan = engine.plan(resource, false, false, namespaces, call);
       ResourceKey key = ResourceKey.of(resource);
       List<CopyReport> reports = new ArrayList<>();
       for (Member m : members.values().stream().sorted(java.util.Comparator.comparing(Member::name)).toList()) {

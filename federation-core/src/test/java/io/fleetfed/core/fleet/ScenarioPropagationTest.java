@@ -90,4 +90,21 @@ class ScenarioPropagationTest {
           .hasAnnotation(ManagedMetadata.SOURCE_ANNOTATION, "FederatedNamespace/later-fed/later-fed");
     }
   }
+
+  @Test
+  void inspectingTogetherWithItsFederatedNamespaceAppliesTheNamespacesPlacement(FleetSandbox sandbox) {
+    List<FederatedResource> resources = KubeFedYaml.read("scenario.yaml", SCENARIO.replace("testing-fed", "narrow-fed")
+        .replaceFirst("placement: \\{clusters: \\[\\{name: dev1-context}, \\{name: dev2-context}]}",
+            "placement: {clusters: [{name: dev1-context}]}"), TypeRegistry.standard()).resources();
+    try (ClusterFleet fleet = ClusterFleet.builder().kubeconfig(sandbox.kubeconfig())
+        .memberContexts("dev1-context", "dev2-context").build()) {
+      List<CopyReport> alone = fleet.inspect(resources.get(1));
+      List<CopyReport> together = fleet.inspectAll(resources).get(ResourceKey.of(resources.get(1)));
+
+      assertThat(alone).extracting(CopyReport::cluster).containsExactly("dev1-context", "dev2-context");
+      assertThat(together).extracting(CopyReport::cluster).containsExactly("dev1-context");
+      assertThat(together.get(0).placed()).isTrue();
+      assertThat(together.get(0).present()).isFalse();
+    }
+  }
 }
