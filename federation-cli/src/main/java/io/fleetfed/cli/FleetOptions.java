@@ -16,9 +16,9 @@ final class FleetOptions {
   @Mixin
   private KubeOptions kube;
 
-  @Option(names = "--host-cluster-context", paramLabel = "CONTEXT",
+  @Option(names = {"--host-cluster-context", "--context"}, paramLabel = "CONTEXT",
       description = "Kubeconfig context of the fleet's host cluster: the members are its KubeFedClusters"
-          + " (see fleetfed join), and cordons are recorded there.")
+          + " (see fleetfed join), and cordons are recorded there. --context is the same, in kubectl's spelling.")
   private Optional<String> host = Optional.empty();
 
   @Option(names = "--clusters", paramLabel = "CONTEXT", split = ",",

@@ -31,7 +31,7 @@ final class JoinCommand extends FleetCommand {
   @Parameters(index = "0", paramLabel = "CLUSTER", description = "Name of the new member.")
   private String cluster;
 
-  @Option(names = "--host-cluster-context", required = true, paramLabel = "CONTEXT",
+  @Option(names = {"--host-cluster-context", "--context"}, required = true, paramLabel = "CONTEXT",
       description = "Kubeconfig context of the host cluster, which keeps the fleet's KubeFedClusters.")
   private String host;
 

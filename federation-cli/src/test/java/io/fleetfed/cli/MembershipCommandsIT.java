@@ -96,6 +96,8 @@ class MembershipCommandsIT {
     assertThat(clusters.exitCode()).isZero();
     assertThat(clusters.stdout()).isEqualTo("NAME   READY   OFFLINE   CORDONED   DRAINED   JOINED   MESSAGE\n"
         + "dev2   True    False     False      False     True     /healthz responded with ok\n");
+    assertThat(fleetfed("clusters", "--context", "dev1").stdout()).as("--context, kubectl's spelling")
+        .isEqualTo(clusters.stdout());
 
     FleetfedJar.Result twice = fleetfed("join", "dev2", "--host-cluster-context", "dev1");
 
