@@ -128,6 +128,7 @@ public final class ClusterFleet implements AutoCloseable {
         this.hostName = b.hostName;
         for (Membership.Registered r : membership.get().read(tuned(b.hostConfig))) {
           addMember(r.name(), r.labels(), r.config(), true, r.cordoned(), r.drained());
+          r.recorded().ifPresent(members.get(r.name())::recorded);
         }
       } else {
         this.host = Optional.empty();
@@ -485,6 +486,22 @@ public final class ClusterFleet implements AutoCloseable {
   /** Records a probe; on a change, re-plans and reconciles on a worker (planning may wait for a cache). */
   private void record(Member m, Member.ProbeResult r) {
     Optional<ClusterHealth> changed = m.probed(r.health(), r.message(), settings.health());
+    if (m.state().joined() && !m.recorded().equals(Optional.of(m.health())) && !closed) {
+      ClusterHealth health = m.health();
+      Optional<String> message = m.state().message();
+      try {
+        workers.execute(() -> {
+          try {
+            membership.orElseThrow().writeStatus(m.name(), health, message);
+            m.recorded(health);
+          } catch (KubernetesClientException e) {
+            LOG.warn("cannot record the health of {} in its KubeFedCluster: {}", m.name(), Errors.describe(e));
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        // the fleet is closing
+      }
+    }
     if (changed.isPresent() && !closed) {
       LOG.info("cluster {} is now {}{}", m.name(), changed.get(), r.message().map(s -> ": " + s).orElse(""));
       try {

@@ -37,6 +37,8 @@ final class Member {
   private volatile boolean cordoned;
   private volatile boolean drained;
   private volatile boolean probed;
+  /** For a joined member: the health its KubeFedCluster's status records, so that only changes are written. */
+  private volatile Optional<ClusterHealth> recorded = Optional.empty();
   private int disagreeing;
   private final Map<String, TypeCache> caches = new ConcurrentHashMap<>();
   private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
@@ -80,6 +82,14 @@ final class Member {
   void cordon(boolean cordoned, boolean drained) {
     this.cordoned = cordoned;
     this.drained = drained;
+  }
+
+  Optional<ClusterHealth> recorded() {
+    return recorded;
+  }
+
+  void recorded(ClusterHealth health) {
+    this.recorded = Optional.of(health);
   }
 
   void labels(Map<String, String> labels) {

@@ -49,7 +49,8 @@ final class Membership {
   private static final String SA_ANNOTATION = "kubernetes.io/service-account.name";
 
   /** A member as the host records it; the token stays inside the client config. */
-  record Registered(String name, Map<String, String> labels, Config config, boolean cordoned, boolean drained) {}
+  record Registered(String name, Map<String, String> labels, Config config, boolean cordoned, boolean drained,
+      Optional<ClusterHealth> recorded) {}
 
   private final KubernetesClient host;
   private final String namespace;
@@ -119,7 +120,7 @@ final class Membership {
         ? Map.of() : kfc.getMetadata().getAnnotations();
     Map<String, String> labels = kfc.getMetadata().getLabels() == null ? Map.of() : kfc.getMetadata().getLabels();
     return new Registered(name, labels, config.build(), "true".equals(annotations.get(CORDONED)),
-        "true".equals(annotations.get(DRAINED)));
+        "true".equals(annotations.get(DRAINED)), recorded(kfc));
   }
 
   /**
@@ -236,6 +237,69 @@ final class Membership {
     attempt(problems, "KubeFedCluster " + namespace + "/" + name,
         () -> host.genericKubernetesResources(KUBEFED_CLUSTERS).inNamespace(namespace).withName(name).delete());
     return problems;
+  }
+
+  /** The health a KubeFedCluster's status records, as KubeFed's cluster controller writes it; empty if none. */
+  @SuppressWarnings("unchecked")
+  static Optional<ClusterHealth> recorded(GenericKubernetesResource kfc) {
+    Object status = kfc.getAdditionalProperties().get("status");
+    if (!(status instanceof Map<?, ?> map) || !(map.get("conditions") instanceof List<?> conditions)) {
+      return Optional.empty();
+    }
+    String ready = null;
+    String offline = null;
+    for (Object c : conditions) {
+      if (c instanceof Map<?, ?> condition) {
+        if ("Ready".equals(condition.get("type"))) {
+          ready = String.valueOf(condition.get("status"));
+        } else if ("Offline".equals(condition.get("type"))) {
+          offline = String.valueOf(condition.get("status"));
+        }
+      }
+    }
+    if ("True".equals(offline)) {
+      return Optional.of(ClusterHealth.OFFLINE);
+    }
+    return ready == null ? Optional.empty()
+        : Optional.of("True".equals(ready) ? ClusterHealth.READY : ClusterHealth.NOT_READY);
+  }
+
+  /**
+   * Writes a member's health into its KubeFedCluster's status as KubeFed's cluster controller does: Ready
+   * ({@code ClusterReady}), not Ready but reachable ({@code ClusterNotReady} plus {@code Offline=False}), or
+   * Offline ({@code ClusterNotReachable}).
+   */
+  void writeStatus(String name, ClusterHealth health, Optional<String> message) {
+    String now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    List<Map<String, Object>> conditions = new ArrayList<>();
+    switch (health) {
+      case READY -> conditions.add(condition("Ready", "True", "ClusterReady",
+          message.orElse("/healthz responded with ok"), now));
+      case NOT_READY -> {
+        conditions.add(condition("Ready", "False", "ClusterNotReady",
+            message.orElse("/healthz responded without ok"), now));
+        conditions.add(condition("Offline", "False", "ClusterReachable", "cluster is reachable", now));
+      }
+      case OFFLINE -> conditions.add(condition("Offline", "True", "ClusterNotReachable",
+          message.orElse("cluster is not reachable"), now));
+      default -> throw new IllegalStateException("unknown health " + health);
+    }
+    host.genericKubernetesResources(KUBEFED_CLUSTERS).inNamespace(namespace).withName(name).editStatus(kfc -> {
+      kfc.setAdditionalProperty("status", Map.of("conditions", conditions));
+      return kfc;
+    });
+  }
+
+  private static Map<String, Object> condition(String type, String status, String reason, String message,
+      String now) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("type", type);
+    c.put("status", status);
+    c.put("reason", reason);
+    c.put("message", message);
+    c.put("lastProbeTime", now);
+    c.put("lastTransitionTime", now);
+    return c;
   }
 
   /** Records a member's cordon in its KubeFedCluster's annotations. */

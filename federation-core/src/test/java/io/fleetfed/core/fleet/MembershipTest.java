@@ -73,6 +73,41 @@ class MembershipTest {
     return dev1.genericKubernetesResources(KUBEFED_CLUSTERS).inNamespace(NS).withName(name).get();
   }
 
+  /** The health a KubeFedCluster's status records, as KubeFed's controller writes it: "Ready", "Offline"... */
+  private static String recordedHealth(String name) {
+    GenericKubernetesResource kfc = kubeFedCluster(name);
+    return kfc == null ? "none" : Membership.recorded(kfc).map(ClusterHealth::name).orElse("none");
+  }
+
+  @Test
+  void aJoinedMembersHealthIsWrittenToItsKubeFedClusterAsKubeFedDoes() {
+    try (ClusterFleet fleet = hostFleet(sandbox, "dev1").build()) {
+      fleet.join("dev2");
+      FleetItSupport.await(FleetItSupport.WAIT, "dev2's KubeFedCluster to say Ready", () -> "READY".equals(recordedHealth("dev2")));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> ready = ((List<Map<String, Object>>) ((Map<String, Object>) kubeFedCluster("dev2")
+          .getAdditionalProperties().get("status")).get("conditions")).get(0);
+      assertThat(ready).containsEntry("type", "Ready").containsEntry("status", "True")
+          .containsEntry("reason", "ClusterReady").containsKeys("lastProbeTime", "lastTransitionTime");
+
+      sandbox.cluster("dev2").goOffline();
+      try {
+        FleetItSupport.await(FleetItSupport.WAIT, "dev2's KubeFedCluster to say Offline",
+            () -> "OFFLINE".equals(recordedHealth("dev2")));
+      } finally {
+        sandbox.cluster("dev2").goOnline();
+      }
+      FleetItSupport.await(FleetItSupport.WAIT, "dev2's KubeFedCluster to say Ready again",
+          () -> "READY".equals(recordedHealth("dev2")));
+    }
+    try (ClusterFleet again = hostFleet(sandbox, "dev1").build()) {
+      sandbox.cluster("dev1").resetCounts();
+      awaitHealth(again, "dev2", ClusterHealth.READY);
+      // the status already says Ready: a fleet that finds it so writes nothing
+      assertThat(sandbox.cluster("dev1").writeCount()).isZero();
+    }
+  }
+
   @Test
   void joinCreatesServiceAccountTokenRbacInTheMemberAndKubeFedClusterInTheHost() {
     try (ClusterFleet fleet = hostFleet(sandbox, "dev1").build()) {
