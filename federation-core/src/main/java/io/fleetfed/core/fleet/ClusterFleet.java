@@ -533,8 +533,26 @@ public final class ClusterFleet implements AutoCloseable {
    * and rendered before anything is sent, so one invalid resource sends nothing at all.
    */
   public List<PropagationResult> propagateAll(Collection<FederatedResource> resources) {
+    return propagateAll(resources, r -> { });
+  }
+
+  /**
+   * As {@link #propagateAll(Collection)}, telling {@code progress} of each resource's result as soon as every
+   * cluster is done with it, in completion order:
+   *
+   * <pre>{@code
+   * AtomicInteger done = new AtomicInteger();
+   * fleet.propagateAll(resources, r -> System.err.printf("propagated %d/%d%n", done.incrementAndGet(), n));
+   * }</pre>
+   *
+   * <p>{@code progress} runs on a thread of the fleet, possibly several at once: keep it short and thread-safe,
+   * and do not call the fleet from it.
+   */
+  public List<PropagationResult> propagateAll(Collection<FederatedResource> resources,
+      java.util.function.Consumer<PropagationResult> progress) {
     requireOpen();
     Objects.requireNonNull(resources, "resources");
+    Objects.requireNonNull(progress, "progress");
     try {
       List<FederatedResource> batch = List.copyOf(resources);
       Map<String, FederatedResource> namespaces = new java.util.HashMap<>();
@@ -548,7 +566,16 @@ public final class ClusterFleet implements AutoCloseable {
       for (FederatedResource r : batch) {
         plans.add(engine.plan(r, false, false, namespaces, call));
       }
-      return engine.apply(plans, call);
+      // FederatedNamespaces first: their namespaces then exist, as theirs, before the objects inside them
+      List<Tracked.Plan> first = plans.stream().filter(p -> p.resource().type().isNamespace()).toList();
+      List<Tracked.Plan> then = plans.stream().filter(p -> !p.resource().type().isNamespace()).toList();
+      Map<ResourceKey, PropagationResult> byKey = new java.util.HashMap<>();
+      for (List<Tracked.Plan> group : List.of(first, then)) {
+        if (!group.isEmpty()) {
+          engine.apply(group, call, progress).forEach(r -> byKey.put(r.key(), r));
+        }
+      }
+      return batch.stream().map(r -> byKey.get(ResourceKey.of(r))).toList();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FederationException("interrupted while propagating", e);

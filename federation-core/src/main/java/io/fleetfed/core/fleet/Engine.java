@@ -207,6 +207,12 @@ final class Engine implements TypeCache.Listener {
 
   /** Propagates every resource (already planned), all clusters in parallel on the workers. */
   List<PropagationResult> apply(List<Tracked.Plan> plans, Optional<Call> call) throws InterruptedException {
+    return apply(plans, call, r -> { });
+  }
+
+  /** As {@link #apply(List, Optional)}, telling {@code onEach} of each resource's result as soon as it is complete. */
+  List<PropagationResult> apply(List<Tracked.Plan> plans, Optional<Call> call,
+      java.util.function.Consumer<PropagationResult> onEach) throws InterruptedException {
     List<Tracked> ts = new ArrayList<>();
     for (Tracked.Plan plan : plans) {
       ResourceKey key = ResourceKey.of(plan.resource());
@@ -222,17 +228,18 @@ final class Engine implements TypeCache.Listener {
       }
       ts.add(t);
     }
-    return run(ts, call, true);
+    return run(ts, call, true, onEach);
   }
 
   /**
    * Syncs every cluster of {@code ts} in parallel on the workers and waits. {@code explicit} calls overwrite a
    * copy another fleet wrote; re-syncs of what is tracked (uncordon, drain) do not.
    */
-  private List<PropagationResult> run(List<Tracked> ts, Optional<Call> call, boolean explicit)
-      throws InterruptedException {
+  private List<PropagationResult> run(List<Tracked> ts, Optional<Call> call, boolean explicit,
+      java.util.function.Consumer<PropagationResult> onEach) throws InterruptedException {
     List<Member> all = List.copyOf(members.get());
     Map<Tracked, List<CompletableFuture<Optional<ClusterOutcome>>>> futures = new LinkedHashMap<>();
+    List<CompletableFuture<Void>> notified = new ArrayList<>();
     try {
       for (Tracked t : ts) {
         List<CompletableFuture<Optional<ClusterOutcome>>> perCluster = new ArrayList<>();
@@ -240,12 +247,20 @@ final class Engine implements TypeCache.Listener {
           perCluster.add(CompletableFuture.supplyAsync(() -> syncAndRecord(t, m, call, explicit), workers));
         }
         futures.put(t, perCluster);
+        notified.add(CompletableFuture.allOf(perCluster.toArray(CompletableFuture[]::new)).thenRun(() -> {
+          try {
+            onEach.accept(result(t, perCluster));
+          } catch (RuntimeException e) {
+            LOG.warn("a progress callback failed on {}", t.key, e);
+          }
+        }));
       }
     } catch (RejectedExecutionException closing) {
       throw new IllegalStateException("the fleet is closed");
     }
-    CompletableFuture<Void> done =
-        CompletableFuture.allOf(futures.values().stream().flatMap(List::stream).toArray(CompletableFuture[]::new));
+    // every sync, and every progress callback: the call returns only after it has told of every result
+    CompletableFuture<Void> done = CompletableFuture.allOf(java.util.stream.Stream.concat(
+        futures.values().stream().flatMap(List::stream), notified.stream()).toArray(CompletableFuture[]::new));
     while (true) {
       try {
         done.get(200, TimeUnit.MILLISECONDS);
@@ -260,13 +275,7 @@ final class Engine implements TypeCache.Listener {
     }
     List<PropagationResult> results = new ArrayList<>();
     for (Map.Entry<Tracked, List<CompletableFuture<Optional<ClusterOutcome>>>> e : futures.entrySet()) {
-      // what this call did, not what background reconciliation may have recorded since
-      Map<String, ClusterOutcome> outcomes = new HashMap<>();
-      for (CompletableFuture<Optional<ClusterOutcome>> f : e.getValue()) {
-        f.join().ifPresent(o -> outcomes.put(o.cluster(), o));
-      }
-      results.add(new PropagationResult(e.getKey().key, PropagationCondition.of(outcomes.values().stream()
-          .map(ClusterOutcome::status).toList()), outcomes, Optional.empty()));
+      results.add(result(e.getKey(), e.getValue()));
       finishIfDeleted(e.getKey());
     }
     // a FederatedNamespace narrows where objects in its namespace go: replan those already tracked
@@ -280,6 +289,16 @@ final class Engine implements TypeCache.Listener {
       }
     }
     return results;
+  }
+
+  /** What this call did to {@code t}, not what background reconciliation may have recorded since. */
+  private static PropagationResult result(Tracked t, List<CompletableFuture<Optional<ClusterOutcome>>> perCluster) {
+    Map<String, ClusterOutcome> outcomes = new HashMap<>();
+    for (CompletableFuture<Optional<ClusterOutcome>> f : perCluster) {
+      f.join().ifPresent(o -> outcomes.put(o.cluster(), o));
+    }
+    return new PropagationResult(t.key, PropagationCondition.of(outcomes.values().stream()
+        .map(ClusterOutcome::status).toList()), outcomes, Optional.empty());
   }
 
   private void replanLater(Tracked t) {
@@ -790,7 +809,7 @@ final class Engine implements TypeCache.Listener {
 
   /** Brings every tracked object in line on every cluster now, as planned, waiting for it. */
   List<PropagationResult> syncAll() throws InterruptedException {
-    return run(List.copyOf(tracked.values()), Optional.of(call()), false);
+    return run(List.copyOf(tracked.values()), Optional.of(call()), false, r -> { });
   }
 
   /** Brings every object in line on every cluster, logging rather than throwing. */

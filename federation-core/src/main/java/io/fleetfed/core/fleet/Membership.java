@@ -304,6 +304,19 @@ final class Membership {
 
   /** Records a member's cordon in its KubeFedCluster's annotations. */
   void cordon(String name, boolean cordoned, boolean drained) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        editCordon(name, cordoned, drained);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {   // a status write raced the edit: read again and retry
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void editCordon(String name, boolean cordoned, boolean drained) {
     host.genericKubernetesResources(KUBEFED_CLUSTERS).inNamespace(namespace).withName(name).edit(kfc -> {
       Map<String, String> annotations = kfc.getMetadata().getAnnotations() == null
           ? new HashMap<>() : new HashMap<>(kfc.getMetadata().getAnnotations());

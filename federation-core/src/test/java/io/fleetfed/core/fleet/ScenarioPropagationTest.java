@@ -107,4 +107,20 @@ class ScenarioPropagationTest {
       assertThat(together.get(0).present()).isFalse();
     }
   }
+
+  @Test
+  void progressHearsOfEveryResultBeforePropagateAllReturns(FleetSandbox sandbox) {
+    List<FederatedResource> resources = KubeFedYaml.read("scenario.yaml", SCENARIO.replace("testing-fed", "progress-fed"),
+        TypeRegistry.standard()).resources();
+    List<ResourceKey> heard = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    try (ClusterFleet fleet = ClusterFleet.builder().kubeconfig(sandbox.kubeconfig())
+        .memberContexts("dev1-context", "dev2-context").build()) {
+      List<PropagationResult> results = fleet.propagateAll(resources, r -> {
+        assertThat(r.clusters()).hasSize(2);
+        heard.add(r.key());
+      });
+
+      assertThat(heard).containsExactlyInAnyOrderElementsOf(results.stream().map(PropagationResult::key).toList());
+    }
+  }
 }
