@@ -555,12 +555,7 @@ public final class ClusterFleet implements AutoCloseable {
     Objects.requireNonNull(progress, "progress");
     try {
       List<FederatedResource> batch = List.copyOf(resources);
-      Map<String, FederatedResource> namespaces = new java.util.HashMap<>();
-      for (FederatedResource r : batch) {
-        if (r.type().isNamespace()) {
-          namespaces.putIfAbsent(r.name(), r);
-        }
-      }
+      Map<String, FederatedResource> namespaces = federatedNamespaces(batch);
       Optional<Engine.Call> call = Optional.of(engine.call());
       List<Tracked.Plan> plans = new ArrayList<>();
       for (FederatedResource r : batch) {
@@ -618,18 +613,24 @@ public final class ClusterFleet implements AutoCloseable {
    */
   public Map<ResourceKey, List<CopyReport>> inspectAll(Collection<FederatedResource> resources) {
     requireOpen();
-    Map<String, FederatedResource> namespaces = new java.util.HashMap<>();
-    for (FederatedResource r : resources) {
-      if (r.type().isNamespace()) {
-        namespaces.putIfAbsent(r.name(), r);
-      }
-    }
+    Map<String, FederatedResource> namespaces = federatedNamespaces(resources);
     Optional<Engine.Call> call = Optional.of(engine.call());
     Map<ResourceKey, List<CopyReport>> reports = new LinkedHashMap<>();
     for (FederatedResource r : resources) {
       reports.put(ResourceKey.of(r), inspect(r, namespaces, call));
     }
     return java.util.Collections.unmodifiableMap(reports);
+  }
+
+  /** The FederatedNamespaces among {@code resources}, by the namespace they federate (the first one wins). */
+  private static Map<String, FederatedResource> federatedNamespaces(Collection<FederatedResource> resources) {
+    Map<String, FederatedResource> namespaces = new java.util.HashMap<>();
+    for (FederatedResource r : resources) {
+      if (r.type().isNamespace()) {
+        namespaces.putIfAbsent(r.name(), r);
+      }
+    }
+    return namespaces;
   }
 
   private List<CopyReport> inspect(FederatedResource resource, Map<String, FederatedResource> batch,

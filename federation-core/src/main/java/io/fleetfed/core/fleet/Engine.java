@@ -119,10 +119,6 @@ final class Engine implements TypeCache.Listener {
     return Optional.ofNullable(tracked.get(key)).map(t -> t.plan.resource());
   }
 
-  List<ResourceKey> keys() {
-    return tracked.keySet().stream().sorted().toList();
-  }
-
   /** {@code m}'s cache of {@code context}: watching once started, else listed once for {@code call}. */
   private TypeCache cache(Member m, ResourceDefinitionContext context, Optional<Call> call) throws InterruptedException {
     TypeCache cache = m.cache(context, settings.requestTimeout(), this, watching());
@@ -149,7 +145,8 @@ final class Engine implements TypeCache.Listener {
     ResourceDefinitionContext context = context(resource);
     String namespace = resource.type().isNamespaced() ? resource.namespace() : "";
     if (deleting) {
-      return new Tracked.Plan(resource, context, namespace, resource.name(), Map.of(), List.of(), true, orphan);
+      return new Tracked.Plan(resource, context, namespace, resource.name(), Map.of(), List.of(), true, orphan,
+          Optional.empty());
     }
     List<Cluster> eligible = new ArrayList<>();
     for (Member m : members.get()) {
@@ -182,12 +179,17 @@ final class Engine implements TypeCache.Listener {
 
   private boolean hasCopy(Member m, ResourceDefinitionContext context, ResourceKey key, String ns, String name,
       Optional<Call> call) throws InterruptedException {
-    TypeCache cache = cache(m, context, call);
-    Optional<GenericKubernetesResource> copy = cache.get(TypeCache.key(ns, name));
-    if (copy.isEmpty() && !cache.synced() && m.ready()) {
-      copy = m.get(context, ns, name);
-    }
-    return copy.filter(o -> isOurs(o, key)).isPresent();
+    return lookup(m, cache(m, context, call), context, ns, name).filter(o -> isOurs(o, key)).isPresent();
+  }
+
+  /**
+   * The object {@code ns/name} on {@code m} as {@code cache} knows it; read from the cluster when the cache has not
+   * listed it yet, since absence there proves nothing.
+   */
+  private static Optional<GenericKubernetesResource> lookup(Member m, TypeCache cache,
+      ResourceDefinitionContext context, String ns, String name) {
+    Optional<GenericKubernetesResource> known = cache.get(TypeCache.key(ns, name));
+    return known.isEmpty() && !cache.synced() && m.ready() ? m.get(context, ns, name) : known;
   }
 
   private Optional<FederatedResource> federatedNamespace(FederatedResource resource,
@@ -416,10 +418,7 @@ final class Engine implements TypeCache.Listener {
       return ClusterOutcome.failed(cluster, PropagationStatus.CACHED_RETRIEVAL_FAILED, Errors.describe(e));
     }
     String key = TypeCache.key(plan.namespace(), plan.name());
-    Optional<GenericKubernetesResource> current = cache.get(key);
-    if (current.isEmpty() && !cache.synced() && m.ready()) {
-      current = fetch(m, plan);   // the view has not listed the cluster yet: absent there proves nothing
-    }
+    Optional<GenericKubernetesResource> current = lookup(m, cache, plan.context(), plan.namespace(), plan.name());
     boolean ours = current.filter(o -> isOurs(o, t.key)).isPresent();
     current.filter(o -> ours).ifPresent(o -> observe(t, plan, cluster, o));
     Optional<Tracked.Desired> desired = plan.placed().getOrDefault(cluster, null);

@@ -33,12 +33,6 @@ final class Errors {
     return false;
   }
 
-  /** The HTTP status of a failed request, or 0 if it got no answer. */
-  static int code(Throwable t) {
-    Throwable e = unwrap(t);
-    return e instanceof KubernetesClientException k ? k.getCode() : 0;
-  }
-
   /** A one-line description: the API server's reason when there is one, else the root cause. */
   static String describe(Throwable t) {
     Throwable e = unwrap(t);

@@ -17,14 +17,7 @@ final class Tracked {
    */
   record Plan(FederatedResource resource, ResourceDefinitionContext context, String namespace, String name,
       Map<String, Optional<Desired>> placed, List<io.fleetfed.core.model.Cluster> eligible, boolean deleting,
-      boolean orphan, Optional<FederatedResource> federatedNamespace) {
-
-    Plan(FederatedResource resource, ResourceDefinitionContext context, String namespace, String name,
-        Map<String, Optional<Desired>> placed, List<io.fleetfed.core.model.Cluster> eligible, boolean deleting,
-        boolean orphan) {
-      this(resource, context, namespace, name, placed, eligible, deleting, orphan, Optional.empty());
-    }
-  }
+      boolean orphan, Optional<FederatedResource> federatedNamespace) {}
 
   /** One cluster's rendered object and its hash. */
   record Desired(com.fasterxml.jackson.databind.node.ObjectNode object, String hash) {}

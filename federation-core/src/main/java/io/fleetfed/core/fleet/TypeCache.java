@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fleetfed.core.render.ManagedMetadata;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -163,17 +162,6 @@ final class TypeCache {
       return written.object();
     }
     return Optional.ofNullable(viewed(key));
-  }
-
-  /** Every managed object known, written ones included. */
-  List<GenericKubernetesResource> list() {
-    Map<String, GenericKubernetesResource> all = new HashMap<>();
-    SharedIndexInformer<GenericKubernetesResource> inf = informer;
-    for (GenericKubernetesResource o : inf != null ? inf.getStore().list() : snapshot.values()) {
-      all.put(key(o), o);
-    }
-    overlay.forEach((k, w) -> w.object().ifPresentOrElse(o -> all.put(k, o), () -> all.remove(k)));
-    return List.copyOf(all.values());
   }
 
   /** Records that this fleet wrote {@code object} (empty: deleted it) under {@code key}. */
