@@ -52,13 +52,7 @@ final class TestSupport {
   }
 
   /** Waits for a condition, failing the test if it does not hold within {@link #TIMEOUT}. */
-  static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(20); // polling interval of the wait, not a synchronisation delay
-    }
+  static void await(String what, BooleanSupplier condition) {
+    Await.until(TIMEOUT, what, condition);
   }
 }

@@ -1,6 +1,5 @@
 package io.fleetfed.core.fleet;
 
-import static org.assertj.core.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -11,6 +10,7 @@ import io.fleetfed.core.kubefed.BuiltInTypes;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.Placement;
 import io.fleetfed.core.model.ResourceType;
+import io.fleetfed.testkit.Await;
 import io.fleetfed.testkit.FleetSandbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,18 +94,7 @@ final class FleetItSupport {
 
   /** Polls {@code condition} every 20 ms until it holds; fails naming {@code what} after {@code timeout}. */
   static void await(Duration timeout, String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        fail("timed out after " + timeout + " waiting for " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fail("interrupted while waiting for " + what);
-      }
-    }
+    Await.until(timeout, what, condition);
   }
 
   static void await(Duration timeout, BooleanSupplier condition) {
