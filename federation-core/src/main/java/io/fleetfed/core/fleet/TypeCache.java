@@ -120,10 +120,18 @@ final class TypeCache {
    *
    * @throws io.fabric8.kubernetes.client.KubernetesClientException if the list fails
    */
-  synchronized void refresh(long call) {
+  void refresh(long call) {
     if (informer != null || snapshotCall >= call) {
-      return;
+      return;   // the common case, on every sync of a call: no lock taken
     }
+    synchronized (this) {
+      if (informer == null && snapshotCall < call) {
+        list(call);
+      }
+    }
+  }
+
+  private void list(long call) {
     long before = writes.get();
     var items = client.genericKubernetesResources(context).inAnyNamespace()
         .withLabel(ManagedMetadata.MANAGED_LABEL, "true").list().getItems();
