@@ -96,6 +96,8 @@ public final class ClusterFleet implements AutoCloseable {
   private final Optional<Kubeconfigs> kubeconfigs;
   private final Map<String, Config> adminConfigs = new ConcurrentHashMap<>();
   private final StatusBoard board = new StatusBoard();
+  private final List<java.util.function.Consumer<ClusterState>> clusterListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ThreadPoolExecutor workers;
   private final ScheduledExecutorService scheduler;
   private final Engine engine;
@@ -191,6 +193,51 @@ public final class ClusterFleet implements AutoCloseable {
   public List<ClusterState> clusters() {
     return members.values().stream().map(Member::state).sorted(java.util.Comparator.comparing(ClusterState::name))
         .toList();
+  }
+
+  /**
+   * The fleet's client for member {@code name}, for reading or writing what the fleet does not federate, such as
+   * the status and pod logs of runs the fleet placed there:
+   *
+   * <pre>{@code
+   * String log = fleet.client("dev2").pods().inNamespace("ci").withName("build-1-pod")
+   *     .inContainer("step-build").getLog();
+   * }</pre>
+   *
+   * <p>The client belongs to the fleet: do not close it, and do not use it after the fleet is closed. It reaches
+   * the member with the fleet's credentials for it (for a joined member, its service account's token).
+   *
+   * @throws FederationException if no member has that name
+   */
+  public KubernetesClient client(String name) {
+    requireOpen();
+    return member(Objects.requireNonNull(name, "name")).client();
+  }
+
+  /**
+   * The fleet's client for its host cluster, when it was built with one ({@link Builder#hostContext(String)} or
+   * {@link Builder#host(String, Config)}). As with {@link #client(String)}, it belongs to the fleet.
+   */
+  public Optional<KubernetesClient> hostClient() {
+    requireOpen();
+    return host;
+  }
+
+  /**
+   * Tells {@code listener} of each member whose health changes from now on, with its new state, on the thread
+   * that probed it. Keep it short; it must not block.
+   *
+   * <pre>{@code
+   * fleet.addClusterListener(c -> log.info("{} is now {}", c.name(), c.health()));
+   * }</pre>
+   */
+  public void addClusterListener(java.util.function.Consumer<ClusterState> listener) {
+    clusterListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Stops telling {@code listener}. */
+  public void removeClusterListener(java.util.function.Consumer<ClusterState> listener) {
+    clusterListeners.remove(listener);
   }
 
   /** One member, if there is one of that name. */
@@ -504,6 +551,14 @@ public final class ClusterFleet implements AutoCloseable {
     }
     if (changed.isPresent() && !closed) {
       LOG.info("cluster {} is now {}{}", m.name(), changed.get(), r.message().map(s -> ": " + s).orElse(""));
+      ClusterState state = m.state();
+      for (java.util.function.Consumer<ClusterState> listener : clusterListeners) {
+        try {
+          listener.accept(state);
+        } catch (RuntimeException e) {
+          LOG.warn("a cluster listener failed on {}", m.name(), e);
+        }
+      }
       try {
         workers.execute(() -> {
           replan();

@@ -1,0 +1,248 @@
+package io.fleetfed.tekton;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.fleetfed.core.ValidationException;
+import io.fleetfed.core.Violation;
+import io.fleetfed.core.model.LabelSelector;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A TaskRun or PipelineRun to dispatch, with where it may go and what it may use.
+ *
+ * <pre>{@code
+ * DispatchRequest request = DispatchRequest.builder(taskRunYaml)         // an ObjectNode, or read(...) YAML
+ *     .key("build-4711")                                 // a retry with this key never makes a second run
+ *     .selector(LabelSelector.matchLabels(Map.of("security", "high")))
+ *     .timeout(Duration.ofMinutes(20))
+ *     .build();
+ * RunHandle handle = dispatcher.dispatch(request);
+ * }</pre>
+ *
+ * <p>The run needs a namespace, and a name or a {@code generateName}. With a {@code generateName} the name is the
+ * prefix plus a hash of the dispatch key, so the same key always names the same run. Without a key, a named run's
+ * key is {@code namespace/name} and a generated one gets a fresh random key (each dispatch is a new run).
+ *
+ * @param run the run: {@code tekton.dev/v1} or {@code tekton.dev/v1beta1} TaskRun or PipelineRun
+ * @param source where the run came from (a file name, or {@code request}), named in errors
+ * @param key the dispatch key, when given
+ * @param clusters only these member clusters may run it; empty for any
+ * @param selector only members whose labels match it may run it
+ * @param timeout Tekton's timeout for the run ({@code spec.timeout}, or {@code spec.timeouts.pipeline} for a
+ *     v1 PipelineRun), overriding the run's own
+ * @param allowHost whether the host cluster may run it when it is also a member (by default it never does)
+ * @param rerunOnClusterLoss whether a run whose cluster is lost after it started is run again elsewhere
+ *     (by default it ends {@link RunPhase#CLUSTER_LOST})
+ * @param sourceCluster the cluster its dependencies are read from; empty for the fleet's host
+ * @param dependencies objects that the run needs, given here rather than read from the source cluster
+ */
+public record DispatchRequest(ObjectNode run, String source, Optional<String> key, Set<String> clusters,
+    LabelSelector selector, Optional<Duration> timeout, boolean allowHost, boolean rerunOnClusterLoss,
+    Optional<String> sourceCluster, List<ObjectNode> dependencies) {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  /** Validates and copies; see {@link Builder#build()}. */
+  public DispatchRequest {
+    Objects.requireNonNull(run, "run");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(key, "key");
+    clusters = Set.copyOf(new LinkedHashSet<>(clusters));
+    Objects.requireNonNull(selector, "selector");
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(sourceCluster, "sourceCluster");
+    run = run.deepCopy();
+    dependencies = dependencies.stream().map(ObjectNode::deepCopy).toList();
+    List<Violation> problems = validate(run, source, key, timeout, dependencies);
+    if (!problems.isEmpty()) {
+      throw new ValidationException(problems);
+    }
+  }
+
+  private static List<Violation> validate(ObjectNode run, String source, Optional<String> key,
+      Optional<Duration> timeout, List<ObjectNode> dependencies) {
+    List<Violation> problems = new ArrayList<>();
+    RunKind.validate(source, run, problems);
+    key.filter(String::isBlank).ifPresent(k -> problems.add(violation(source, run, "key", "is blank")));
+    timeout.filter(t -> t.isNegative() || t.isZero())
+        .ifPresent(t -> problems.add(violation(source, run, "timeout", "must be positive, not " + t)));
+    for (int i = 0; i < dependencies.size(); i++) {
+      ObjectNode d = dependencies.get(i);
+      for (String field : List.of("apiVersion", "kind", "metadata.name")) {
+        JsonNode value = field.startsWith("metadata.") ? d.path("metadata").path("name") : d.path(field);
+        if (!value.isTextual() || value.asText().isEmpty()) {
+          problems.add(new Violation(Optional.of(source), Optional.of("dependencies[" + i + "]"),
+              Optional.of(field), "is required"));
+        }
+      }
+    }
+    return problems;
+  }
+
+  private static Violation violation(String source, ObjectNode run, String field, String reason) {
+    return new Violation(Optional.of(source), Optional.of(RunKind.describe(run)), Optional.of(field), reason);
+  }
+
+  /** A builder for dispatching {@code run} (a TaskRun or PipelineRun as JSON). */
+  public static Builder builder(ObjectNode run) {
+    return new Builder(run.deepCopy(), "request");
+  }
+
+  /**
+   * A builder for the run in {@code yaml}, a YAML stream of one TaskRun or PipelineRun and, optionally, objects it
+   * needs (Tasks, a Pipeline, Secrets...), which are then used rather than the source cluster's.
+   *
+   * @param source the file name, named in errors
+   * @throws ValidationException naming {@code source}, the document and the reason, if the YAML cannot be read or
+   *     does not hold exactly one run
+   */
+  public static Builder read(String source, String yaml) {
+    List<ObjectNode> runs = new ArrayList<>();
+    List<ObjectNode> others = new ArrayList<>();
+    try (YAMLParser parser = (YAMLParser) YAML.getFactory().createParser(yaml)) {
+      int index = 0;
+      while (parser.nextToken() != null) {
+        JsonNode doc = YAML.readTree(parser);
+        index++;
+        if (doc == null || doc.isNull() || doc.isMissingNode()) {
+          continue;
+        }
+        if (!doc.isObject()) {
+          throw new ValidationException(List.of(new Violation(Optional.of(source),
+              Optional.of("document " + index), Optional.empty(), "is not a mapping")));
+        }
+        ObjectNode o = (ObjectNode) doc;
+        (RunKind.isRun(o) ? runs : others).add(o);
+      }
+    } catch (IOException e) {
+      throw new ValidationException(List.of(new Violation(Optional.of(source), Optional.empty(), Optional.empty(),
+          "is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""))));
+    }
+    if (runs.size() != 1) {
+      throw new ValidationException(List.of(new Violation(Optional.of(source), Optional.empty(), Optional.of("kind"),
+          runs.isEmpty() ? "holds no TaskRun or PipelineRun (tekton.dev/v1 or v1beta1)"
+              : "holds " + runs.size() + " runs; dispatch one at a time")));
+    }
+    Builder b = new Builder(runs.get(0), source);
+    others.forEach(b::dependency);
+    return b;
+  }
+
+  /** The run's kind, {@code TaskRun} or {@code PipelineRun}. */
+  public String kind() {
+    return run.path("kind").asText();
+  }
+
+  /** The run's namespace ({@code default} when it names none). */
+  public String namespace() {
+    return RunKind.namespace(run);
+  }
+
+  /** A builder holding this request's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder(run.deepCopy(), source);
+    b.key = key;
+    b.clusters.addAll(clusters);
+    b.selector = selector;
+    b.timeout = timeout;
+    b.allowHost = allowHost;
+    b.rerunOnClusterLoss = rerunOnClusterLoss;
+    b.sourceCluster = sourceCluster;
+    dependencies.forEach(b::dependency);
+    return b;
+  }
+
+  /** Builds a {@link DispatchRequest}; every setter replaces what it sets. */
+  public static final class Builder {
+    private final ObjectNode run;
+    private final String source;
+    private Optional<String> key = Optional.empty();
+    private final Set<String> clusters = new LinkedHashSet<>();
+    private LabelSelector selector = LabelSelector.everything();
+    private Optional<Duration> timeout = Optional.empty();
+    private boolean allowHost;
+    private boolean rerunOnClusterLoss;
+    private Optional<String> sourceCluster = Optional.empty();
+    private final List<ObjectNode> dependencies = new ArrayList<>();
+
+    private Builder(ObjectNode run, String source) {
+      this.run = run;
+      this.source = source;
+    }
+
+    /** The dispatch key: every dispatch with this key yields the same single run. */
+    public Builder key(String key) {
+      this.key = Optional.of(Objects.requireNonNull(key, "key"));
+      return this;
+    }
+
+    /** Only these member clusters may run it (replaces earlier ones). */
+    public Builder clusters(String... names) {
+      return clusters(List.of(names));
+    }
+
+    /** Only these member clusters may run it (replaces earlier ones). */
+    public Builder clusters(java.util.Collection<String> names) {
+      clusters.clear();
+      clusters.addAll(names);
+      return this;
+    }
+
+    /** Only members whose labels match {@code selector} may run it. */
+    public Builder selector(LabelSelector selector) {
+      this.selector = Objects.requireNonNull(selector, "selector");
+      return this;
+    }
+
+    /** Tekton's timeout for the run, replacing the run's own. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Optional.of(Objects.requireNonNull(timeout, "timeout"));
+      return this;
+    }
+
+    /** Whether the host cluster may run it when it is a member too (default {@code false}). */
+    public Builder allowHost(boolean allow) {
+      this.allowHost = allow;
+      return this;
+    }
+
+    /** Whether a run whose cluster is lost after it started runs again elsewhere (default {@code false}). */
+    public Builder rerunOnClusterLoss(boolean rerun) {
+      this.rerunOnClusterLoss = rerun;
+      return this;
+    }
+
+    /** Reads the run's dependencies from this member rather than from the fleet's host cluster. */
+    public Builder sourceCluster(String cluster) {
+      this.sourceCluster = Optional.of(Objects.requireNonNull(cluster, "cluster"));
+      return this;
+    }
+
+    /** An object the run needs, used rather than the source cluster's copy (a Task, a Secret...). */
+    public Builder dependency(ObjectNode object) {
+      dependencies.add(Objects.requireNonNull(object, "object").deepCopy());
+      return this;
+    }
+
+    /**
+     * Builds the request.
+     *
+     * @throws ValidationException naming the source, the run, the field and the reason, if the run is not a
+     *     {@code tekton.dev} TaskRun or PipelineRun with a name (or generateName), or an option is invalid
+     */
+    public DispatchRequest build() {
+      return new DispatchRequest(run, source, key, clusters, selector, timeout, allowHost, rerunOnClusterLoss,
+          sourceCluster, dependencies);
+    }
+  }
+}

@@ -1,0 +1,766 @@
+package io.fleetfed.tekton;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fleetfed.core.FederationException;
+import io.fleetfed.core.fleet.ClusterFleet;
+import io.fleetfed.core.fleet.ClusterOutcome;
+import io.fleetfed.core.fleet.ClusterState;
+import io.fleetfed.core.fleet.CopyReport;
+import io.fleetfed.core.fleet.PropagationResult;
+import io.fleetfed.core.fleet.PropagationStatus;
+import io.fleetfed.core.model.FederatedResource;
+import io.fleetfed.core.model.LabelSelector;
+import io.fleetfed.core.model.Placement;
+import io.fleetfed.core.model.ResourceType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dispatches TaskRuns and PipelineRuns to the member cluster of a {@link ClusterFleet} that should run them, and
+ * follows them there.
+ *
+ * <pre>{@code
+ * try (ClusterFleet fleet = ClusterFleet.builder().kubeconfigFromEnvironment().hostContext("dev1").build();
+ *      RunDispatcher dispatcher = RunDispatcher.builder(fleet).capacity("dev2", 20).build()) {
+ *   RunHandle handle = dispatcher.dispatch(DispatchRequest.read("run.yaml", yaml).key("build-4711").build());
+ *   RunStatus outcome = handle.await(Duration.ofHours(1));
+ *   System.out.println(outcome.phase() + " on " + outcome.cluster() + " " + outcome.results());
+ * }
+ * }</pre>
+ *
+ * <p>A dispatch, in order:
+ * <ol>
+ *   <li>finds what the run needs in a cluster: its Pipeline, Tasks, ClusterTasks and StepActions, its
+ *       ServiceAccount and that account's Secrets, and the Secrets, ConfigMaps and PersistentVolumeClaims its
+ *       workspaces name; from the request, else from the source cluster (the host). A missing one fails the
+ *       dispatch before anything is written;</li>
+ *   <li>chooses a member: never the host unless allowed, only Ready, uncordoned members that match the request,
+ *       the least loaded of them (unfinished runs counted by watches, against each cluster's capacity), ties broken
+ *       by name;</li>
+ *   <li>writes the dispatch record in the host cluster (a FederatedTaskRun or FederatedPipelineRun named like the
+ *       run, holding the dispatch key): of several dispatchers racing for one key, one writes it and the others
+ *       follow its run;</li>
+ *   <li>propagates the dependencies to the chosen member (adding it to their placement, never removing), then
+ *       the run. If the member fails, the next best is tried.</li>
+ * </ol>
+ *
+ * <p>Afterwards, if the member goes Offline or NotReady before the run has started there, the run moves to the next
+ * best member and the fleet deletes the first copy once that cluster is back. A run that had started ends
+ * {@link RunPhase#CLUSTER_LOST} unless the request asked for a re-run.
+ *
+ * <p>The dispatcher starts the fleet (its background reconciliation removes moved runs and restores
+ * dependencies). Closing the dispatcher stops its watches; it does not close the fleet.
+ */
+public final class RunDispatcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunDispatcher.class);
+
+  /** A cluster label giving how many runs the cluster takes at once, such as {@code fleetfed.io/capacity: "20"}. */
+  public static final String CAPACITY_LABEL = "fleetfed.io/capacity";
+  /** The label on dispatched runs (and their records): a hash of the dispatch key. */
+  public static final String DISPATCH_LABEL = "fleetfed.io/dispatch";
+  /** The annotation on dispatched runs (and their records) holding the dispatch key. */
+  public static final String DISPATCH_KEY_ANNOTATION = Records.KEY;
+  private static final int LOCK_STRIPES = 64;
+
+  private final ClusterFleet fleet;
+  private final Map<String, Integer> capacities;
+  private final int defaultCapacity;
+  private final Duration listWait;
+  private final ObjectMapper json = new ObjectMapper();
+  private final Records records;
+  private final Map<String, Watcher> watchers = new ConcurrentHashMap<>();
+  private final Set<String> versions = ConcurrentHashMap.newKeySet();
+  private final Map<String, RunHandle> byKey = new ConcurrentHashMap<>();
+  private final Map<String, RunHandle> byRun = new ConcurrentHashMap<>();
+  private final Object[] keyLocks = stripes();
+  private final Object[] dependencyLocks = stripes();
+  private final Map<String, Placed> placedDependencies = new ConcurrentHashMap<>();
+  private final ExecutorService notifier;
+  private final ExecutorService worker;
+  private final Consumer<ClusterState> clusterListener = this::clusterChanged;
+  private volatile boolean closed;
+
+  /** The clusters a dependency was propagated to, with the object as propagated. */
+  private record Placed(ObjectNode object, Set<String> clusters) {}
+
+  private RunDispatcher(Builder b) {
+    this.fleet = b.fleet;
+    this.capacities = Map.copyOf(b.capacities);
+    this.defaultCapacity = b.defaultCapacity;
+    this.listWait = b.listWait;
+    this.records = fleet.hostClient().<Records>map(h -> new Records.InHost(h, json))
+        .orElseGet(Records.InMemory::new);
+    this.notifier = Executors.newSingleThreadExecutor(r -> daemon(r, "fleetfed-run-listeners"));
+    this.worker = Executors.newCachedThreadPool(r -> daemon(r, "fleetfed-dispatch"));
+    fleet.start();
+    fleet.addClusterListener(clusterListener);
+    watch("v1");
+  }
+
+  private static Object[] stripes() {
+    Object[] locks = new Object[LOCK_STRIPES];
+    for (int i = 0; i < locks.length; i++) {
+      locks[i] = new Object();
+    }
+    return locks;
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** A builder for a dispatcher over {@code fleet}. */
+  public static Builder builder(ClusterFleet fleet) {
+    return new Builder(fleet);
+  }
+
+  // ---- dispatching ------------------------------------------------------------------------------------
+
+  /**
+   * Dispatches a run; returns once it is created on its member (or found, if its key was dispatched before).
+   *
+   * @throws DispatchException if a dependency is missing, no cluster may run it, no cluster accepted it, or the
+   *     key or run name is already taken by another dispatch; nothing is left in any cluster then
+   */
+  public RunHandle dispatch(DispatchRequest request) {
+    requireOpen();
+    Objects.requireNonNull(request, "request");
+    ObjectNode given = request.run();
+    String namespace = request.namespace();
+    String givenName = given.path("metadata").path("name").asText();
+    String key = request.key().orElseGet(() -> givenName.isEmpty() ? UUID.randomUUID().toString()
+        : namespace + "/" + givenName);
+    String name = givenName.isEmpty() ? given.path("metadata").path("generateName").asText()
+        + keyHash(key).substring(0, 10) : givenName;
+    ResourceType type = RunKind.type(given);
+    String runId = Watcher.id(type.kind(), namespace, name);
+    synchronized (lock(keyLocks, key)) {
+      RunHandle known = byKey.get(key);
+      if (known != null) {
+        if (!Watcher.id(known.kind(), known.namespace(), known.name()).equals(runId)) {
+          throw new DispatchException("dispatch key \"" + key + "\" was used for " + known.kind() + " "
+              + known.namespace() + "/" + known.name() + ", not " + type.kind() + " " + namespace + "/" + name);
+        }
+        return known;
+      }
+      RunHandle sameRun = byRun.get(runId);
+      if (sameRun != null) {
+        throw conflict(type, namespace, name, sameRun.key());
+      }
+      watch(type.version());
+      Optional<Records.Record> existing = records.get(type, namespace, name);
+      if (existing.isPresent()) {
+        return attach(request, key, type, existing.get());
+      }
+      List<Closure.Dependency> deps = closure(request);
+      ClusterChoice choice = choose(request, type, namespace, name, Map.of());
+      ObjectNode run = prepare(request, name, key);
+      ObjectNode record = Records.record(json, type, run, key, choice.cluster(), choice.reason());
+      if (!records.create(type, record)) {
+        return attach(request, key, type, records.get(type, namespace, name).orElseThrow(() ->
+            new DispatchException("the dispatch record of " + type.kind() + " " + namespace + "/" + name
+                + " exists but cannot be read")));
+      }
+      RunHandle handle = new RunHandle(this, key, type, run, request, deps, choice);
+      byKey.put(key, handle);
+      byRun.put(runId, handle);
+      try {
+        place(handle);
+      } catch (RuntimeException e) {
+        byKey.remove(key);
+        byRun.remove(runId);
+        records.delete(type, namespace, name);
+        throw e;
+      }
+      return handle;
+    }
+  }
+
+  private static DispatchException conflict(ResourceType type, String namespace, String name, String otherKey) {
+    return new DispatchException(type.kind() + " " + namespace + "/" + name + " was already dispatched with the key \""
+        + otherKey + "\"; give this run another name or the same key");
+  }
+
+  /** Follows a run an earlier dispatch (this process's, or another's) recorded; creates it if that one did not. */
+  private RunHandle attach(DispatchRequest request, String key, ResourceType type, Records.Record record) {
+    ObjectNode run = (ObjectNode) record.object().path("spec").path("template");
+    String namespace = RunKind.namespace(run);
+    String name = run.path("metadata").path("name").asText();
+    if (!record.key().equals(key)) {
+      throw conflict(type, namespace, name, record.key());
+    }
+    String reason = record.object().path("metadata").path("annotations").path(Records.REASON).asText();
+    ClusterChoice choice = new ClusterChoice(record.cluster(), "dispatched earlier: " + reason, Map.of());
+    RunHandle handle = new RunHandle(this, key, type, run, request, null, choice);
+    byKey.put(key, handle);
+    byRun.put(Watcher.id(type.kind(), namespace, name), handle);
+    Watcher w = watcher(record.cluster());
+    if (w != null) {
+      w.watch(type.version(), listWait);
+    }
+    Optional<ObjectNode> current = w == null ? Optional.empty() : w.get(type, namespace, name);
+    if (current.isPresent()) {
+      handle.created(true);
+      observe(record.cluster(), handle, current.get(), false);
+    } else if (record.createdOn().filter(record.cluster()::equals).isPresent()) {
+      handle.created(true);
+      if (w != null && w.synced()) {
+        handle.end(RunPhase.FAILED, "RunNotFound", "the " + type.kind() + " was created on " + record.cluster()
+            + " but is no longer there (deleted, or pruned after it ended)");
+      }
+    } else {
+      place(handle);   // the first dispatcher stopped before creating it, or is creating it now: either way, once
+    }
+    return handle;
+  }
+
+  /** Creates the run (and what it needs) on its chosen cluster, moving on to the next best while one fails. */
+  private void place(RunHandle handle) {
+    while (true) {
+      String cluster = handle.cluster();
+      Watcher w = watcher(cluster);
+      if (w != null) {
+        w.reserve(handle.kind(), handle.namespace(), handle.name());
+      }
+      Optional<String> failure = tryPlace(handle, cluster);
+      if (failure.isEmpty()) {
+        handle.created(true);
+        records.created(handle.type(), handle.namespace(), handle.name(), cluster);
+        return;
+      }
+      if (w != null) {
+        w.release(handle.kind(), handle.namespace(), handle.name());
+      }
+      Map<String, String> tried = new LinkedHashMap<>(handle.failovers());
+      tried.put(cluster, failure.get());
+      ClusterChoice next;
+      try {
+        next = choose(handle.request(), handle.type(), handle.namespace(), handle.name(), tried);
+      } catch (DispatchException none) {
+        throw new DispatchException("cannot create " + handle.kind() + " " + handle.namespace() + "/" + handle.name()
+            + " on any cluster: " + describe(tried) + ". " + none.getMessage(), none);
+      }
+      if (!records.move(handle.type(), handle.namespace(), handle.name(), cluster, next.cluster(), next.reason())) {
+        throw new DispatchException("the dispatch record of " + handle + " was changed by another dispatcher while "
+            + "this one was placing it");
+      }
+      LOG.info("{}: {} failed ({}); trying {}", handle, cluster, failure.get(), next.cluster());
+      handle.movedTo(next, failure.get());
+    }
+  }
+
+  private static String describe(Map<String, String> reasons) {
+    List<String> parts = new ArrayList<>();
+    reasons.forEach((c, why) -> parts.add(c + ": " + why));
+    return String.join("; ", parts);
+  }
+
+  /** Empty if the run is on {@code cluster}; else what failed. */
+  private Optional<String> tryPlace(RunHandle handle, String cluster) {
+    try {
+      if (handle.dependencies() == null) {
+        handle.dependencies(closure(handle.request()));
+      }
+      for (Closure.Dependency d : handle.dependencies()) {
+        Optional<String> failed = placeDependency(d, cluster);
+        if (failed.isPresent()) {
+          return Optional.of(d.describe() + " (" + d.why() + "): " + failed.get());
+        }
+      }
+      FederatedResource run = FederatedResource.builder(handle.type()).namespace(handle.namespace())
+          .name(handle.name()).template(handle.run()).placement(Placement.clusters(cluster)).build();
+      PropagationResult result = fleet.propagate(run);
+      ClusterOutcome o = result.cluster(cluster).orElse(null);
+      if (o == null) {
+        return Optional.of("the fleet did not place the run there" + result.problem().map(p -> ": " + p).orElse(""));
+      }
+      return o.isOk() ? Optional.empty() : Optional.of(o.status().reason() + o.message().map(m -> ": " + m).orElse(""));
+    } catch (DispatchException e) {
+      throw e;
+    } catch (FederationException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  /** Adds {@code cluster} to where {@code d} is propagated; empty once it is there (or already was, unmanaged). */
+  private Optional<String> placeDependency(Closure.Dependency d, String cluster) {
+    String id = d.type().kind() + "/" + d.object().path("metadata").path("namespace").asText() + "/"
+        + d.object().path("metadata").path("name").asText();
+    synchronized (lock(dependencyLocks, id)) {
+      Placed placed = placedDependencies.get(id);
+      if (placed != null && placed.clusters().contains(cluster) && placed.object().equals(d.object())) {
+        return Optional.empty();   // as propagated before: the started fleet keeps it so
+      }
+      FederatedResource resource = federated(d, List.of(cluster));
+      Set<String> clusters = new TreeSet<>(placed == null ? present(resource) : placed.clusters());
+      clusters.add(cluster);
+      resource = federated(d, List.copyOf(clusters));
+      PropagationResult result = fleet.propagate(resource);
+      ClusterOutcome o = result.cluster(cluster).orElse(null);
+      if (o == null) {
+        return Optional.of("not placed" + result.problem().map(p -> ": " + p).orElse(""));
+      }
+      if (!o.isOk() && o.status() != PropagationStatus.ALREADY_EXISTS) {
+        return Optional.of(o.status().reason() + o.message().map(m -> ": " + m).orElse(""));
+      }
+      if (o.status() == PropagationStatus.ALREADY_EXISTS) {
+        LOG.info("{} exists on {} and is not fleetfed's: the run uses it as it is", d.describe(), cluster);
+      }
+      placedDependencies.put(id, new Placed(d.object(), Set.copyOf(clusters)));
+      return Optional.empty();
+    }
+  }
+
+  private FederatedResource federated(Closure.Dependency d, List<String> clusters) {
+    return FederatedResource.builder(d.type()).namespace(d.object().path("metadata").path("namespace").asText())
+        .name(d.object().path("metadata").path("name").asText()).template(d.object())
+        .placement(Placement.clusters(clusters)).build();
+  }
+
+  /** The clusters holding fleetfed's copy of {@code resource} now (after a restart, the fleet forgot them). */
+  private Set<String> present(FederatedResource resource) {
+    Set<String> clusters = new TreeSet<>();
+    for (CopyReport r : fleet.inspect(resource)) {
+      if (r.present()) {
+        clusters.add(r.cluster());
+      }
+    }
+    return clusters;
+  }
+
+  private List<Closure.Dependency> closure(DispatchRequest request) {
+    Optional<KubernetesClient> source;
+    String sourceName;
+    if (request.sourceCluster().isPresent()) {
+      String c = request.sourceCluster().get();
+      source = Optional.of(fleet.client(c));
+      sourceName = c;
+    } else {
+      source = fleet.hostClient();
+      sourceName = source.isPresent() ? fleet.hostName() + " (the host)" : "(none: the fleet has no host cluster)";
+    }
+    return Closure.of(request.run(), request.dependencies(), (type, ns, name) -> source.flatMap(client -> {
+      try {
+        var resources = client.genericKubernetesResources(Watcher.context(type));
+        GenericKubernetesResource o = type.isNamespaced() ? resources.inNamespace(ns).withName(name).get()
+            : resources.withName(name).get();
+        return Optional.ofNullable(o).map(r -> json.convertValue(r, ObjectNode.class));
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          return Optional.empty();
+        }
+        throw new DispatchException("cannot read " + type.kind() + " " + (ns.isEmpty() ? "" : ns + "/") + name
+            + " from the source cluster " + sourceName + ": HTTP " + e.getCode(), e);
+      }
+    }), sourceName);
+  }
+
+  /** The run as created on members: its name, dispatch label and key, the request's timeout. */
+  private ObjectNode prepare(DispatchRequest request, String name, String key) {
+    ObjectNode run = Closure.clean(request.run(), request.namespace());
+    ObjectNode meta = (ObjectNode) run.path("metadata");
+    meta.put("name", name);
+    meta.remove("generateName");
+    (meta.path("labels").isObject() ? (ObjectNode) meta.get("labels") : meta.putObject("labels"))
+        .put(DISPATCH_LABEL, keyHash(key));
+    (meta.path("annotations").isObject() ? (ObjectNode) meta.get("annotations") : meta.putObject("annotations"))
+        .put(DISPATCH_KEY_ANNOTATION, key);
+    request.timeout().ifPresent(t -> {
+      ObjectNode spec = (ObjectNode) run.path("spec");
+      String go = GoDuration.format(t);
+      if (request.kind().equals(RunKind.TASK_RUN) || !RunKind.isV1(run)) {
+        spec.put("timeout", go);
+      } else {
+        (spec.path("timeouts").isObject() ? (ObjectNode) spec.get("timeouts") : spec.putObject("timeouts"))
+            .put("pipeline", go);
+      }
+    });
+    return run;
+  }
+
+  // ---- choosing a cluster -----------------------------------------------------------------------------
+
+  /**
+   * Where the request would go now and why, without dispatching it.
+   *
+   * @throws DispatchException if no cluster may run it, naming why each was passed over
+   */
+  public ClusterChoice explain(DispatchRequest request) {
+    requireOpen();
+    String name = request.run().path("metadata").path("name").asText("(generated)");
+    return choose(request, RunKind.type(request.run()), request.namespace(), name, Map.of());
+  }
+
+  private ClusterChoice choose(DispatchRequest request, ResourceType type, String namespace, String name,
+      Map<String, String> tried) {
+    Map<String, String> passed = new HashMap<>();
+    record Candidate(String name, int load, int capacity) {
+      double ratio() {
+        return capacity <= 0 ? Double.MAX_VALUE : (double) load / capacity;
+      }
+
+      boolean full() {
+        return load >= capacity;
+      }
+
+      String describe() {
+        return load + " of " + capacity + " runs";
+      }
+    }
+    List<Candidate> candidates = new ArrayList<>();
+    for (ClusterState c : fleet.clusters()) {
+      Optional<String> why = passOver(request, c, tried);
+      if (why.isPresent()) {
+        passed.put(c.name(), why.get());
+        continue;
+      }
+      Watcher w = watcher(c.name());
+      candidates.add(new Candidate(c.name(), w == null ? 0 : w.load(), capacity(c)));
+    }
+    for (String wanted : request.clusters()) {
+      if (fleet.cluster(wanted).isEmpty()) {
+        passed.put(wanted, "not a member of the fleet");
+      }
+    }
+    if (candidates.isEmpty()) {
+      throw new DispatchException("no cluster can run " + type.kind() + " " + namespace + "/" + name + ": "
+          + (passed.isEmpty() ? "the fleet has no members" : describe(new java.util.TreeMap<>(passed))));
+    }
+    candidates.sort(Comparator.comparing(Candidate::full).thenComparingDouble(Candidate::ratio)
+        .thenComparingInt(Candidate::load).thenComparing(Candidate::name));
+    Candidate best = candidates.get(0);
+    for (Candidate other : candidates.subList(1, candidates.size())) {
+      passed.put(other.name(), other.ratio() == best.ratio() && other.load() == best.load()
+          ? "as loaded (" + other.describe() + "); ties go to the first name"
+          : "more loaded: " + other.describe() + " against " + best.describe() + " on " + best.name());
+    }
+    String reason = candidates.size() == 1 ? "the only eligible cluster (" + best.describe() + ")"
+        : "least loaded: " + best.describe();
+    if (best.full()) {
+      reason += "; every eligible cluster is at capacity, so the run may queue there";
+    }
+    return new ClusterChoice(best.name(), reason, passed);
+  }
+
+  private Optional<String> passOver(DispatchRequest request, ClusterState c, Map<String, String> tried) {
+    if (c.name().equals(fleet.hostName()) && !request.allowHost()) {
+      return Optional.of("the host cluster runs no pipelines unless the request allows it");
+    }
+    if (!request.clusters().isEmpty() && !request.clusters().contains(c.name())) {
+      return Optional.of("not among the requested clusters " + new TreeSet<>(request.clusters()));
+    }
+    if (!request.selector().matches(c.labels())) {
+      return Optional.of("its labels " + new java.util.TreeMap<>(c.labels()) + " do not match the selector "
+          + describe(request.selector()));
+    }
+    if (tried.containsKey(c.name())) {
+      return Optional.of("tried already: " + tried.get(c.name()));
+    }
+    if (c.drained()) {
+      return Optional.of("drained");
+    }
+    if (c.cordoned()) {
+      return Optional.of("cordoned");
+    }
+    if (!c.health().isReady()) {
+      return Optional.of(c.health() + c.message().map(m -> " (" + m + ")").orElse(""));
+    }
+    return Optional.empty();
+  }
+
+  static String describe(LabelSelector selector) {
+    List<String> parts = new ArrayList<>();
+    new java.util.TreeMap<>(selector.matchLabels()).forEach((k, v) -> parts.add(k + "=" + v));
+    selector.matchExpressions().forEach(r -> parts.add(r.key() + " " + r.operator() + " " + r.values()));
+    return parts.isEmpty() ? "(everything)" : String.join(",", parts);
+  }
+
+  private int capacity(ClusterState c) {
+    Integer given = capacities.get(c.name());
+    if (given != null) {
+      return given;
+    }
+    String label = c.labels().get(CAPACITY_LABEL);
+    if (label != null) {
+      try {
+        return Math.max(0, Integer.parseInt(label.trim()));
+      } catch (NumberFormatException e) {
+        LOG.warn("cluster {} has an invalid {} label \"{}\"; using {}", c.name(), CAPACITY_LABEL, label,
+            defaultCapacity);
+      }
+    }
+    return defaultCapacity;
+  }
+
+  /** The runs occupying each member now (unfinished runs seen by watches plus those just dispatched). */
+  public Map<String, Integer> load() {
+    Map<String, Integer> load = new java.util.TreeMap<>();
+    for (ClusterState c : fleet.clusters()) {
+      Watcher w = watcher(c.name());
+      load.put(c.name(), w == null ? 0 : w.load());
+    }
+    return load;
+  }
+
+  /** The handle of a dispatch key this dispatcher made or followed. */
+  public Optional<RunHandle> handle(String key) {
+    return Optional.ofNullable(byKey.get(key));
+  }
+
+  // ---- watching ---------------------------------------------------------------------------------------
+
+  private void watch(String version) {
+    if (versions.add(version)) {
+      for (ClusterState c : fleet.clusters()) {
+        Watcher w = watcher(c.name());
+        if (w != null) {
+          w.watch(version, c.health().isReady() ? listWait : Duration.ZERO);
+        }
+      }
+    }
+  }
+
+  /** The watcher of member {@code cluster}, started on first use; null if it is not a member. */
+  private Watcher watcher(String cluster) {
+    Watcher existing = watchers.get(cluster);
+    if (existing != null || fleet.cluster(cluster).isEmpty() || closed) {
+      return existing;
+    }
+    Watcher created = watchers.computeIfAbsent(cluster, c -> new Watcher(c, fleet.client(c), this::changed, json));
+    for (String v : versions) {
+      created.watch(v, Duration.ZERO);
+    }
+    return created;
+  }
+
+  private void changed(String cluster, ObjectNode run, boolean deleted) {
+    String kind = run.path("kind").asText();
+    String ns = run.path("metadata").path("namespace").asText();
+    String name = run.path("metadata").path("name").asText();
+    RunHandle handle = byRun.get(Watcher.id(kind, ns, name));
+    if (handle != null) {
+      observe(cluster, handle, run, deleted);
+    }
+    String parent = run.path("metadata").path("labels").path(Watcher.PIPELINE_RUN_LABEL).asText();
+    if (kind.equals(RunKind.TASK_RUN) && !parent.isEmpty()) {
+      RunHandle owner = byRun.get(Watcher.id(RunKind.PIPELINE_RUN, ns, parent));
+      Watcher w = watchers.get(cluster);
+      if (owner != null && w != null) {
+        w.get(owner.type(), ns, parent).ifPresent(pr -> observe(cluster, owner, pr, false));
+      }
+    }
+  }
+
+  private void observe(String cluster, RunHandle handle, ObjectNode run, boolean deleted) {
+    List<ObjectNode> children = List.of();
+    if (handle.kind().equals(RunKind.PIPELINE_RUN)) {
+      Watcher w = watchers.get(cluster);
+      children = w == null ? List.of() : w.children(handle.type().version(), handle.namespace(), handle.name());
+    }
+    handle.observe(cluster, run, deleted, children);
+  }
+
+  void notify(RunHandle handle, RunListener listener, RunStatus status) {
+    try {
+      notifier.execute(() -> {
+        try {
+          listener.onStatus(status);
+        } catch (RuntimeException e) {
+          LOG.warn("a run listener of {} failed", handle, e);
+        }
+      });
+    } catch (RejectedExecutionException closing) {
+      // the dispatcher is closed
+    }
+  }
+
+  // ---- losing clusters --------------------------------------------------------------------------------
+
+  private void clusterChanged(ClusterState state) {
+    if (state.health().isReady() || closed) {
+      return;
+    }
+    for (RunHandle h : byKey.values()) {
+      if (h.cluster().equals(state.name()) && !h.status().isDone()) {
+        try {
+          worker.execute(() -> lost(h));
+        } catch (RejectedExecutionException closing) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void lost(RunHandle h) {
+    synchronized (lock(keyLocks, h.key())) {
+      String cluster = h.cluster();
+      Optional<ClusterState> state = fleet.cluster(cluster);
+      if (h.status().isDone() || state.map(s -> s.health().isReady()).orElse(false)) {
+        return;
+      }
+      String health = state.map(s -> s.health().toString()).orElse("gone from the fleet");
+      if (h.started() && !h.request().rerunOnClusterLoss()) {
+        h.end(RunPhase.CLUSTER_LOST, "ClusterLost", "cluster " + cluster + " became " + health + " after the run "
+            + "started; its outcome is unknown, and it was not run again elsewhere");
+        return;
+      }
+      String why = "cluster " + cluster + " became " + health + (h.started() ? " after the run started (re-run as "
+          + "the request asks)" : " before the run started");
+      Map<String, String> tried = new LinkedHashMap<>(h.failovers());
+      tried.put(cluster, why);
+      ClusterChoice next;
+      try {
+        next = choose(h.request(), h.type(), h.namespace(), h.name(), tried);
+      } catch (DispatchException none) {
+        LOG.warn("{}: {}; no other cluster can run it, so it waits for {}", h, why, cluster);
+        return;
+      }
+      if (!records.move(h.type(), h.namespace(), h.name(), cluster, next.cluster(), next.reason())) {
+        LOG.warn("{}: another dispatcher moved it meanwhile", h);
+        return;
+      }
+      LOG.info("{}: {}; moving it to {}", h, why, next.cluster());
+      Watcher old = watchers.get(cluster);
+      if (old != null) {
+        old.release(h.kind(), h.namespace(), h.name());
+      }
+      h.movedTo(next, why);
+      try {
+        place(h);
+      } catch (RuntimeException e) {
+        h.end(RunPhase.FAILED, "DispatchFailed", e.getMessage());
+      }
+    }
+  }
+
+  // ---- for handles ------------------------------------------------------------------------------------
+
+  KubernetesClient client(String cluster) {
+    requireOpen();
+    return fleet.client(cluster);
+  }
+
+  void patchSpecStatus(String cluster, ResourceType type, String namespace, String name, String value) {
+    ObjectNode patch = json.createObjectNode();
+    patch.putObject("spec").put("status", value);
+    client(cluster).genericKubernetesResources(Watcher.context(type)).inNamespace(namespace).withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------------------
+
+  /** Stops watching members and tells no more listeners; runs go on in their clusters. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    fleet.removeClusterListener(clusterListener);
+    watchers.values().forEach(Watcher::close);
+    watchers.clear();
+    worker.shutdownNow();
+    notifier.shutdown();
+    try {
+      notifier.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("the dispatcher is closed");
+    }
+  }
+
+  private static Object lock(Object[] stripes, String key) {
+    return stripes[Math.floorMod(key.hashCode(), stripes.length)];
+  }
+
+  /** A stable hash of a dispatch key, usable as a label value and a name suffix. */
+  static String keyHash(String key) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 10);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RunDispatcher" + load();
+  }
+
+  /** Builds a {@link RunDispatcher}. */
+  public static final class Builder {
+    private final ClusterFleet fleet;
+    private final Map<String, Integer> capacities = new HashMap<>();
+    private int defaultCapacity = 10;
+    private Duration listWait = Duration.ofSeconds(10);
+
+    private Builder(ClusterFleet fleet) {
+      this.fleet = Objects.requireNonNull(fleet, "fleet");
+    }
+
+    /** How many runs {@code cluster} takes at once, overriding its {@value #CAPACITY_LABEL} label. */
+    public Builder capacity(String cluster, int runs) {
+      if (runs < 0) {
+        throw new IllegalArgumentException("capacity of " + cluster + " must not be negative: " + runs);
+      }
+      capacities.put(Objects.requireNonNull(cluster, "cluster"), runs);
+      return this;
+    }
+
+    /** The capacity of clusters given none, by label or {@link #capacity}; default 10. */
+    public Builder defaultCapacity(int runs) {
+      if (runs < 0) {
+        throw new IllegalArgumentException("default capacity must not be negative: " + runs);
+      }
+      this.defaultCapacity = runs;
+      return this;
+    }
+
+    /** How long to wait for a member's first list of runs when starting to watch it (default 10 s). */
+    public Builder listWait(Duration wait) {
+      this.listWait = Objects.requireNonNull(wait, "wait");
+      return this;
+    }
+
+    /** Builds the dispatcher, starts the fleet and watches every member's runs. */
+    public RunDispatcher build() {
+      return new RunDispatcher(this);
+    }
+  }
+}

@@ -1,0 +1,432 @@
+package io.fleetfed.tekton;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.LogWatch;
+import io.fabric8.kubernetes.client.dsl.PodResource;
+import io.fleetfed.core.FederationException;
+import io.fleetfed.core.model.ResourceType;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A dispatched run: where it went and why, its live status, its outcome, cancellation and logs.
+ *
+ * <pre>{@code
+ * RunHandle handle = dispatcher.dispatch(request);
+ * System.out.println("running on " + handle.cluster() + ": " + handle.choice().reason());
+ * handle.addListener(s -> System.out.println(s.phase() + " " + s.reason()));
+ * RunStatus outcome = handle.await(Duration.ofMinutes(30));
+ * for (StepLog log : handle.logs()) {
+ *   System.out.print(log.text());
+ * }
+ * }</pre>
+ *
+ * <p>The status comes from watches on the member cluster, never from polling. A handle is thread-safe; every
+ * dispatch of one key in one dispatcher returns the same handle.
+ */
+public final class RunHandle {
+  private final RunDispatcher dispatcher;
+  private final String key;
+  private final ResourceType type;
+  private final String namespace;
+  private final String name;
+  private final CompletableFuture<RunStatus> outcome = new CompletableFuture<>();
+  private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
+  private final Map<String, String> tried = new LinkedHashMap<>();
+  private final Object statusLock = new Object();
+  private final DispatchRequest request;
+  private volatile List<Closure.Dependency> dependencies;
+  private volatile ClusterChoice choice;
+  private volatile RunStatus status;
+  private volatile boolean created;
+  private volatile int attempt = 1;
+  private final ObjectNode run;
+
+  RunHandle(RunDispatcher dispatcher, String key, ResourceType type, ObjectNode run, DispatchRequest request,
+      List<Closure.Dependency> dependencies, ClusterChoice choice) {
+    this.dispatcher = dispatcher;
+    this.run = run.deepCopy();
+    this.key = key;
+    this.type = type;
+    this.namespace = RunKind.namespace(run);
+    this.name = run.path("metadata").path("name").asText();
+    this.request = request;
+    this.dependencies = dependencies;
+    this.choice = choice;
+    this.status = pending(choice.cluster(), "Dispatched", choice.reason());
+  }
+
+  private RunStatus pending(String cluster, String reason, String message) {
+    return new RunStatus(type.kind(), namespace, name, cluster, RunPhase.PENDING, reason, message, Optional.empty(),
+        Optional.empty(), Map.of(), Optional.empty(), List.of(), List.of());
+  }
+
+  /** The dispatch key. */
+  public String key() {
+    return key;
+  }
+
+  /** {@code TaskRun} or {@code PipelineRun}. */
+  public String kind() {
+    return type.kind();
+  }
+
+  /** The run's namespace. */
+  public String namespace() {
+    return namespace;
+  }
+
+  /** The run's name (the same in every cluster). */
+  public String name() {
+    return name;
+  }
+
+  /** The member cluster that runs it now (another after a failover). */
+  public String cluster() {
+    return choice.cluster();
+  }
+
+  /** Why {@link #cluster()} was chosen, and why each other cluster was not. */
+  public ClusterChoice choice() {
+    return choice;
+  }
+
+  /** The clusters tried before the current one, with why each was left; empty without a failover. */
+  public Map<String, String> failovers() {
+    synchronized (tried) {
+      return Map.copyOf(tried);
+    }
+  }
+
+  /** The run's status now. */
+  public RunStatus status() {
+    return status;
+  }
+
+  /** The dispatcher that made this handle. */
+  public RunDispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  /** Completes with the outcome once the run has ended (its phase is done). */
+  public CompletableFuture<RunStatus> outcome() {
+    return outcome.thenApply(s -> s);
+  }
+
+  /**
+   * Waits for the run to end.
+   *
+   * @return its final status: succeeded, failed, cancelled, timed out or cluster lost
+   */
+  public RunStatus await() {
+    try {
+      return outcome.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FederationException("interrupted while waiting for " + this, e);
+    } catch (ExecutionException e) {
+      throw new FederationException("waiting for " + this + " failed: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /**
+   * Waits at most {@code timeout} for the run to end. The run goes on if it has not: see {@link #cancel()}.
+   *
+   * @throws FederationException if it has not ended by then, naming its status
+   */
+  public RunStatus await(Duration timeout) {
+    try {
+      return outcome.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FederationException("interrupted while waiting for " + this, e);
+    } catch (TimeoutException e) {
+      throw new FederationException("the run has not ended after " + timeout + ": " + status);
+    } catch (ExecutionException e) {
+      throw new FederationException("waiting for " + this + " failed: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /** Tells {@code listener} of every status change from now on; see {@link RunListener}. */
+  public void addListener(RunListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Stops telling {@code listener}. */
+  public void removeListener(RunListener listener) {
+    listeners.remove(listener);
+  }
+
+  /**
+   * Cancels the run on its member cluster by setting {@code spec.status} to {@code TaskRunCancelled} (TaskRun) or
+   * {@code Cancelled} (PipelineRun); Tekton then stops it and it ends {@link RunPhase#CANCELLED}. Does nothing if
+   * it has ended.
+   *
+   * @throws DispatchException if the member cannot be reached
+   */
+  public void cancel() {
+    if (status.isDone()) {
+      return;
+    }
+    String cluster = cluster();
+    try {
+      dispatcher.patchSpecStatus(cluster, type, namespace, name, RunKind.cancelValue(type.kind()));
+    } catch (KubernetesClientException e) {
+      throw new DispatchException("cannot cancel " + this + " on " + cluster + ": HTTP " + e.getCode() + " "
+          + (e.getStatus() == null ? "" : e.getStatus().getMessage()), e);
+    }
+  }
+
+  /**
+   * Reads the log of every step (of every TaskRun, for a PipelineRun) from the member's pods, as they are now.
+   * Steps of a pod that is gone (a timed-out TaskRun's) have empty text.
+   */
+  public List<StepLog> logs() {
+    List<StepLog> logs = new ArrayList<>();
+    for (LogSource s : logSources(status)) {
+      logs.add(new StepLog(s.taskRun(), s.pipelineTask(), s.step(), read(s)));
+    }
+    return logs;
+  }
+
+  /**
+   * Streams the logs of every step to {@code out} as the run goes, each line prefixed with its
+   * {@linkplain StepLog#label() label}, following each step's container until it ends; returns when the run has
+   * ended and every step's log is written.
+   */
+  public void streamLogs(OutputStream out) {
+    Set<String> done = new HashSet<>();
+    while (true) {
+      RunStatus now = status;
+      boolean finished = now.isDone();
+      for (LogSource s : logSources(now)) {
+        if (done.add(s.taskRun() + "/" + s.step())) {
+          follow(s, out);
+        }
+      }
+      if (finished) {
+        return;
+      }
+      awaitChange(now);
+    }
+  }
+
+  private void awaitChange(RunStatus seen) {
+    synchronized (statusLock) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      while (status == seen && !outcome.isDone()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(statusLock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new FederationException("interrupted while streaming the logs of " + this, e);
+        }
+      }
+    }
+  }
+
+  private record LogSource(String taskRun, Optional<String> pipelineTask, String pod, String step, String container,
+      boolean ended) {}
+
+  /** The steps whose containers exist or existed: those of a pod, once the run (or child) has one. */
+  private static List<LogSource> logSources(RunStatus s) {
+    List<LogSource> sources = new ArrayList<>();
+    if (s.kind().equals(RunKind.TASK_RUN)) {
+      s.podName().ifPresent(pod -> s.steps().forEach(step -> sources.add(new LogSource(s.name(), Optional.empty(),
+          pod, step.name(), step.container(), s.isDone() || step.exitCode().isPresent()))));
+    } else {
+      for (ChildRunStatus c : s.children()) {
+        c.podName().ifPresent(pod -> c.steps().forEach(step -> sources.add(new LogSource(c.name(),
+            Optional.of(c.pipelineTask()), pod, step.name(), step.container(),
+            c.phase().isDone() || step.exitCode().isPresent()))));
+      }
+    }
+    return sources;
+  }
+
+  private PodResource pod(LogSource s) {
+    return dispatcher.client(cluster()).pods().inNamespace(namespace).withName(s.pod());
+  }
+
+  private String read(LogSource s) {
+    try {
+      String text = pod(s).inContainer(s.container()).getLog();
+      return text == null ? "" : text;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return "";
+      }
+      throw new DispatchException("cannot read the log of step " + s.step() + " of " + s.taskRun() + " on "
+          + cluster() + ": HTTP " + e.getCode(), e);
+    }
+  }
+
+  private void follow(LogSource s, OutputStream out) {
+    String label = new StepLog(s.taskRun(), s.pipelineTask(), s.step(), "").label() + " ";
+    try {
+      if (s.ended()) {
+        for (String line : read(s).split("\n", -1)) {
+          if (!line.isEmpty()) {
+            out.write((label + line + "\n").getBytes(StandardCharsets.UTF_8));
+          }
+        }
+      } else {
+        try (LogWatch watch = pod(s).inContainer(s.container()).watchLog();
+            BufferedReader in = new BufferedReader(new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = in.readLine()) != null) {
+            out.write((label + line + "\n").getBytes(StandardCharsets.UTF_8));
+          }
+        }
+      }
+      out.flush();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw new DispatchException("cannot stream the log of step " + s.step() + " of " + s.taskRun() + " on "
+            + cluster() + ": HTTP " + e.getCode(), e);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ---- driven by the dispatcher -----------------------------------------------------------------------
+
+  ResourceType type() {
+    return type;
+  }
+
+  /** The run as it is created on a member (name, labels and timeout set). */
+  ObjectNode run() {
+    return run.deepCopy();
+  }
+
+  DispatchRequest request() {
+    return request;
+  }
+
+  List<Closure.Dependency> dependencies() {
+    return dependencies;
+  }
+
+  void dependencies(List<Closure.Dependency> deps) {
+    this.dependencies = deps;
+  }
+
+  boolean created() {
+    return created;
+  }
+
+  void created(boolean created) {
+    this.created = created;
+  }
+
+  int attempt() {
+    return attempt;
+  }
+
+  /** Whether the run has started, as far as the member told. */
+  boolean started() {
+    RunStatus s = status;
+    return s.phase() != RunPhase.PENDING || s.startTime().isPresent();
+  }
+
+  /** Moves the handle to {@code next}: the run is placed there from now on. */
+  void movedTo(ClusterChoice next, String why) {
+    synchronized (tried) {
+      tried.put(choice.cluster(), why);
+    }
+    choice = next;
+    attempt++;
+    created = false;
+    update(pending(next.cluster(), "Dispatched", "moved from " + String.join(", ", failovers().keySet()) + ": " + why
+        + "; " + next.reason()));
+  }
+
+  Set<String> triedClusters() {
+    synchronized (tried) {
+      return Set.copyOf(tried.keySet());
+    }
+  }
+
+  /** A run or child TaskRun changed on {@code cluster}; {@code children} are the PipelineRun's TaskRuns there. */
+  void observe(String cluster, ObjectNode run, boolean deleted, List<ObjectNode> children) {
+    if (!cluster.equals(cluster()) || outcome.isDone()) {
+      return;
+    }
+    JsonNode st = run.path("status");
+    RunPhase phase = RunKind.phase(st);
+    JsonNode c = RunKind.succeeded(st);
+    String reason = c.path("reason").asText();
+    String message = c.path("message").asText();
+    if (deleted && !phase.isDone()) {
+      phase = RunPhase.FAILED;
+      reason = "RunDeleted";
+      message = "the " + type.kind() + " was deleted from " + cluster + " before it finished";
+    }
+    List<ChildRunStatus> kids = new ArrayList<>();
+    if (type.kind().equals(RunKind.PIPELINE_RUN)) {
+      Map<String, ChildRunStatus> byName = new LinkedHashMap<>();
+      for (JsonNode ref : st.path("childReferences")) {
+        byName.put(ref.path("name").asText(), null);
+      }
+      for (ObjectNode child : children) {
+        byName.put(child.path("metadata").path("name").asText(), RunKind.child(child));
+      }
+      byName.values().stream().filter(Objects::nonNull).forEach(kids::add);
+    }
+    update(new RunStatus(type.kind(), namespace, name, cluster, phase, reason, message, RunKind.time(st, "startTime"),
+        RunKind.time(st, "completionTime"), RunKind.results(st), RunKind.text(st.path("podName")), RunKind.steps(st),
+        kids));
+  }
+
+  /** Ends the handle as {@code phase} without the member saying so (the cluster was lost). */
+  void end(RunPhase phase, String reason, String message) {
+    update(status.withPhase(phase, reason, message));
+  }
+
+  private void update(RunStatus next) {
+    synchronized (statusLock) {
+      if (outcome.isDone() || next.equals(status)) {
+        return;
+      }
+      status = next;
+      statusLock.notifyAll();
+    }
+    for (RunListener l : listeners) {
+      dispatcher.notify(this, l, next);
+    }
+    if (next.isDone()) {
+      outcome.complete(next);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return type.kind() + " " + namespace + "/" + name + " on " + cluster() + " (key " + key + ")";
+  }
+}

@@ -1,0 +1,177 @@
+package io.fleetfed.tekton;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fleetfed.core.model.ResourceType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runs of one member cluster, kept by informers (one per run kind and version, all namespaces): they tell the
+ * dispatcher of every change of a run it placed there, and count the runs that occupy the cluster (unfinished
+ * PipelineRuns, and unfinished TaskRuns that no PipelineRun started) plus those just placed there and not yet seen.
+ */
+final class Watcher {
+  private static final Logger LOG = LoggerFactory.getLogger(Watcher.class);
+  static final String PIPELINE_RUN_LABEL = "tekton.dev/pipelineRun";
+  private static final String BY_PIPELINE_RUN = "byPipelineRun";
+
+  /** Told of each change of a run or child TaskRun on this cluster. */
+  interface Events {
+    void changed(String cluster, ObjectNode run, boolean deleted);
+  }
+
+  private final String cluster;
+  private final KubernetesClient client;
+  private final Events events;
+  private final ObjectMapper json;
+  private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
+  private final Set<String> occupying = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  Watcher(String cluster, KubernetesClient client, Events events, ObjectMapper json) {
+    this.cluster = cluster;
+    this.client = client;
+    this.events = events;
+    this.json = json;
+  }
+
+  static ResourceDefinitionContext context(ResourceType type) {
+    return new ResourceDefinitionContext.Builder().withGroup(type.group()).withVersion(type.version())
+        .withKind(type.kind()).withPlural(type.plural()).withNamespaced(type.isNamespaced()).build();
+  }
+
+  static String id(String kind, String namespace, String name) {
+    return kind + "/" + namespace + "/" + name;
+  }
+
+  /** Starts watching TaskRuns and PipelineRuns at {@code version}, once; waits up to {@code wait} for the lists. */
+  void watch(String version, Duration wait) {
+    List<CompletableFuture<Void>> starting = new ArrayList<>();
+    for (ResourceType base : List.of(TektonTypes.TASK_RUN, TektonTypes.PIPELINE_RUN)) {
+      ResourceType type = base.withVersion(version);
+      informers.computeIfAbsent(type.apiVersion() + "/" + type.kind(), k -> {
+        SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(context(type))
+            .inAnyNamespace().runnableInformer(0);
+        if (base == TektonTypes.TASK_RUN) {
+          informer.addIndexers(Map.of(BY_PIPELINE_RUN, o -> {
+            String pr = o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(PIPELINE_RUN_LABEL);
+            return pr == null ? List.of() : List.of(o.getMetadata().getNamespace() + "/" + pr);
+          }));
+        }
+        informer.addEventHandler(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(GenericKubernetesResource o) {
+            seen(o, false);
+          }
+
+          @Override
+          public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource o) {
+            seen(o, false);
+          }
+
+          @Override
+          public void onDelete(GenericKubernetesResource o, boolean finalStateUnknown) {
+            seen(o, true);
+          }
+        });
+        starting.add(informer.start().toCompletableFuture().thenApply(v -> null));
+        return informer;
+      });
+    }
+    for (CompletableFuture<Void> s : starting) {
+      try {
+        s.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        LOG.debug("the run informers of {} have not listed yet: {}", cluster, e.toString());
+      }
+    }
+  }
+
+  private void seen(GenericKubernetesResource o, boolean deleted) {
+    if (closed) {
+      return;
+    }
+    ObjectNode run = json.convertValue(o, ObjectNode.class);
+    String kind = run.path("kind").asText();
+    JsonNode meta = run.path("metadata");
+    String id = id(kind, meta.path("namespace").asText(), meta.path("name").asText());
+    boolean child = kind.equals(RunKind.TASK_RUN) && meta.path("labels").has(PIPELINE_RUN_LABEL);
+    if (!child) {
+      if (deleted || RunKind.phase(run.path("status")).isDone()) {
+        occupying.remove(id);
+      } else {
+        occupying.add(id);
+      }
+    }
+    try {
+      events.changed(cluster, run, deleted);
+    } catch (RuntimeException e) {
+      LOG.warn("handling a change of {} on {} failed", id, cluster, e);
+    }
+  }
+
+  /** A run just placed here, counted until its informer tells how it is. */
+  void reserve(String kind, String namespace, String name) {
+    occupying.add(id(kind, namespace, name));
+  }
+
+  void release(String kind, String namespace, String name) {
+    occupying.remove(id(kind, namespace, name));
+  }
+
+  /** The runs occupying the cluster. */
+  int load() {
+    return occupying.size();
+  }
+
+  /** Whether every informer has listed. */
+  boolean synced() {
+    return !informers.isEmpty() && informers.values().stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  /** The run as the informers know it. */
+  Optional<ObjectNode> get(ResourceType type, String namespace, String name) {
+    SharedIndexInformer<GenericKubernetesResource> informer = informers.get(type.apiVersion() + "/" + type.kind());
+    if (informer == null) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(informer.getStore().getByKey(namespace + "/" + name))
+        .map(o -> json.convertValue(o, ObjectNode.class));
+  }
+
+  /** The TaskRuns of PipelineRun {@code namespace/name}. */
+  List<ObjectNode> children(String version, String namespace, String name) {
+    SharedIndexInformer<GenericKubernetesResource> informer =
+        informers.get(TektonTypes.TASK_RUN.withVersion(version).apiVersion() + "/" + RunKind.TASK_RUN);
+    if (informer == null) {
+      return List.of();
+    }
+    return informer.getIndexer().byIndex(BY_PIPELINE_RUN, namespace + "/" + name).stream()
+        .map(o -> json.convertValue(o, ObjectNode.class)).toList();
+  }
+
+  void close() {
+    closed = true;
+    informers.values().forEach(SharedIndexInformer::close);
+    informers.clear();
+  }
+}
