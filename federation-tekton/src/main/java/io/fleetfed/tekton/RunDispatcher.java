@@ -153,7 +153,21 @@ public final class RunDispatcher implements AutoCloseable {
    *     key or run name is already taken by another dispatch; nothing is left in any cluster then
    */
   public RunHandle dispatch(DispatchRequest request) {
+    return dispatch(request, status -> { });
+  }
+
+  /**
+   * As {@link #dispatch(DispatchRequest)}, with {@code listener} told of every status change from the first: it is
+   * added to the handle before the run is created, so it misses nothing (a listener added to the returned handle
+   * may miss changes that happened before).
+   *
+   * <pre>{@code
+   * RunHandle handle = dispatcher.dispatch(request, s -> log.info("{} {}", s.phase(), s.reason()));
+   * }</pre>
+   */
+  public RunHandle dispatch(DispatchRequest request, RunListener listener) {
     requireOpen();
+    Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(request, "request");
     ObjectNode given = request.run();
     String namespace = request.namespace();
@@ -171,6 +185,7 @@ public final class RunDispatcher implements AutoCloseable {
           throw new DispatchException("dispatch key \"" + key + "\" was used for " + known.kind() + " "
               + known.namespace() + "/" + known.name() + ", not " + type.kind() + " " + namespace + "/" + name);
         }
+        known.addListener(listener);
         return known;
       }
       RunHandle sameRun = byRun.get(runId);
@@ -180,7 +195,7 @@ public final class RunDispatcher implements AutoCloseable {
       watch(type.version());
       Optional<Records.Record> existing = records.get(type, namespace, name);
       if (existing.isPresent()) {
-        return attach(request, key, type, existing.get());
+        return attach(request, key, type, existing.get(), listener);
       }
       List<Closure.Dependency> deps = closure(request);
       ClusterChoice choice = choose(request, type, namespace, name, Map.of());
@@ -189,9 +204,10 @@ public final class RunDispatcher implements AutoCloseable {
       if (!records.create(type, record)) {
         return attach(request, key, type, records.get(type, namespace, name).orElseThrow(() ->
             new DispatchException("the dispatch record of " + type.kind() + " " + namespace + "/" + name
-                + " exists but cannot be read")));
+                + " exists but cannot be read")), listener);
       }
       RunHandle handle = new RunHandle(this, key, type, run, request, deps, choice);
+      handle.addListener(listener);
       byKey.put(key, handle);
       byRun.put(runId, handle);
       try {
@@ -212,7 +228,8 @@ public final class RunDispatcher implements AutoCloseable {
   }
 
   /** Follows a run an earlier dispatch (this process's, or another's) recorded; creates it if that one did not. */
-  private RunHandle attach(DispatchRequest request, String key, ResourceType type, Records.Record record) {
+  private RunHandle attach(DispatchRequest request, String key, ResourceType type, Records.Record record,
+      RunListener listener) {
     ObjectNode run = (ObjectNode) record.object().path("spec").path("template");
     String namespace = RunKind.namespace(run);
     String name = run.path("metadata").path("name").asText();
@@ -222,6 +239,7 @@ public final class RunDispatcher implements AutoCloseable {
     String reason = record.object().path("metadata").path("annotations").path(Records.REASON).asText();
     ClusterChoice choice = new ClusterChoice(record.cluster(), "dispatched earlier: " + reason, Map.of());
     RunHandle handle = new RunHandle(this, key, type, run, request, null, choice);
+    handle.addListener(listener);
     byKey.put(key, handle);
     byRun.put(Watcher.id(type.kind(), namespace, name), handle);
     Watcher w = watcher(record.cluster());
@@ -586,8 +604,25 @@ public final class RunDispatcher implements AutoCloseable {
     if (handle.kind().equals(RunKind.PIPELINE_RUN)) {
       Watcher w = watchers.get(cluster);
       children = w == null ? List.of() : w.children(handle.type().version(), handle.namespace(), handle.name());
+      if (RunKind.phase(run.path("status")).isDone()
+          && children.stream().anyMatch(c -> !RunKind.phase(c.path("status")).isDone())) {
+        children = freshChildren(cluster, handle).orElse(children);   // the TaskRuns' own watch lags behind
+      }
     }
     handle.observe(cluster, run, deleted, children);
+  }
+
+  /** The TaskRuns of a PipelineRun read from its member now; empty if it cannot be reached. */
+  private Optional<List<ObjectNode>> freshChildren(String cluster, RunHandle handle) {
+    try {
+      return Optional.of(fleet.client(cluster).genericKubernetesResources(Watcher.context(
+              TektonTypes.TASK_RUN.withVersion(handle.type().version()))).inNamespace(handle.namespace())
+          .withLabel(Watcher.PIPELINE_RUN_LABEL, handle.name()).list().getItems().stream()
+          .map(o -> json.convertValue(o, ObjectNode.class)).toList());
+    } catch (KubernetesClientException | FederationException e) {
+      LOG.debug("cannot read the TaskRuns of {} from {}: {}", handle, cluster, e.toString());
+      return Optional.empty();
+    }
   }
 
   void notify(RunHandle handle, RunListener listener, RunStatus status) {
