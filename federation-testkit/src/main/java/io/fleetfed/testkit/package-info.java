@@ -68,6 +68,23 @@
  *       {@code data.token}, {@code data.namespace} and {@code data.ca.crt}, as a token controller would.</li>
  * </ul>
  *
+ * <h2>A simulated Tekton controller</h2>
+ * {@link io.fleetfed.testkit.TektonSimulator} executes the TaskRuns and PipelineRuns created on sandbox clusters
+ * and reports them as the Tekton controller does (conditions, steps, results, child TaskRuns, cancel, timeouts,
+ * pods and their logs), each run behaving as its {@link io.fleetfed.testkit.RunScript} says:
+ * <pre>{@code
+ * try (TektonSimulator tekton = TektonSimulator.builder()
+ *     .clusters(fleet.clusters())
+ *     .defaults(RunScript.succeedsAfter(Duration.ofMillis(100)))
+ *     .task("unit-tests", RunScript.failsAfter(Duration.ofMillis(50), "Failed", "2 tests failed"))
+ *     .start()) {
+ *   tekton.script("build-42", RunScript.succeeds().withResults(Map.of("digest", "sha256:0123")));
+ *   ...   // create runs on the clusters, follow their status and logs
+ * }
+ * }</pre>
+ * It registers the Tekton CRDs it needs on each cluster, and each API server then also answers
+ * {@code GET /api/v1/namespaces/<ns>/pods/<pod>/log} for the step logs of the simulated pods.
+ *
  * <p>Everything here is thread-safe; nothing here ever shows a token, nor a Secret's data in an assertion
  * message. Internals live in {@code io.fleetfed.testkit.internal}, which is not API.
  */

@@ -278,6 +278,28 @@ public final class ClusterServer implements AutoCloseable {
   }
 
   /**
+   * Whether the store holds a CRD of this name (read directly from the store; works offline).
+   *
+   * @param name {@code <plural>.<group>}
+   * @return whether stored
+   */
+  public boolean hasCrd(String name) {
+    MockResponse response = dispatcher.internal(HttpMethod.GET,
+        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + name, null);
+    return response != null && response.code() == 200;
+  }
+
+  /**
+   * The container logs this server serves at {@code /api/v1/namespaces/<ns>/pods/<pod>/log}; wiped by
+   * {@link #reset(Duration)}.
+   *
+   * @return the log store
+   */
+  public PodLogs podLogs() {
+    return dispatcher.podLogs();
+  }
+
+  /**
    * Back to the state at start: online, the store wiped and the start CRDs registered again, the given latency,
    * counters at zero. Open watches get no events for the wiped objects.
    *

@@ -5,6 +5,7 @@ import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs a watch listener's close and failure callbacks off the server's event loop.
@@ -49,16 +50,27 @@ final class DetachedCloseListener extends WebSocketListener {
 
   @Override
   public void onClosing(WebSocket webSocket, int code, String reason) {
-    CLOSERS.execute(() -> delegate.onClosing(webSocket, code, reason));
+    CLOSERS.execute(quietly(() -> delegate.onClosing(webSocket, code, reason)));
   }
 
   @Override
   public void onClosed(WebSocket webSocket, int code, String reason) {
-    CLOSERS.execute(() -> delegate.onClosed(webSocket, code, reason));
+    CLOSERS.execute(quietly(() -> delegate.onClosed(webSocket, code, reason)));
   }
 
   @Override
   public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-    CLOSERS.execute(() -> delegate.onFailure(webSocket, t, response));
+    CLOSERS.execute(quietly(() -> delegate.onFailure(webSocket, t, response)));
+  }
+
+  /** A watch closed while its server stops finds the server's event loop gone: there is nothing left to close. */
+  private static Runnable quietly(Runnable callback) {
+    return () -> {
+      try {
+        callback.run();
+      } catch (RejectedExecutionException e) {
+        // the server stopped meanwhile
+      }
+    };
   }
 }

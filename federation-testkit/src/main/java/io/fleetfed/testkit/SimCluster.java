@@ -1,0 +1,247 @@
+package io.fleetfed.testkit;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fleetfed.testkit.internal.PodLogs;
+import io.fleetfed.testkit.internal.TektonCrds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The simulator's presence on one sandbox cluster: the Tekton CRDs, four informers (TaskRuns and PipelineRuns at
+ * v1 and v1beta1, all namespaces) on the cluster's own client, and the runs it follows there.
+ */
+final class SimCluster {
+
+  /** A run's identity on this cluster; the uid tells a re-created run of the same name apart. */
+  record RunKey(String apiVersion, String kind, String namespace, String name) {
+  }
+
+  private final TektonSimulator simulator;
+  private final SandboxCluster cluster;
+  private final Map<RunKey, SimRun> runs = new ConcurrentHashMap<>();
+  private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new CopyOnWriteArrayList<>();
+
+  SimCluster(TektonSimulator simulator, SandboxCluster cluster) {
+    this.simulator = simulator;
+    this.cluster = cluster;
+  }
+
+  TektonSimulator simulator() {
+    return simulator;
+  }
+
+  String name() {
+    return cluster.name();
+  }
+
+  KubernetesClient client() {
+    return cluster.client();
+  }
+
+  PodLogs podLogs() {
+    return cluster.server().podLogs();
+  }
+
+  /**
+   * Registers the Tekton CRDs the cluster lacks and starts the informers.
+   *
+   * @return completes when every informer has listed once
+   */
+  CompletableFuture<Void> start() {
+    for (CustomResourceDefinition crd : TektonCrds.all()) {
+      if (!cluster.server().hasCrd(crd.getMetadata().getName())) {
+        cluster.registerCrd(crd);
+      }
+    }
+    KubernetesClient client = cluster.client();
+    List<CompletableFuture<Void>> synced = new ArrayList<>();
+    for (String kind : List.of(Tekton.TASK_RUN, Tekton.PIPELINE_RUN)) {
+      for (String version : Tekton.VERSIONS) {
+        ResourceDefinitionContext context = Tekton.runs(kind, version);
+        SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(context)
+            .inAnyNamespace().runnableInformer(0);
+        informer.exceptionHandler((started, error) -> !simulator.isClosed());
+        informer.addEventHandler(new Handler(kind));
+        informers.add(informer);
+        synced.add(informer.start().toCompletableFuture());
+      }
+    }
+    return CompletableFuture.allOf(synced.toArray(new CompletableFuture<?>[0]));
+  }
+
+  void close() {
+    for (SharedIndexInformer<GenericKubernetesResource> informer : informers) {
+      try {
+        informer.close();
+      } catch (RuntimeException e) {
+        SimRun.LOG.debug("simulated Tekton: closing an informer on {} failed", name(), e);
+      }
+    }
+    informers.clear();
+    runs.clear();
+  }
+
+  /** What a {@code taskRef} or {@code taskSpec} resolves to. */
+  static final class TaskLookup {
+    /** The Task's name (for labels and scripts), empty for an inline spec. */
+    final String taskName;
+    final boolean clusterTask;
+    /** The Task's spec; empty when unknown (resolved remotely). */
+    final Map<?, ?> spec;
+    /** Why it cannot be found (such as {@code tasks.tekton.dev "x" not found}), empty if found. */
+    final String missing;
+
+    TaskLookup(String taskName, boolean clusterTask, Map<?, ?> spec, String missing) {
+      this.taskName = taskName;
+      this.clusterTask = clusterTask;
+      this.spec = spec;
+      this.missing = missing;
+    }
+  }
+
+  /**
+   * Resolves a Task as the Tekton controller would, from an inline spec, a remote resolver (taken as resolved) or
+   * a Task (at {@code version}, else the other version) or ClusterTask of this cluster (blocking).
+   *
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException if the cluster cannot be reached
+   */
+  TaskLookup lookupTask(String namespace, String version, Map<?, ?> taskRef, Object taskSpec) {
+    String name = Json.text(taskRef, "name");
+    if (taskSpec instanceof Map) {
+      return new TaskLookup("", false, (Map<?, ?>) taskSpec, "");
+    }
+    if (!Json.text(taskRef, "resolver").isEmpty()) {
+      if (name.isEmpty()) {
+        for (Object param : Json.list(taskRef.get("params"))) {
+          if ("name".equals(Json.text(param, "name"))) {
+            name = Json.text(param, "value");
+          }
+        }
+      }
+      return new TaskLookup(name, false, Map.of(), "");
+    }
+    if (name.isEmpty()) {
+      return new TaskLookup("", false, Map.of(), "expected exactly one, got neither: spec.taskRef, spec.taskSpec");
+    }
+    if ("ClusterTask".equals(Json.text(taskRef, "kind"))) {
+      GenericKubernetesResource task = get(Tekton.clusterTasks(), null, name);
+      return task == null
+          ? new TaskLookup(name, true, Map.of(), "clustertasks.tekton.dev \"" + name + "\" not found")
+          : new TaskLookup(name, true, Json.spec(task), "");
+    }
+    GenericKubernetesResource task = get(Tekton.tasks(version), namespace, name);
+    if (task == null) {
+      task = get(Tekton.tasks(Tekton.otherVersion(version)), namespace, name);
+    }
+    return task == null
+        ? new TaskLookup(name, false, Map.of(), "tasks.tekton.dev \"" + name + "\" not found")
+        : new TaskLookup(name, false, Json.spec(task), "");
+  }
+
+  /**
+   * Reads one object (blocking).
+   *
+   * @return the object, or {@code null} if there is none
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException if the cluster cannot be reached
+   */
+  GenericKubernetesResource get(ResourceDefinitionContext context, String namespace, String name) {
+    if (context.isNamespaceScoped()) {
+      return client().genericKubernetesResources(context).inNamespace(namespace).withName(name).get();
+    }
+    return client().genericKubernetesResources(context).withName(name).get();
+  }
+
+  private final class Handler implements ResourceEventHandler<GenericKubernetesResource> {
+    private final String kind;
+
+    Handler(String kind) {
+      this.kind = kind;
+    }
+
+    @Override
+    public void onAdd(GenericKubernetesResource run) {
+      seen(kind, run);
+    }
+
+    @Override
+    public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+      seen(kind, after);
+    }
+
+    @Override
+    public void onDelete(GenericKubernetesResource run, boolean finalStateUnknown) {
+      deleted(kind, run);
+    }
+  }
+
+  private static RunKey keyOf(String kind, GenericKubernetesResource run) {
+    return new RunKey(run.getApiVersion(), kind, run.getMetadata().getNamespace(), run.getMetadata().getName());
+  }
+
+  private void seen(String kind, GenericKubernetesResource object) {
+    if (simulator.isClosed() || object.getMetadata() == null || object.getMetadata().getName() == null) {
+      return;
+    }
+    String uid = Objects.toString(object.getMetadata().getUid(), "");
+    SimRun run = runs.compute(keyOf(kind, object), (key, current) -> {
+      if (current != null && current.uid.equals(uid)) {
+        return current;
+      }
+      if (current != null) {
+        current.submit(current::onDeleted); // replaced by a new object of the same name
+      }
+      return follow(kind, object);
+    });
+    run.submit(() -> run.onEvent(object));
+    if (Tekton.TASK_RUN.equals(kind)) {
+      for (OwnerReference owner : object.getMetadata().getOwnerReferences()) {
+        if (Tekton.PIPELINE_RUN.equals(owner.getKind())) {
+          SimRun parent = runs.get(new RunKey(owner.getApiVersion(), Tekton.PIPELINE_RUN,
+              object.getMetadata().getNamespace(), owner.getName()));
+          if (parent != null && parent.uid.equals(owner.getUid())) {
+            parent.submit(() -> parent.onChild(object));
+          }
+        }
+      }
+    }
+  }
+
+  private SimRun follow(String kind, GenericKubernetesResource object) {
+    String managedBy = Json.text(Json.spec(object), "managedBy");
+    if (!managedBy.isEmpty() && !Tekton.MANAGED_BY_TEKTON.equals(managedBy)) {
+      SimRun.LOG.debug("simulated Tekton on {}: ignoring {} {}/{}, managed by {}", name(), kind,
+          object.getMetadata().getNamespace(), object.getMetadata().getName(), managedBy);
+      return new SimRun.Ignored(this, kind, object);
+    }
+    String succeeded = Json.succeeded(object);
+    if ("True".equals(succeeded) || "False".equals(succeeded)) {
+      SimRun.LOG.debug("simulated Tekton on {}: ignoring {} {}/{}, finished before it was seen", name(), kind,
+          object.getMetadata().getNamespace(), object.getMetadata().getName());
+      return new SimRun.Ignored(this, kind, object);
+    }
+    return Tekton.TASK_RUN.equals(kind) ? new SimTaskRun(this, object) : new SimPipelineRun(this, object);
+  }
+
+  private void deleted(String kind, GenericKubernetesResource object) {
+    if (object.getMetadata() == null) {
+      return;
+    }
+    RunKey key = keyOf(kind, object);
+    SimRun run = runs.get(key);
+    String uid = Objects.toString(object.getMetadata().getUid(), "");
+    if (run != null && run.uid.equals(uid) && runs.remove(key, run)) {
+      run.submit(run::onDeleted);
+    }
+  }
+}

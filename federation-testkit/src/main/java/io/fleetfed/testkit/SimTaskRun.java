@@ -1,0 +1,469 @@
+package io.fleetfed.testkit;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fleetfed.testkit.internal.PodLogs;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * A TaskRun as the Tekton controller runs it: pending while {@code spec.status} is {@code TaskRunPending}, its
+ * Task resolved (or {@code TaskRunResolutionFailed}), Pending for the script's start delay, Started, a pod
+ * {@code <name>-pod} with one container per step and Running, then Succeeded or failed as scripted; cancelled
+ * ({@code TaskRunCancelled}) or timed out ({@code TaskRunTimeout}, counted from when it was picked up) on the
+ * way, which deletes the pod.
+ */
+final class SimTaskRun extends SimRun {
+
+  static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(60);
+  private static final String DEFAULT_IMAGE = "busybox";
+
+  private enum Phase { NEW, SPEC_PENDING, RESOLVING, WAITING, RUNNING, DONE }
+
+  /** One step: its name in the Task and its image. */
+  private record Step(String name, String image) {
+    String container() {
+      return "step-" + name;
+    }
+  }
+
+  private final String podName;
+  private Phase phase = Phase.NEW;
+  private GenericKubernetesResource latest;
+  private RunScript script = RunScript.succeeds();
+  private SimCluster.TaskLookup task;
+  private List<Step> steps = List.of();
+  private Instant startTime;
+  private Instant completionTime;
+  private String conditionStatus = "Unknown";
+  private String reason = "";
+  private String message = "";
+  private Instant transitionTime = Instant.now();
+  private boolean podCreated;
+  private List<Map<String, Object>> stepStates = List.of();
+  private Map<String, String> results = Map.of();
+  private ScheduledFuture<?> timeoutTimer;
+
+  SimTaskRun(SimCluster cluster, GenericKubernetesResource first) {
+    super(cluster, Tekton.TASK_RUN, first);
+    this.latest = first;
+    this.podName = Tekton.childName(name, "-pod");
+  }
+
+  @Override
+  void onEvent(GenericKubernetesResource run) {
+    if (gone) {
+      return;
+    }
+    latest = run;
+    reconcile();
+  }
+
+  @Override
+  void retry() {
+    reconcile();
+  }
+
+  @Override
+  void onDeleted() {
+    super.onDeleted();
+    cancelTimeout();
+    phase = Phase.DONE;
+    if (podCreated) {
+      cleanup(new DeletePod()); // the garbage collector deletes the pod the TaskRun owns
+    }
+  }
+
+  private void reconcile() {
+    if (gone || phase == Phase.DONE) {
+      return;
+    }
+    Map<?, ?> spec = Json.spec(latest);
+    String specStatus = Json.text(spec, "status");
+    if ("TaskRunCancelled".equals(specStatus)) {
+      String extra = Json.text(spec, "statusMessage");
+      end("TaskRunCancelled", "TaskRun \"" + name + "\" was cancelled" + (extra.isEmpty() ? "" : ". " + extra));
+      return;
+    }
+    if (phase == Phase.NEW || phase == Phase.SPEC_PENDING) {
+      if ("TaskRunPending".equals(specStatus)) {
+        if (phase == Phase.NEW) {
+          phase = Phase.SPEC_PENDING;
+          condition("Unknown", "TaskRunPending", "TaskRun \"" + name + "\" is pending");
+        }
+        writeStatus(status(), false);
+        return;
+      }
+      phase = Phase.RESOLVING;
+    }
+    if (phase == Phase.RESOLVING) {
+      resolve(spec);
+    } else {
+      writeStatus(status(), false);
+    }
+  }
+
+  private void resolve(Map<?, ?> spec) {
+    SimCluster.TaskLookup lookup;
+    try {
+      lookup = cluster.lookupTask(namespace, version, Json.map(spec.get("taskRef")), spec.get("taskSpec"));
+    } catch (KubernetesClientException e) {
+      if (isTransient(e)) {
+        retryLater();
+        return;
+      }
+      end("TaskRunResolutionFailed", String.valueOf(e.getMessage()));
+      return;
+    } catch (IllegalStateException e) {
+      return; // the sandbox is closed
+    }
+    task = lookup;
+    if (!lookup.missing.isEmpty()) {
+      end("TaskRunResolutionFailed", lookup.missing);
+      return;
+    }
+    script = simulator.taskRunScript(name, lookup.taskName);
+    steps = stepsOf(lookup.spec, script);
+    String timeoutText = Json.text(spec, "timeout");
+    Duration timeout = timeoutText.isEmpty() ? DEFAULT_TIMEOUT : GoDuration.parse(timeoutText).orElseGet(() -> {
+      LOG.warn("simulated Tekton: {} has an unreadable spec.timeout {}; using 60m", describe(), timeoutText);
+      return DEFAULT_TIMEOUT;
+    });
+    if (!timeout.isZero()) {
+      timeoutTimer = after(timeout, () -> timedOut(timeout));
+    }
+    if (script.startDelay().isZero()) {
+      start();
+    } else {
+      phase = Phase.WAITING;
+      condition("Unknown", "Pending", "Pending");
+      writeStatus(status(), false);
+      after(script.startDelay(), this::start);
+    }
+  }
+
+  private static List<Step> stepsOf(Map<?, ?> taskSpec, RunScript script) {
+    List<Step> result = new ArrayList<>();
+    List<?> declared = Json.list(taskSpec.get("steps"));
+    for (int i = 0; i < declared.size(); i++) {
+      String stepName = Json.text(declared.get(i), "name");
+      String image = Json.text(declared.get(i), "image");
+      result.add(new Step(stepName.isEmpty() ? "unnamed-" + i : stepName, image.isEmpty() ? DEFAULT_IMAGE : image));
+    }
+    if (result.isEmpty()) {
+      script.logs().keySet().forEach(step -> result.add(new Step(step, DEFAULT_IMAGE)));
+    }
+    if (result.isEmpty()) {
+      result.add(new Step("unnamed-0", DEFAULT_IMAGE));
+    }
+    return List.copyOf(result);
+  }
+
+  private void start() {
+    if (gone || (phase != Phase.WAITING && phase != Phase.RESOLVING)) {
+      return;
+    }
+    phase = Phase.RUNNING;
+    startTime = Instant.now();
+    condition("Unknown", "Started", "");
+    writeStatus(status(), false);
+    podCreated = true;
+    effect(new CreatePod(pod()));
+    List<Map<String, Object>> running = new ArrayList<>();
+    for (Step step : steps) {
+      Map<String, Object> state = stepHeader(step);
+      state.put("running", Map.of("startedAt", Json.time(startTime)));
+      running.add(state);
+    }
+    stepStates = running;
+    condition("Unknown", "Running", "Not all Steps in the Task have finished executing");
+    writeStatus(status(), false);
+    LOG.debug("simulated Tekton: {} is running with script {}", describe(), script);
+    if (!script.forever()) {
+      if (script.duration().isZero()) {
+        complete();
+      } else {
+        after(script.duration(), this::complete);
+      }
+    }
+  }
+
+  private void complete() {
+    if (gone || phase != Phase.RUNNING) {
+      return;
+    }
+    Instant now = Instant.now();
+    List<Map<String, Object>> terminated = new ArrayList<>();
+    List<Integer> exitCodes = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      boolean failedStep = !script.succeed() && i == steps.size() - 1;
+      terminated.add(terminatedStep(steps.get(i), failedStep ? 1 : 0, failedStep ? "Error" : "Completed", now));
+      exitCodes.add(failedStep ? 1 : 0);
+    }
+    stepStates = terminated;
+    effect(new PatchPodStatus(finishedPodStatus(script.succeed() ? "Succeeded" : "Failed", exitCodes, now)));
+    if (script.succeed()) {
+      results = script.results();
+      finish("True", "Succeeded", "All Steps have completed executing", now);
+    } else {
+      finish("False", script.reason(), script.message(), now);
+    }
+  }
+
+  private void timedOut(Duration timeout) {
+    if (gone || phase == Phase.DONE || phase == Phase.SPEC_PENDING || phase == Phase.NEW) {
+      return;
+    }
+    end("TaskRunTimeout", "TaskRun \"" + name + "\" failed to finish within \"" + GoDuration.format(timeout) + "\"");
+  }
+
+  /** Ends the run as failed by the controller (cancelled, timed out, unresolvable): steps stopped, pod deleted. */
+  private void end(String failureReason, String failureMessage) {
+    Instant now = Instant.now();
+    if (phase == Phase.RUNNING) {
+      List<Map<String, Object>> stopped = new ArrayList<>();
+      for (Step step : steps) {
+        stopped.add(terminatedStep(step, 1, failureReason, now));
+      }
+      stepStates = stopped;
+    }
+    if (podCreated) {
+      effect(new DeletePod());
+    }
+    finish("False", failureReason, failureMessage, now);
+  }
+
+  private void finish(String status, String finalReason, String finalMessage, Instant now) {
+    phase = Phase.DONE;
+    completionTime = now;
+    cancelTimeout();
+    condition(status, finalReason, finalMessage);
+    writeStatus(status(), true);
+    LOG.debug("simulated Tekton: {} finished {} {}", describe(), status, finalReason);
+  }
+
+  private void cancelTimeout() {
+    if (timeoutTimer != null) {
+      timeoutTimer.cancel(false);
+      timeoutTimer = null;
+    }
+  }
+
+  private void condition(String status, String newReason, String newMessage) {
+    if (!status.equals(conditionStatus) || !newReason.equals(reason) || !newMessage.equals(message)) {
+      transitionTime = Instant.now();
+    }
+    conditionStatus = status;
+    reason = newReason;
+    message = newMessage;
+  }
+
+  private Map<String, Object> status() {
+    Map<String, Object> status = new LinkedHashMap<>();
+    Long generation = latest.getMetadata().getGeneration();
+    if (generation != null) {
+      status.put("observedGeneration", generation);
+    }
+    Map<String, Object> condition = new LinkedHashMap<>();
+    condition.put("type", "Succeeded");
+    condition.put("status", conditionStatus);
+    condition.put("lastTransitionTime", Json.time(transitionTime));
+    condition.put("reason", reason);
+    if (!message.isEmpty()) {
+      condition.put("message", message);
+    }
+    status.put("conditions", List.of(condition));
+    if (podCreated) {
+      status.put("podName", podName);
+    }
+    if (startTime != null) {
+      status.put("startTime", Json.time(startTime));
+    }
+    if (completionTime != null) {
+      status.put("completionTime", Json.time(completionTime));
+    }
+    if (!stepStates.isEmpty()) {
+      status.put("steps", stepStates);
+    }
+    if (!results.isEmpty()) {
+      List<Map<String, Object>> list = new ArrayList<>();
+      results.forEach((resultName, value) -> {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("name", resultName);
+        result.put("type", "string");
+        result.put("value", value);
+        list.add(result);
+      });
+      status.put(Tekton.V1.equals(version) ? "results" : "taskResults", list);
+    }
+    if (task != null && !task.spec.isEmpty()) {
+      status.put("taskSpec", Json.copy(task.spec));
+    }
+    return status;
+  }
+
+  private static Map<String, Object> stepHeader(Step step) {
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("name", step.name());
+    state.put("container", step.container());
+    state.put("imageID", step.image());
+    return state;
+  }
+
+  private Map<String, Object> terminatedStep(Step step, int exitCode, String why, Instant now) {
+    Map<String, Object> state = stepHeader(step);
+    Map<String, Object> terminated = new LinkedHashMap<>();
+    terminated.put("exitCode", exitCode);
+    terminated.put("reason", why);
+    terminated.put("startedAt", Json.time(startTime == null ? now : startTime));
+    terminated.put("finishedAt", Json.time(now));
+    state.put("terminated", terminated);
+    state.put("terminationReason", why);
+    return state;
+  }
+
+  // ---- the pod ----
+
+  private Pod pod() {
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (latest.getMetadata().getLabels() != null) {
+      labels.putAll(latest.getMetadata().getLabels());
+    }
+    labels.put(Tekton.LABEL_MANAGED_BY, "tekton-pipelines");
+    if (!task.taskName.isEmpty()) {
+      labels.put(Tekton.LABEL_TASK, task.taskName);
+      if (task.clusterTask) {
+        labels.put(Tekton.LABEL_CLUSTER_TASK, task.taskName);
+      }
+    }
+    labels.put(Tekton.LABEL_TASK_RUN, name);
+    labels.put(Tekton.LABEL_TASK_RUN_UID, uid);
+    String serviceAccount = Json.text(Json.spec(latest), "serviceAccountName");
+    List<Container> containers = new ArrayList<>();
+    List<ContainerStatus> statuses = new ArrayList<>();
+    for (Step step : steps) {
+      containers.add(new ContainerBuilder().withName(step.container()).withImage(step.image())
+          .withCommand("/tekton/bin/entrypoint").build());
+      statuses.add(new ContainerStatusBuilder().withName(step.container()).withImage(step.image())
+          .withImageID(step.image()).withReady(true).withStarted(true).withRestartCount(0)
+          .withNewState().withNewRunning().withStartedAt(Json.time(startTime)).endRunning().endState()
+          .build());
+    }
+    return new PodBuilder()
+        .withNewMetadata().withName(podName).withNamespace(namespace).withLabels(labels)
+        .addNewOwnerReference().withApiVersion(apiVersion).withKind(Tekton.TASK_RUN).withName(name).withUid(uid)
+        .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
+        .endMetadata()
+        .withNewSpec().withRestartPolicy("Never")
+        .withServiceAccountName(serviceAccount.isEmpty() ? "default" : serviceAccount)
+        .withContainers(containers).endSpec()
+        .withStatus(new PodStatusBuilder().withPhase("Running").withStartTime(Json.time(startTime))
+            .withConditions(podConditions("True", null))
+            .withContainerStatuses(statuses).build())
+        .build();
+  }
+
+  private List<PodCondition> podConditions(String ready, String readyReason) {
+    String time = Json.time(startTime);
+    return List.of(
+        new PodConditionBuilder().withType("Initialized").withStatus("True").withLastTransitionTime(time).build(),
+        new PodConditionBuilder().withType("Ready").withStatus(ready).withReason(readyReason)
+            .withLastTransitionTime(time).build(),
+        new PodConditionBuilder().withType("ContainersReady").withStatus(ready).withReason(readyReason)
+            .withLastTransitionTime(time).build(),
+        new PodConditionBuilder().withType("PodScheduled").withStatus("True").withLastTransitionTime(time).build());
+  }
+
+  private PodStatus finishedPodStatus(String podPhase, List<Integer> exitCodes, Instant now) {
+    List<ContainerStatus> statuses = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      Step step = steps.get(i);
+      int exitCode = exitCodes.get(i);
+      statuses.add(new ContainerStatusBuilder().withName(step.container()).withImage(step.image())
+          .withImageID(step.image()).withReady(false).withStarted(false).withRestartCount(0)
+          .withNewState().withNewTerminated().withExitCode(exitCode)
+          .withReason(exitCode == 0 ? "Completed" : "Error")
+          .withStartedAt(Json.time(startTime)).withFinishedAt(Json.time(now)).endTerminated().endState()
+          .build());
+    }
+    return new PodStatusBuilder().withPhase(podPhase).withStartTime(Json.time(startTime))
+        .withConditions(podConditions("False", "PodCompleted"))
+        .withContainerStatuses(statuses).build();
+  }
+
+  private final class CreatePod implements Effect {
+    private final Pod pod;
+
+    CreatePod(Pod pod) {
+      this.pod = pod;
+    }
+
+    @Override
+    public void apply(KubernetesClient client) {
+      PodLogs logs = cluster.podLogs();
+      logs.clear(namespace, podName);
+      for (Step step : steps) {
+        logs.append(namespace, podName, step.container(), script.log(step.name())
+            .orElse("step " + step.name() + " of taskrun " + name + " on " + cluster.name() + "\n"));
+      }
+      try {
+        client.pods().inNamespace(namespace).resource(pod).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        client.pods().inNamespace(namespace).resource(pod).update(); // a stale pod of the same name
+      }
+    }
+  }
+
+  private final class PatchPodStatus implements Effect {
+    private final PodStatus status;
+
+    PatchPodStatus(PodStatus status) {
+      this.status = status;
+    }
+
+    @Override
+    public void apply(KubernetesClient client) {
+      String patch = client.getKubernetesSerialization().asJson(
+          List.of(Map.of("op", "add", "path", "/status", "value", status)));
+      client.pods().inNamespace(namespace).withName(podName).subresource("status")
+          .patch(PatchContext.of(PatchType.JSON), patch);
+    }
+  }
+
+  /**
+   * Deletes the pod if this run owns it (a TaskRun deleted and created again under the same name has its own pod),
+   * and forgets its logs.
+   */
+  private final class DeletePod implements Effect {
+    @Override
+    public void apply(KubernetesClient client) {
+      Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
+      if (pod == null || pod.getMetadata().getOwnerReferences().stream().noneMatch(o -> uid.equals(o.getUid()))) {
+        return;
+      }
+      client.pods().inNamespace(namespace).withName(podName).delete();
+      cluster.podLogs().clear(namespace, podName);
+    }
+  }
+}

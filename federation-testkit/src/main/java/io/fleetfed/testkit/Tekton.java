@@ -1,0 +1,99 @@
+package io.fleetfed.testkit;
+
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fleetfed.testkit.internal.TektonCrds;
+import java.util.List;
+
+/** Names and resource contexts of the Tekton kinds the simulator reads and writes. */
+final class Tekton {
+
+  static final String GROUP = TektonCrds.GROUP;
+  static final String V1 = "v1";
+  static final String V1BETA1 = "v1beta1";
+  static final List<String> VERSIONS = List.of(V1, V1BETA1);
+
+  static final String TASK_RUN = "TaskRun";
+  static final String PIPELINE_RUN = "PipelineRun";
+  static final String MANAGED_BY_TEKTON = "tekton.dev/pipeline";
+
+  static final String LABEL_TASK_RUN = "tekton.dev/taskRun";
+  static final String LABEL_TASK_RUN_UID = "tekton.dev/taskRunUID";
+  static final String LABEL_TASK = "tekton.dev/task";
+  static final String LABEL_CLUSTER_TASK = "tekton.dev/clusterTask";
+  static final String LABEL_PIPELINE_RUN = "tekton.dev/pipelineRun";
+  static final String LABEL_PIPELINE_RUN_UID = "tekton.dev/pipelineRunUID";
+  static final String LABEL_PIPELINE_TASK = "tekton.dev/pipelineTask";
+  static final String LABEL_PIPELINE = "tekton.dev/pipeline";
+  static final String LABEL_MEMBER_OF = "tekton.dev/memberOf";
+  static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+
+  private Tekton() {
+  }
+
+  static ResourceDefinitionContext taskRuns(String version) {
+    return context("TaskRun", "taskruns", version, true);
+  }
+
+  static ResourceDefinitionContext pipelineRuns(String version) {
+    return context("PipelineRun", "pipelineruns", version, true);
+  }
+
+  static ResourceDefinitionContext runs(String kind, String version) {
+    return TASK_RUN.equals(kind) ? taskRuns(version) : pipelineRuns(version);
+  }
+
+  static ResourceDefinitionContext tasks(String version) {
+    return context("Task", "tasks", version, true);
+  }
+
+  static ResourceDefinitionContext pipelines(String version) {
+    return context("Pipeline", "pipelines", version, true);
+  }
+
+  static ResourceDefinitionContext clusterTasks() {
+    return context("ClusterTask", "clustertasks", V1BETA1, false);
+  }
+
+  private static ResourceDefinitionContext context(String kind, String plural, String version, boolean namespaced) {
+    return new ResourceDefinitionContext.Builder().withGroup(GROUP).withVersion(version).withKind(kind)
+        .withPlural(plural).withNamespaced(namespaced).build();
+  }
+
+  /**
+   * The name Tekton gives an object made for another, {@code parent + suffix} (a pod {@code <taskrun>-pod}, a child
+   * TaskRun {@code <pipelinerun>-<task>}); when that is longer than 63 characters, the parent's name is cut and an
+   * MD5 hash of it inserted, so that the name stays unique and short enough.
+   */
+  static String childName(String parent, String suffix) {
+    int longest = 63;
+    if (parent.length() + suffix.length() <= longest) {
+      return parent + suffix;
+    }
+    String hash = md5(parent);
+    if (suffix.length() >= longest - hash.length()) {
+      return md5(parent + suffix);
+    }
+    return parent.substring(0, longest - suffix.length() - hash.length()) + hash + suffix;
+  }
+
+  private static String md5(String text) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("MD5")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no MD5", e);
+    }
+  }
+
+  /** The version of a {@code tekton.dev/<version>} apiVersion. */
+  static String versionOf(String apiVersion) {
+    int slash = apiVersion == null ? -1 : apiVersion.indexOf('/');
+    return slash < 0 ? "" : apiVersion.substring(slash + 1);
+  }
+
+  /** The other served version: v1 for v1beta1 and the reverse. */
+  static String otherVersion(String version) {
+    return V1.equals(version) ? V1BETA1 : V1;
+  }
+}
