@@ -24,9 +24,12 @@ final class Closure {
   static final ResourceType PVCS = ResourceType.namespaced("", "v1", "PersistentVolumeClaim",
       "persistentvolumeclaims");
 
-  /** Reads one object from the source cluster: {@code apiVersion}, kind, namespace ("" if cluster-scoped), name. */
+  /**
+   * Reads one object from the source cluster: namespace is "" if cluster-scoped; {@code optional} objects may be
+   * taken as absent from a cache without asking the cluster.
+   */
   interface Source {
-    Optional<ObjectNode> get(ResourceType type, String namespace, String name);
+    Optional<ObjectNode> get(ResourceType type, String namespace, String name, boolean optional);
   }
 
   /** One object the run needs, cleaned of what belongs to its source cluster. */
@@ -254,7 +257,7 @@ final class Closure {
       return Optional.of(new Dependency(type, clean(given, n.namespace()), n.why()));
     }
     for (ResourceType t : n.types()) {
-      Optional<ObjectNode> o = source.get(t, n.namespace(), n.name());
+      Optional<ObjectNode> o = source.get(t, n.namespace(), n.name(), n.optional());
       if (o.isPresent()) {
         return Optional.of(new Dependency(t, clean(o.get(), n.namespace()), n.why()));
       }

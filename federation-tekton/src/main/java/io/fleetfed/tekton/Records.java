@@ -6,8 +6,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fleetfed.core.kubefed.FederatedCrds;
 import io.fleetfed.core.kubefed.TypeRegistry;
@@ -23,18 +21,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The dispatch records: one FederatedTaskRun or FederatedPipelineRun per run in the host cluster, created before
  * the run, so that of every dispatcher racing for one run (threads, processes, fleets) exactly one creates it and
- * the others find it. It holds the run as its template, the chosen cluster as its placement, the dispatch key,
- * and, once the run exists on its member, the cluster it was created on. Without a host cluster the records live
- * in this process only.
+ * the others find it. It holds the run as its template, the chosen cluster as its placement, and the dispatch key.
+ * Without a host cluster the records live in this process only.
  */
 abstract class Records {
   static final String KEY = "fleetfed.io/dispatch-key";
   static final String REASON = "fleetfed.io/dispatch-reason";
-  static final String CREATED_ON = "fleetfed.io/dispatched-to";
   static final String FEDERATED_GROUP = "types.kubefed.io";
 
-  /** A record: the dispatch key, the placement cluster, and the cluster the run was created on, if any. */
-  record Record(String key, String cluster, Optional<String> createdOn, ObjectNode object) {}
+  /** A record: the dispatch key, the placement cluster, and the record itself. */
+  record Record(String key, String cluster, ObjectNode object) {}
 
   /** Creates {@code record}; empty if one of that name exists already (then read it). */
   abstract boolean create(ResourceType runType, ObjectNode record);
@@ -44,8 +40,6 @@ abstract class Records {
   /** Moves the record to {@code cluster} (failover); false if it was changed meanwhile. */
   abstract boolean move(ResourceType runType, String namespace, String name, String from, String cluster,
       String reason);
-
-  abstract void created(ResourceType runType, String namespace, String name, String cluster);
 
   abstract void delete(ResourceType runType, String namespace, String name);
 
@@ -69,9 +63,7 @@ abstract class Records {
 
   static Record parse(ObjectNode o) {
     String cluster = o.path("spec").path("placement").path("clusters").path(0).path("name").asText();
-    String created = o.path("metadata").path("annotations").path(CREATED_ON).asText();
-    return new Record(o.path("metadata").path("annotations").path(KEY).asText(), cluster,
-        created.isEmpty() ? Optional.empty() : Optional.of(created), o);
+    return new Record(o.path("metadata").path("annotations").path(KEY).asText(), cluster, o);
   }
 
   /** Records in the host cluster, in the run's namespace. */
@@ -154,7 +146,6 @@ abstract class Records {
       spec.putObject("placement").putArray("clusters").addObject().put("name", cluster);
       ObjectNode annotations = (ObjectNode) o.path("metadata").path("annotations");
       annotations.put(REASON, reason);
-      annotations.remove(CREATED_ON);
       try {   // conditional on the resourceVersion read: a concurrent move wins, this one backs off
         host.genericKubernetesResources(context(runType)).inNamespace(namespace)
             .resource(json.convertValue(o, GenericKubernetesResource.class)).update();
@@ -164,19 +155,6 @@ abstract class Records {
           return false;
         }
         throw e;
-      }
-    }
-
-    @Override
-    void created(ResourceType runType, String namespace, String name, String cluster) {
-      try {
-        host.genericKubernetesResources(context(runType)).inNamespace(namespace).withName(name)
-            .patch(PatchContext.of(PatchType.JSON_MERGE), json.createObjectNode().set("metadata",
-                json.createObjectNode().set("annotations", json.createObjectNode().put(CREATED_ON, cluster)))
-                .toString());
-      } catch (KubernetesClientException e) {
-        LOG.warn("cannot mark the dispatch record {}/{} as created on {}: HTTP {}", namespace, name, cluster,
-            e.getCode());
       }
     }
 
@@ -218,17 +196,8 @@ abstract class Records {
       }
       ObjectNode after = before.deepCopy();
       ((ObjectNode) after.path("spec")).putObject("placement").putArray("clusters").addObject().put("name", cluster);
-      ((ObjectNode) after.path("metadata").path("annotations")).put(REASON, reason).remove(CREATED_ON);
+      ((ObjectNode) after.path("metadata").path("annotations")).put(REASON, reason);
       return records.replace(id, before, after);
-    }
-
-    @Override
-    void created(ResourceType runType, String namespace, String name, String cluster) {
-      records.computeIfPresent(id(runType, namespace, name), (k, o) -> {
-        ObjectNode after = o.deepCopy();
-        ((ObjectNode) after.path("metadata").path("annotations")).put(CREATED_ON, cluster);
-        return after;
-      });
     }
 
     @Override

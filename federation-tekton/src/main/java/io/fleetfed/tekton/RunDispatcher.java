@@ -18,6 +18,8 @@ import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.LabelSelector;
 import io.fleetfed.core.model.Placement;
 import io.fleetfed.core.model.ResourceType;
+import io.fleetfed.core.render.ManagedMetadata;
+import io.fleetfed.core.render.Renderer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -73,11 +75,12 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>Afterwards, if the member goes Offline or NotReady before the run has started there, the run moves to the next
- * best member and the fleet deletes the first copy once that cluster is back. A run that had started ends
+ * best member and the dispatcher deletes the first copy once that cluster is back. A run that had started ends
  * {@link RunPhase#CLUSTER_LOST} unless the request asked for a re-run.
  *
- * <p>The dispatcher starts the fleet (its background reconciliation removes moved runs and restores
- * dependencies). Closing the dispatcher stops its watches; it does not close the fleet.
+ * <p>Runs are created on their member as the fleet would write them, but not tracked by it: a run is created once
+ * and never updated. Dependencies are propagated by the fleet, which the dispatcher starts so that its background
+ * reconciliation keeps them in place. Closing the dispatcher stops its watches; it does not close the fleet.
  */
 public final class RunDispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunDispatcher.class);
@@ -103,6 +106,8 @@ public final class RunDispatcher implements AutoCloseable {
   private final Object[] keyLocks = stripes();
   private final Object[] dependencyLocks = stripes();
   private final Map<String, Placed> placedDependencies = new ConcurrentHashMap<>();
+  private final Map<String, Definitions> definitions = new ConcurrentHashMap<>();
+  private final Map<String, Set<Removal>> removals = new ConcurrentHashMap<>();
   private final ExecutorService notifier;
   private final ExecutorService worker;
   private final Consumer<ClusterState> clusterListener = this::clusterChanged;
@@ -193,11 +198,17 @@ public final class RunDispatcher implements AutoCloseable {
         throw conflict(type, namespace, name, sameRun.key());
       }
       watch(type.version());
-      Optional<Records.Record> existing = records.get(type, namespace, name);
-      if (existing.isPresent()) {
-        return attach(request, key, type, existing.get(), listener);
+      List<Closure.Dependency> deps;
+      try {
+        deps = closure(request);
+      } catch (DispatchException missing) {
+        // a retry of a dispatch made before follows its run, even if a dependency has gone since
+        Optional<Records.Record> existing = records.get(type, namespace, name);
+        if (existing.isPresent()) {
+          return attach(request, key, type, existing.get(), listener);
+        }
+        throw missing;
       }
-      List<Closure.Dependency> deps = closure(request);
       ClusterChoice choice = choose(request, type, namespace, name, Map.of());
       ObjectNode run = prepare(request, name, key);
       ObjectNode record = Records.record(json, type, run, key, choice.cluster(), choice.reason());
@@ -248,16 +259,11 @@ public final class RunDispatcher implements AutoCloseable {
     }
     Optional<ObjectNode> current = w == null ? Optional.empty() : w.get(type, namespace, name);
     if (current.isPresent()) {
-      handle.created(true);
       observe(record.cluster(), handle, current.get(), false);
-    } else if (record.createdOn().filter(record.cluster()::equals).isPresent()) {
-      handle.created(true);
-      if (w != null && w.synced()) {
-        handle.end(RunPhase.FAILED, "RunNotFound", "the " + type.kind() + " was created on " + record.cluster()
-            + " but is no longer there (deleted, or pruned after it ended)");
-      }
     } else {
-      place(handle);   // the first dispatcher stopped before creating it, or is creating it now: either way, once
+      // the first dispatcher stopped before creating it, is creating it now, or it was pruned after it ended:
+      // creating it is right in the first two cases, and makes the one run of the key in the third
+      place(handle);
     }
     return handle;
   }
@@ -272,8 +278,6 @@ public final class RunDispatcher implements AutoCloseable {
       }
       Optional<String> failure = tryPlace(handle, cluster);
       if (failure.isEmpty()) {
-        handle.created(true);
-        records.created(handle.type(), handle.namespace(), handle.name(), cluster);
         return;
       }
       if (w != null) {
@@ -293,6 +297,7 @@ public final class RunDispatcher implements AutoCloseable {
             + "this one was placing it");
       }
       LOG.info("{}: {} failed ({}); trying {}", handle, cluster, failure.get(), next.cluster());
+      leave(cluster, handle);
       handle.movedTo(next, failure.get());
     }
   }
@@ -317,16 +322,102 @@ public final class RunDispatcher implements AutoCloseable {
       }
       FederatedResource run = FederatedResource.builder(handle.type()).namespace(handle.namespace())
           .name(handle.name()).template(handle.run()).placement(Placement.clusters(cluster)).build();
-      PropagationResult result = fleet.propagate(run);
-      ClusterOutcome o = result.cluster(cluster).orElse(null);
-      if (o == null) {
-        return Optional.of("the fleet did not place the run there" + result.problem().map(p -> ": " + p).orElse(""));
-      }
-      return o.isOk() ? Optional.empty() : Optional.of(o.status().reason() + o.message().map(m -> ": " + m).orElse(""));
+      return createRun(cluster, handle, Renderer.renderFor(run, cluster));
     } catch (DispatchException e) {
       throw e;
     } catch (FederationException e) {
       return Optional.of(e.getMessage());
+    }
+  }
+
+  /**
+   * Creates the run on {@code cluster} as the fleet would write it (managed label, source and hash annotations), but
+   * directly: a run is created once and never updated, so the fleet need not track it. Empty once it is there.
+   */
+  private Optional<String> createRun(String cluster, RunHandle handle, ObjectNode object) {
+    if (fleet.cluster(cluster).map(c -> !c.health().isReady()).orElse(true)) {
+      return Optional.of(PropagationStatus.CLUSTER_NOT_READY.reason());
+    }
+    var runs = fleet.client(cluster).genericKubernetesResources(Watcher.context(handle.type()))
+        .inNamespace(handle.namespace());
+    GenericKubernetesResource r = json.convertValue(object, GenericKubernetesResource.class);
+    for (int attempt = 0; ; attempt++) {
+      try {
+        runs.resource(r).create();
+        return Optional.empty();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 409) {
+          GenericKubernetesResource there = runs.withName(handle.name()).get();
+          String key = there == null || there.getMetadata().getAnnotations() == null ? null
+              : there.getMetadata().getAnnotations().get(DISPATCH_KEY_ANNOTATION);
+          return handle.key().equals(key) ? Optional.empty() : Optional.of(PropagationStatus.ALREADY_EXISTS.reason()
+              + ": a " + handle.kind() + " of that name exists there and is not this dispatch's");
+        }
+        if (e.getCode() == 404 && attempt == 0) {
+          ensureNamespace(cluster, handle.namespace());
+          continue;
+        }
+        return Optional.of(PropagationStatus.CREATION_FAILED.reason() + ": HTTP " + e.getCode()
+            + (e.getStatus() == null || e.getStatus().getMessage() == null ? "" : " " + e.getStatus().getMessage()));
+      }
+    }
+  }
+
+  private void ensureNamespace(String cluster, String namespace) {
+    try {
+      fleet.client(cluster).namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+          .withNewMetadata().withName(namespace).addToLabels(ManagedMetadata.MANAGED_LABEL, "true").endMetadata()
+          .build()).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+  }
+
+  /** Deletes this dispatch's copy of the run from {@code cluster}, which it left; false if that cannot be done now. */
+  private boolean removeCopy(String cluster, Removal r) {
+    if (fleet.cluster(cluster).map(c -> !c.health().isReady()).orElse(false)) {
+      return false;
+    }
+    try {
+      var copy = fleet.client(cluster).genericKubernetesResources(Watcher.context(r.type())).inNamespace(r.namespace())
+          .withName(r.name());
+      GenericKubernetesResource there = copy.get();
+      if (there != null && there.getMetadata().getAnnotations() != null
+          && r.key().equals(there.getMetadata().getAnnotations().get(DISPATCH_KEY_ANNOTATION))) {
+        copy.delete();
+        LOG.info("removed the copy of {} {}/{} that moved away from {}", r.type().kind(), r.namespace(), r.name(),
+            cluster);
+      }
+      return true;
+    } catch (KubernetesClientException | FederationException e) {
+      LOG.debug("cannot remove {} from {} yet: {}", r, cluster, e.toString());
+      return false;
+    }
+  }
+
+  /** A run's copy to delete from a cluster it moved away from, once that cluster can be reached. */
+  private record Removal(ResourceType type, String namespace, String name, String key) {}
+
+  private void leave(String cluster, RunHandle h) {
+    Removal r = new Removal(h.type(), h.namespace(), h.name(), h.key());
+    removals.computeIfAbsent(cluster, c -> ConcurrentHashMap.newKeySet()).add(r);
+    runLater(() -> removeAll(cluster));
+  }
+
+  private void removeAll(String cluster) {
+    Set<Removal> pending = removals.get(cluster);
+    if (pending != null) {
+      pending.removeIf(r -> removeCopy(cluster, r));
+    }
+  }
+
+  private void runLater(Runnable task) {
+    try {
+      worker.execute(task);
+    } catch (RejectedExecutionException closing) {
+      // the dispatcher is closing
     }
   }
 
@@ -387,7 +478,16 @@ public final class RunDispatcher implements AutoCloseable {
       source = fleet.hostClient();
       sourceName = source.isPresent() ? fleet.hostName() + " (the host)" : "(none: the fleet has no host cluster)";
     }
-    return Closure.of(request.run(), request.dependencies(), (type, ns, name) -> source.flatMap(client -> {
+    Optional<Definitions> definitions = source.map(client -> this.definitions.computeIfAbsent(sourceName,
+        k -> new Definitions(client, json)));
+    return Closure.of(request.run(), request.dependencies(), (type, ns, name, optional) -> source.flatMap(client -> {
+      if (Definitions.cached(type)) {
+        Optional<Optional<ObjectNode>> known = definitions.orElseThrow().get(type, ns, name);
+        // absent from the cache: maybe created a moment ago, so ask the cluster unless it is optional anyway
+        if (known.isPresent() && (known.get().isPresent() || optional)) {
+          return known.get();
+        }
+      }
       try {
         var resources = client.genericKubernetesResources(Watcher.context(type));
         GenericKubernetesResource o = type.isNamespaced() ? resources.inNamespace(ns).withName(name).get()
@@ -574,7 +674,18 @@ public final class RunDispatcher implements AutoCloseable {
     if (existing != null || fleet.cluster(cluster).isEmpty() || closed) {
       return existing;
     }
-    Watcher created = watchers.computeIfAbsent(cluster, c -> new Watcher(c, fleet.client(c), this::changed, json));
+    Watcher created = watchers.computeIfAbsent(cluster, c -> new Watcher(c, fleet.client(c), new Watcher.Events() {
+      @Override
+      public boolean interested(String kind, String namespace, String name, String parent) {
+        return byRun.containsKey(Watcher.id(kind, namespace, name))
+            || !parent.isEmpty() && byRun.containsKey(Watcher.id(RunKind.PIPELINE_RUN, namespace, parent));
+      }
+
+      @Override
+      public void changed(String c, ObjectNode run, boolean deleted) {
+        RunDispatcher.this.changed(c, run, deleted);
+      }
+    }, json));
     for (String v : versions) {
       created.watch(v, Duration.ZERO);
     }
@@ -642,7 +753,13 @@ public final class RunDispatcher implements AutoCloseable {
   // ---- losing clusters --------------------------------------------------------------------------------
 
   private void clusterChanged(ClusterState state) {
-    if (state.health().isReady() || closed) {
+    if (closed) {
+      return;
+    }
+    if (state.health().isReady()) {
+      if (!removals.getOrDefault(state.name(), Set.of()).isEmpty()) {
+        runLater(() -> removeAll(state.name()));
+      }
       return;
     }
     for (RunHandle h : byKey.values()) {
@@ -689,6 +806,7 @@ public final class RunDispatcher implements AutoCloseable {
       if (old != null) {
         old.release(h.kind(), h.namespace(), h.name());
       }
+      leave(cluster, h);
       h.movedTo(next, why);
       try {
         place(h);
@@ -724,6 +842,8 @@ public final class RunDispatcher implements AutoCloseable {
     fleet.removeClusterListener(clusterListener);
     watchers.values().forEach(Watcher::close);
     watchers.clear();
+    definitions.values().forEach(Definitions::close);
+    definitions.clear();
     worker.shutdownNow();
     notifier.shutdown();
     try {

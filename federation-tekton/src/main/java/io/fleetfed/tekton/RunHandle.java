@@ -58,8 +58,6 @@ public final class RunHandle {
   private volatile List<Closure.Dependency> dependencies;
   private volatile ClusterChoice choice;
   private volatile RunStatus status;
-  private volatile boolean created;
-  private volatile int attempt = 1;
   private final ObjectNode run;
 
   RunHandle(RunDispatcher dispatcher, String key, ResourceType type, ObjectNode run, DispatchRequest request,
@@ -337,18 +335,6 @@ public final class RunHandle {
     this.dependencies = deps;
   }
 
-  boolean created() {
-    return created;
-  }
-
-  void created(boolean created) {
-    this.created = created;
-  }
-
-  int attempt() {
-    return attempt;
-  }
-
   /** Whether the run has started, as far as the member told. */
   boolean started() {
     RunStatus s = status;
@@ -361,8 +347,6 @@ public final class RunHandle {
       tried.put(choice.cluster(), why);
     }
     choice = next;
-    attempt++;
-    created = false;
     update(pending(next.cluster(), "Dispatched", "moved from " + String.join(", ", failovers().keySet()) + ": " + why
         + "; " + next.reason()));
   }

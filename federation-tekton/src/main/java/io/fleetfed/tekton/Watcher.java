@@ -1,6 +1,5 @@
 package io.fleetfed.tekton;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -31,8 +30,11 @@ final class Watcher {
   static final String PIPELINE_RUN_LABEL = "tekton.dev/pipelineRun";
   private static final String BY_PIPELINE_RUN = "byPipelineRun";
 
-  /** Told of each change of a run or child TaskRun on this cluster. */
+  /** Told of each change of a run or child TaskRun on this cluster that it is interested in. */
   interface Events {
+    /** Whether a change of run {@code kind/namespace/name} (a child of PipelineRun {@code parent}) matters. */
+    boolean interested(String kind, String namespace, String name, String parent);
+
     void changed(String cluster, ObjectNode run, boolean deleted);
   }
 
@@ -110,23 +112,40 @@ final class Watcher {
     if (closed) {
       return;
     }
-    ObjectNode run = json.convertValue(o, ObjectNode.class);
-    String kind = run.path("kind").asText();
-    JsonNode meta = run.path("metadata");
-    String id = id(kind, meta.path("namespace").asText(), meta.path("name").asText());
-    boolean child = kind.equals(RunKind.TASK_RUN) && meta.path("labels").has(PIPELINE_RUN_LABEL);
+    String kind = o.getKind();
+    String namespace = o.getMetadata().getNamespace();
+    String name = o.getMetadata().getName();
+    String id = id(kind, namespace, name);
+    Map<String, String> labels = o.getMetadata().getLabels();
+    String parent = labels == null ? null : labels.get(PIPELINE_RUN_LABEL);
+    boolean child = kind.equals(RunKind.TASK_RUN) && parent != null;
     if (!child) {
-      if (deleted || RunKind.phase(run.path("status")).isDone()) {
+      if (deleted || ended(o.getAdditionalProperties().get("status"))) {
         occupying.remove(id);
       } else {
         occupying.add(id);
       }
     }
+    if (!events.interested(kind, namespace, name, child ? parent : "")) {
+      return;   // most runs in a cluster are not this dispatcher's: only counted
+    }
     try {
-      events.changed(cluster, run, deleted);
+      events.changed(cluster, json.convertValue(o, ObjectNode.class), deleted);
     } catch (RuntimeException e) {
       LOG.warn("handling a change of {} on {} failed", id, cluster, e);
     }
+  }
+
+  /** Whether a run's {@code status} (as fabric8 holds it) has a {@code Succeeded} condition that is not Unknown. */
+  private static boolean ended(Object status) {
+    if (status instanceof Map<?, ?> s && s.get("conditions") instanceof List<?> conditions) {
+      for (Object c : conditions) {
+        if (c instanceof Map<?, ?> m && "Succeeded".equals(m.get("type"))) {
+          return "True".equals(m.get("status")) || "False".equals(m.get("status"));
+        }
+      }
+    }
+    return false;
   }
 
   /** A run just placed here, counted until its informer tells how it is. */
