@@ -31,6 +31,11 @@ final class FleetOptions {
     return host;
   }
 
+  /** Whether {@code --clusters} was given. */
+  boolean hasClusters() {
+    return !clusters.isEmpty();
+  }
+
   /**
    * Connects to the fleet: reads the kubeconfig, the host's members (if there is a host) and probes each member
    * once.
@@ -69,6 +74,19 @@ final class FleetOptions {
           + " clusters are the members");
     }
     return kube.builder(List.of(sandbox.kubeconfig())).adoptResources(adopt)
+        .memberContexts(sandbox.clusterNames().toArray(String[]::new)).build();
+  }
+
+  /**
+   * Connects to an in-process fleet of API servers started for this command, with {@code hostCluster} as its host
+   * and each of its clusters (the host too) as a member used directly (the kubeconfig options are ignored).
+   */
+  ClusterFleet openSandbox(io.fleetfed.testkit.FleetSandbox sandbox, String hostCluster) {
+    if (host.isPresent() || !clusters.isEmpty()) {
+      throw new ValidationException("", "--sandbox excludes --host-cluster-context and --clusters: the sandbox's"
+          + " clusters are the members");
+    }
+    return kube.builder(List.of(sandbox.kubeconfig())).hostContext(hostCluster)
         .memberContexts(sandbox.clusterNames().toArray(String[]::new)).build();
   }
 

@@ -11,10 +11,14 @@ import picocli.CommandLine.Command;
     description = "Federates Kubernetes objects across a fleet of clusters, KubeFed-style.",
     subcommands = {RenderCommand.class, EnableCommand.class, ApplyCommand.class, DeleteCommand.class,
         StatusCommand.class, ClustersCommand.class, JoinCommand.class, UnjoinCommand.class, CordonCommand.class,
-        UncordonCommand.class, DrainCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class},
+        UncordonCommand.class, DrainCommand.class, SandboxCommand.class, DispatchCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "2:invalid input (nothing was sent anywhere)",
-        "3:some cluster failed (the other clusters' results are printed)", "1:unexpected failure"})
+        "3:some cluster failed (the other clusters' results are printed), or a dispatch failed",
+        "4:dispatch --wait: the run failed", "5:dispatch --wait: the run was cancelled",
+        "6:dispatch --wait: the run timed out", "7:dispatch --wait: the run's cluster was lost after it started",
+        "1:unexpected failure"})
 public final class Main implements Runnable {
   /** Exit code for invalid input. */
   static final int INVALID_INPUT = 2;
@@ -44,7 +48,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (render, enable, apply,"
-        + " delete, status, clusters, join, unjoin, cordon, uncordon, drain, sandbox)");
+        + " delete, status, clusters, join, unjoin, cordon, uncordon, drain, sandbox, dispatch, demo)");
   }
 
   /** Reads the version from the jar's manifest. */

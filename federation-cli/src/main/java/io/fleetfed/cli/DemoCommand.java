@@ -1,0 +1,461 @@
+package io.fleetfed.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fleetfed.core.FederationException;
+import io.fleetfed.core.fleet.ClusterFleet;
+import io.fleetfed.core.fleet.ClusterOutcome;
+import io.fleetfed.core.fleet.ClusterState;
+import io.fleetfed.core.fleet.PropagationResult;
+import io.fleetfed.core.kubefed.FederatedCrds;
+import io.fleetfed.core.kubefed.FederatedTypeConfig;
+import io.fleetfed.core.kubefed.KubeFedYaml;
+import io.fleetfed.core.kubefed.TypeRegistry;
+import io.fleetfed.core.model.FederatedResource;
+import io.fleetfed.core.model.ResourceType;
+import io.fleetfed.tekton.DispatchRequest;
+import io.fleetfed.tekton.RunDispatcher;
+import io.fleetfed.tekton.RunHandle;
+import io.fleetfed.tekton.RunPhase;
+import io.fleetfed.tekton.RunStatus;
+import io.fleetfed.tekton.TektonTypes;
+import io.fleetfed.testkit.FleetSandbox;
+import io.fleetfed.testkit.RunScript;
+import io.fleetfed.testkit.TektonSimulator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fleetfed demo}: the reference scenario end to end on an in-process fleet, with a simulated Tekton on the
+ * members, in a few seconds.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Replays the reference scenario end to end on an in-process fleet started for the command (three Kubernetes"
+            + " API servers on 127.0.0.1: dev1, the host, and dev2 and dev3, which run a simulated Tekton whose runs"
+            + " take a fraction of a second), then stops it. Nothing outside the process is touched.",
+        "Steps: (1) join dev1, dev2 and dev3 to the host dev1 as kubefedctl join does; (2) enable the Tekton types"
+            + " (federated CRDs that keep spec.template); (3) federate the namespace testing-fed to dev1 and dev2;"
+            + " (4) nginx-fed with 2 replicas on dev1 and 3 on dev2; (5) the git-clone Task and the TaskRun"
+            + " git-clone-test on dev2, until Succeeded; (6) a PipelineRun dispatched by the RunDispatcher, which"
+            + " chooses the member, with its progress and logs; (7) what each cluster holds."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:every step succeeded", "3:some step failed (its error says which and why)",
+        "1:unexpected failure"})
+final class DemoCommand implements Callable<Integer> {
+  private static final String HOST = "dev1";
+  private static final List<String> CLUSTERS = List.of("dev1", "dev2", "dev3");
+  private static final List<String> RUNNERS = List.of("dev2", "dev3");
+  private static final String RESOURCES = "demo/";
+  private static final int STEPS = 7;
+  private static final String NAMESPACE = "testing-fed";
+  private static final String CI = "ci";
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String FEDERATION_NAMESPACE = ClusterFleet.DEFAULT_FEDERATION_NAMESPACE;
+  private static final ResourceDefinitionContext KUBEFED_CLUSTERS = context("core.kubefed.io", "v1beta1",
+      "KubeFedCluster", "kubefedclusters");
+  private static final ResourceDefinitionContext TYPE_CONFIGS = context("core.kubefed.io", "v1beta1",
+      "FederatedTypeConfig", "federatedtypeconfigs");
+  private static final String DIGEST = "sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945";
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec
+  private CommandSpec spec;
+
+  private PrintWriter out;
+  private PrintWriter err;
+  private int step;
+  private long stepStarted;
+  private boolean ok = true;
+
+  @Override
+  public Integer call() {
+    out = spec.commandLine().getOut();
+    err = spec.commandLine().getErr();
+    long started = System.nanoTime();
+    out.println("fleetfed demo: the reference scenario on an in-process fleet: dev1 is the host; dev2 and dev3 run"
+        + " a simulated Tekton");
+    try (FleetSandbox sandbox = FleetSandbox.builder().clusters(CLUSTERS).start()) {
+      TektonSimulator tekton = simulator(sandbox);
+      try (ClusterFleet fleet = ClusterFleet.builder().kubeconfig(sandbox.kubeconfig()).hostContext(HOST).build()) {
+        scenario(fleet);
+      } finally {
+        tekton.close();
+      }
+    } catch (FederationException | KubernetesClientException e) {
+      out.flush();
+      Problems.error(err, "step " + step + " failed: " + e.getMessage());
+      err.flush();
+      return Main.CLUSTER_FAILED;
+    } finally {
+      out.flush();
+    }
+    out.println();
+    out.println("demo " + (ok ? "succeeded" : "FAILED") + " in " + seconds(started) + (ok ? ""
+        : ": see the lines marked FAILED above"));
+    out.flush();
+    return ok ? 0 : Main.CLUSTER_FAILED;
+  }
+
+  /**
+   * The simulated Tekton of dev2 and dev3: each run is pending for a moment, runs for a few hundred milliseconds
+   * and succeeds; the steps of the scenario's Tasks log what they would do.
+   */
+  private static TektonSimulator simulator(FleetSandbox sandbox) {
+    Duration pending = Duration.ofMillis(100);
+    Duration running = Duration.ofMillis(300);
+    return TektonSimulator.builder().clusters(RUNNERS.stream().map(sandbox::cluster).toList())
+        .defaults(RunScript.succeedsAfter(running).withStartDelay(pending))
+        .task("git-clone", RunScript.succeedsAfter(running).withStartDelay(pending).withLog("clone",
+            "Cloning into '/workspace/output'... (simulated)\n"
+                + "Cloned https://github.com/kelseyhightower/nocode at 6c073b0\n"))
+        .task("fetch-source", RunScript.succeedsAfter(running).withStartDelay(pending).withLog("clone",
+            "Cloning into '/workspace/source'... (simulated)\n"))
+        .task("build", RunScript.succeedsAfter(running).withStartDelay(pending)
+            .withResults(Map.of("image-digest", DIGEST))
+            .withLog("compile", "go build ./... (simulated): ok\n")
+            .withLog("image", "pushed registry.example/nocode@" + DIGEST + "\n"))
+        .task("test", RunScript.succeedsAfter(running).withStartDelay(pending).withLog("unit",
+            "ok   nocode   0.004s (simulated)\n"))
+        .pipeline("build-and-test", RunScript.succeeds().withResults(Map.of("image-digest", DIGEST)))
+        .start();
+  }
+
+  private void scenario(ClusterFleet fleet) {
+    KubernetesClient host = fleet.hostClient().orElseThrow();
+    List<FederatedResource> objects = KubeFedYaml.read(RESOURCES + "scenario.yaml", resource("scenario.yaml"),
+        TypeRegistry.standard()).resources();
+
+    step("Join dev1, dev2 and dev3 to the host dev1, as kubefedctl join does");
+    join(fleet, host);
+
+    step("Enable the Tekton types in the host dev1: each one's federated CRD and FederatedTypeConfig, as"
+        + " fleetfed enable prints them");
+    enable(host);
+
+    step("Federate the namespace " + NAMESPACE + " to dev1 and dev2");
+    propagate(fleet, objects.get(0));
+    line("dev3 is outside its placement: no object of " + NAMESPACE + " goes there");
+    done();
+
+    step("Federate the Deployment nginx-fed: 2 replicas on dev1, 3 on dev2 (overrides of the template's 1)");
+    propagate(fleet, objects.get(1));
+    for (String c : CLUSTERS) {
+      Deployment d = fleet.client(c).apps().deployments().inNamespace(NAMESPACE).withName("nginx-fed").get();
+      Integer replicas = d == null ? null : d.getSpec().getReplicas();
+      Integer expected = c.equals("dev1") ? Integer.valueOf(2) : c.equals("dev2") ? Integer.valueOf(3) : null;
+      line(c + ": " + (d == null ? "no nginx-fed" : "nginx-fed with " + replicas + " replicas")
+          + (Objects.equals(replicas, expected) ? "" : " FAILED (expected " + expected + ")"));
+      check(Objects.equals(replicas, expected));
+    }
+    done();
+
+    step("Federate the Task git-clone to dev2 (no hand work on the member), then the TaskRun git-clone-test");
+    propagate(fleet, objects.get(2));
+    propagate(fleet, objects.get(3));
+    taskRun(fleet);
+
+    step("Dispatch a PipelineRun: the RunDispatcher chooses the member that runs it");
+    try (RunDispatcher dispatcher = RunDispatcher.builder(fleet).build()) {
+      dispatch(host, dispatcher);
+
+      step("What each cluster holds");
+      clusters(fleet);
+    }
+  }
+
+  // ---- the steps ----------------------------------------------------------------------------------
+
+  private void join(ClusterFleet fleet, KubernetesClient host) {
+    for (String c : CLUSTERS) {
+      ClusterState joined = fleet.join(c);
+      line("kubefedctl join " + c + " --host-cluster-context " + HOST + ": ServiceAccount " + FEDERATION_NAMESPACE
+          + "/" + c + "-" + HOST + " in " + c + ", KubeFedCluster " + FEDERATION_NAMESPACE + "/" + c + " in " + HOST
+          + ": " + ClustersCommand.health(joined.health()));
+    }
+    line("$ kubectl --context " + HOST + " -n " + FEDERATION_NAMESPACE + " get kubefedclusters");
+    Table table = new Table("NAME", "READY", "REASON");
+    for (String c : CLUSTERS) {
+      // the fleet writes each member's health to its KubeFedCluster's status after its first probe
+      GenericKubernetesResource kfc = host.genericKubernetesResources(KUBEFED_CLUSTERS)
+          .inNamespace(FEDERATION_NAMESPACE).withName(c)
+          .waitUntilCondition(r -> r != null && ready(r).isPresent(), WAIT.toSeconds(), TimeUnit.SECONDS);
+      JsonNode condition = ready(kfc).orElseThrow();
+      table.row(c, condition.path("status").asText(), condition.path("reason").asText());
+      check(condition.path("status").asText().equals("True"));
+    }
+    table(table);
+    done();
+  }
+
+  private static Optional<JsonNode> ready(GenericKubernetesResource kfc) {
+    for (JsonNode c : JSON.valueToTree(kfc).path("status").path("conditions")) {
+      if (c.path("type").asText().equals("Ready")) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void enable(KubernetesClient host) {
+    TypeRegistry registry = TypeRegistry.standard();
+    Table table = new Table("TYPE", "FEDERATED CRD", "FEDERATEDTYPECONFIG", "SPEC.TEMPLATE");
+    boolean allKept = true;
+    for (ResourceType type : TektonTypes.ALL) {
+      FederatedTypeConfig config = registry.lookup(type.qualifiedName());
+      List<ObjectNode> documents = FederatedCrds.enable(config);
+      var crds = host.apiextensions().v1().customResourceDefinitions();
+      crds.resource(JSON.convertValue(documents.get(0), CustomResourceDefinition.class)).create();
+      host.genericKubernetesResources(TYPE_CONFIGS).inNamespace(FEDERATION_NAMESPACE)
+          .resource(JSON.convertValue(documents.get(1), GenericKubernetesResource.class)).create();
+      JsonNode stored = JSON.valueToTree(crds.withName(config.crdName()).get());
+      JsonNode template = stored.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/template");
+      boolean kept = template.path("type").asText().equals("object")
+          && template.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+      allKept &= kept;
+      table.row(type.kind(), config.crdName(), FEDERATION_NAMESPACE + "/" + config.name(),
+          kept ? "kept" : "MISSING (FAILED)");
+    }
+    table(table);
+    check(allKept);
+    line("each federated CRD declares spec.template (type object, x-kubernetes-preserve-unknown-fields), so the"
+        + " KubeFed trap is gone: no CRD to edit by hand, members never receive empty Tekton objects");
+    done();
+  }
+
+  private void propagate(ClusterFleet fleet, FederatedResource resource) {
+    PropagationResult result = fleet.propagate(resource);
+    List<String> clusters = new ArrayList<>();
+    for (ClusterOutcome o : result.clusters().values()) {
+      clusters.add(o.cluster() + " " + (o.isOk() ? o.action().name().toLowerCase(Locale.ROOT)
+          : "FAILED (" + o.status().reason() + o.message().map(m -> ": " + m).orElse("") + ")"));
+    }
+    line(result.key() + ": " + (clusters.isEmpty() ? "placed on no cluster" : String.join(", ", clusters))
+        + result.problem().map(p -> " FAILED: " + p).orElse(""));
+    check(result.isSuccess() && !clusters.isEmpty());
+  }
+
+  private void taskRun(ClusterFleet fleet) {
+    KubernetesClient dev2 = fleet.client("dev2");
+    var run = dev2.genericKubernetesResources(context(TektonTypes.TASK_RUN)).inNamespace(NAMESPACE)
+        .withName("git-clone-test");
+    String[] last = {""};
+    GenericKubernetesResource ended = run.waitUntilCondition(r -> {
+      JsonNode condition = succeeded(r);
+      String status = condition.path("status").asText();
+      String line = "TaskRun " + NAMESPACE + "/git-clone-test on dev2: " + (status.isEmpty() ? "created"
+          : "Succeeded=" + status + " (" + condition.path("reason").asText() + ")");
+      synchronized (last) {
+        if (r != null && !line.equals(last[0])) {
+          last[0] = line;
+          line(line);
+        }
+      }
+      return status.equals("True") || status.equals("False");
+    }, WAIT.toSeconds(), TimeUnit.SECONDS);
+    JsonNode tree = JSON.valueToTree(ended);
+    JsonNode condition = succeeded(ended);
+    line("$ kubectl --context dev2 -n " + NAMESPACE + " get taskrun git-clone-test");
+    Table table = new Table("NAME", "SUCCEEDED", "REASON", "DURATION");
+    table.row("git-clone-test", condition.path("status").asText(), condition.path("reason").asText(),
+        RunReport.duration(instant(tree.at("/status/startTime")), instant(tree.at("/status/completionTime"))));
+    table(table);
+    check(condition.path("reason").asText().equals("Succeeded"));
+    String pod = tree.at("/status/podName").asText();
+    for (JsonNode s : tree.at("/status/steps")) {
+      String log = pod.isEmpty() ? "" : dev2.pods().inNamespace(NAMESPACE).withName(pod)
+          .inContainer(s.path("container").asText("step-" + s.path("name").asText())).getLog();
+      for (String l : (log == null ? "" : log).split("\n")) {
+        if (!l.isEmpty()) {
+          line("[" + s.path("name").asText() + "] " + l);
+        }
+      }
+    }
+    boolean onDev1 = fleet.client("dev1").genericKubernetesResources(context(TektonTypes.TASK_RUN))
+        .inNamespace(NAMESPACE).withName("git-clone-test").get() != null;
+    line(onDev1 ? "dev1 holds git-clone-test too: FAILED" : "dev1 holds no git-clone-test: its placement is dev2"
+        + " only");
+    check(!onDev1);
+    done();
+  }
+
+  private void dispatch(KubernetesClient host, RunDispatcher dispatcher) {
+    host.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(CI).endMetadata().build()).create();
+    List<String> created = new ArrayList<>();
+    for (ObjectNode o : documents(resource("pipeline.yaml"))) {
+      ResourceType type = o.path("kind").asText().equals("Pipeline") ? TektonTypes.PIPELINE : TektonTypes.TASK;
+      host.genericKubernetesResources(context(type)).inNamespace(CI)
+          .resource(JSON.convertValue(o, GenericKubernetesResource.class)).create();
+      created.add(type.kind() + " " + CI + "/" + o.path("metadata").path("name").asText());
+    }
+    line("created in the host " + HOST + ": " + String.join(", ", created));
+    RunHandle handle = dispatcher.dispatch(DispatchRequest.read(RESOURCES + "pipelinerun.yaml",
+        resource("pipelinerun.yaml")).build());
+    RunReport.choice(out, "  ", handle);
+    CompletableFuture<Void> printed = RunReport.follow(handle, out, "  ");
+    handle.streamLogs(RunReport.lines(out, "  "));
+    RunStatus outcome = handle.await(WAIT);
+    RunReport.awaitPrinted(printed);
+    RunReport.summary(out, "  ", outcome);
+    check(outcome.phase() == RunPhase.SUCCEEDED);
+    done();
+  }
+
+  private void clusters(ClusterFleet fleet) {
+    Table table = new Table("CLUSTER", "HEALTH", "ROLE", "NGINX-FED", "TASKRUNS", "PIPELINERUNS");
+    for (ClusterState c : fleet.clusters()) {
+      KubernetesClient client = fleet.client(c.name());
+      Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName("nginx-fed").get();
+      List<String> taskRuns = new ArrayList<>();
+      Map<String, Integer> children = new HashMap<>();
+      for (GenericKubernetesResource r : client.genericKubernetesResources(context(TektonTypes.TASK_RUN))
+          .inAnyNamespace().list().getItems()) {
+        String parent = r.getMetadata().getLabels() == null ? null
+            : r.getMetadata().getLabels().get("tekton.dev/pipelineRun");
+        if (parent == null) {
+          taskRuns.add(r.getMetadata().getName() + " " + outcome(r));
+        } else {
+          children.merge(r.getMetadata().getNamespace() + "/" + parent, 1, Integer::sum);
+        }
+      }
+      List<String> pipelineRuns = new ArrayList<>();
+      for (GenericKubernetesResource r : client.genericKubernetesResources(context(TektonTypes.PIPELINE_RUN))
+          .inAnyNamespace().list().getItems()) {
+        int n = children.getOrDefault(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), 0);
+        pipelineRuns.add(r.getMetadata().getName() + " " + outcome(r) + " (" + n + " TaskRun" + (n == 1 ? "" : "s")
+            + ")");
+      }
+      table.row(c.name(), ClustersCommand.health(c.health()), c.name().equals(HOST) ? "host, member" : "member",
+          d == null ? "" : d.getSpec().getReplicas(), String.join(", ", taskRuns), String.join(", ", pipelineRuns));
+    }
+    table(table);
+    done();
+  }
+
+  /** A run's {@code Succeeded} condition reason, or {@code Unknown} before it has one. */
+  private static String outcome(GenericKubernetesResource run) {
+    String reason = succeeded(run).path("reason").asText();
+    return reason.isEmpty() ? "Unknown" : reason;
+  }
+
+  // ---- output -------------------------------------------------------------------------------------
+
+  private void step(String title) {
+    step++;
+    stepStarted = System.nanoTime();
+    out.println();
+    out.println("[" + step + "/" + STEPS + "] " + title);
+    out.flush();
+  }
+
+  private void line(String text) {
+    out.println("  " + text);
+    out.flush();
+  }
+
+  private void table(Table table) {
+    for (String l : table.toString().split("\n")) {
+      line(l);
+    }
+  }
+
+  private void check(boolean passed) {
+    ok &= passed;
+  }
+
+  private void done() {
+    line("done in " + seconds(stepStarted));
+  }
+
+  private static String seconds(long since) {
+    return String.format(Locale.ROOT, "%.1fs", (System.nanoTime() - since) / 1e9);
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------
+
+  private static JsonNode succeeded(GenericKubernetesResource run) {
+    if (run == null) {
+      return JSON.missingNode();
+    }
+    for (JsonNode c : JSON.valueToTree(run).path("status").path("conditions")) {
+      if (c.path("type").asText().equals("Succeeded")) {
+        return c;
+      }
+    }
+    return JSON.missingNode();
+  }
+
+  private static Optional<Instant> instant(JsonNode time) {
+    try {
+      return time.isTextual() ? Optional.of(Instant.parse(time.asText())) : Optional.empty();
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = DemoCommand.class.getResourceAsStream(RESOURCES + name)) {
+      if (in == null) {
+        throw new IllegalStateException("fleetfed.jar lacks its resource io/fleetfed/cli/" + RESOURCES + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<ObjectNode> documents(String yaml) {
+    try {
+      List<ObjectNode> docs = new ArrayList<>();
+      for (JsonNode doc : YAML.readerFor(JsonNode.class).<JsonNode>readValues(yaml).readAll()) {
+        if (doc instanceof ObjectNode o) {
+          docs.add(o);
+        }
+      }
+      return docs;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ResourceDefinitionContext context(ResourceType type) {
+    return new ResourceDefinitionContext.Builder().withGroup(type.group()).withVersion(type.version())
+        .withKind(type.kind()).withPlural(type.plural()).withNamespaced(type.isNamespaced()).build();
+  }
+
+  private static ResourceDefinitionContext context(String group, String version, String kind, String plural) {
+    return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
+        .withPlural(plural).withNamespaced(true).build();
+  }
+}

@@ -1,0 +1,242 @@
+package io.fleetfed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetfed.testkit.FleetSandbox;
+import io.fleetfed.testkit.RunScript;
+import io.fleetfed.testkit.TektonSimulator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fleetfed dispatch}, run as a process on the shaded jar, mostly on in-process fleets (--sandbox). */
+class DispatchCommandIT {
+  private static final String SANDBOX = "dev1,dev2,dev3";
+
+  @TempDir
+  static Path dir;
+
+  @BeforeAll
+  static void files() throws IOException {
+    Files.writeString(dir.resolve("taskrun.yaml"), """
+        apiVersion: tekton.dev/v1
+        kind: Task
+        metadata: {name: build, namespace: ci}
+        spec:
+          steps:
+          - {name: compile, image: golang, script: go build ./...}
+          - {name: test, image: golang, script: go test ./...}
+        ---
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata: {name: build-1, namespace: ci}
+        spec:
+          taskRef: {name: build}
+        """);
+    Files.writeString(dir.resolve("pipelinerun.yaml"), """
+        apiVersion: tekton.dev/v1
+        kind: Task
+        metadata: {name: step, namespace: ci}
+        spec:
+          steps:
+          - {name: run, image: alpine}
+        ---
+        apiVersion: tekton.dev/v1
+        kind: Pipeline
+        metadata: {name: two-tasks, namespace: ci}
+        spec:
+          tasks:
+          - {name: first, taskRef: {name: step}}
+          - {name: second, runAfter: [first], taskRef: {name: step}}
+        ---
+        apiVersion: tekton.dev/v1
+        kind: PipelineRun
+        metadata: {name: two-tasks-1, namespace: ci}
+        spec:
+          pipelineRef: {name: two-tasks}
+        """);
+    Files.writeString(dir.resolve("missing-task.yaml"), """
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata: {name: orphan-1, namespace: ci}
+        spec:
+          taskRef: {name: nowhere}
+        """);
+    Files.writeString(dir.resolve("configmap.yaml"), """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: settings, namespace: ci}
+        data: {level: high}
+        """);
+    Files.writeString(dir.resolve("broken.yaml"), "apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata: [oops\n");
+  }
+
+  private static FleetfedJar.Result fleetfed(String... args) {
+    return FleetfedJar.run(dir, args);
+  }
+
+  @Test
+  @DisplayName("--sandbox --wait: a TaskRun with its Task in the file runs on a member; exit 0")
+  void taskRunSucceeds() {
+    FleetfedJar.Result result = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "taskrun.yaml", "--wait");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stdout())
+        .startsWith("dispatched TaskRun ci/build-1 to dev2: ")
+        .contains("\n  not dev1: the host cluster runs no pipelines unless the request allows it\n")
+        .contains("\n  not dev3: as loaded (0 of 10 runs); ties go to the first name\n")
+        .containsPattern("(?m)^  cluster: +dev2$")
+        .containsPattern("(?m)^  phase: +SUCCEEDED$")
+        .containsPattern("(?m)^  reason: +Succeeded$")
+        .containsPattern("(?m)^  steps: +compile \\(Completed\\), test \\(Completed\\)$");
+    assertThat(result.stderr())
+        .contains("started an in-process fleet: dev1, dev2, dev3 (host dev1; simulated Tekton on dev2, dev3)")
+        .contains("TaskRun ci/build-1 on dev2: RUNNING")
+        .contains("TaskRun ci/build-1 on dev2: SUCCEEDED (Succeeded");
+  }
+
+  @Test
+  @DisplayName("--logs streams each step's log to stdout, prefixed with the step")
+  void logs() {
+    FleetfedJar.Result result = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "taskrun.yaml", "--logs",
+        "--cluster", "dev3");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stdout())
+        .startsWith("dispatched TaskRun ci/build-1 to dev3: the only eligible cluster")
+        .contains("\n  not dev2: not among the requested clusters [dev3]\n")
+        .containsPattern("(?m)^\\[compile\\] \\S.*$")
+        .containsPattern("(?m)^\\[test\\] \\S.*$")
+        .containsPattern("(?m)^  phase: +SUCCEEDED$");
+    assertThat(result.stdout().indexOf("[compile] ")).isLessThan(result.stdout().indexOf("[test] "));
+  }
+
+  @Test
+  @DisplayName("a PipelineRun: the summary tables its TaskRuns; -o json prints the final status")
+  void pipelineRunAsJson() throws IOException {
+    FleetfedJar.Result result = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "pipelinerun.yaml", "--wait",
+        "-o", "json", "--selector", "fleetfed.io/none=x", "--allow-host", "--cluster", "dev1,dev3");
+
+    assertThat(result.exitCode()).isEqualTo(3);   // the selector matches no cluster
+    assertThat(result.stdout()).isEmpty();
+    assertThat(result.stderr()).contains("error: no cluster can run PipelineRun ci/two-tasks-1: ")
+        .contains("dev1: its labels {} do not match the selector fleetfed.io/none=x")
+        .contains("dev2: not among the requested clusters [dev1, dev3]");
+
+    result = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "pipelinerun.yaml", "--wait", "-o", "json",
+        "--key", "build-4711");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    JsonNode status = new ObjectMapper().readTree(result.stdout());
+    assertThat(status.path("kind").asText()).isEqualTo("PipelineRun");
+    assertThat(status.path("key").asText()).isEqualTo("build-4711");
+    assertThat(status.path("cluster").asText()).isEqualTo("dev2");
+    assertThat(status.path("choice").path("passedOver").path("dev1").asText()).contains("host cluster");
+    assertThat(status.path("phase").asText()).isEqualTo("SUCCEEDED");
+    assertThat(status.path("children")).hasSize(2);
+    assertThat(status.path("children").path(0).path("pipelineTask").asText()).isEqualTo("first");
+    assertThat(status.path("children").path(1).path("phase").asText()).isEqualTo("SUCCEEDED");
+    assertThat(result.stderr()).contains("dispatched PipelineRun ci/two-tasks-1 to dev2: ")
+        .contains("PipelineRun ci/two-tasks-1 on dev2: SUCCEEDED");
+
+    result = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "pipelinerun.yaml", "--wait");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stdout())
+        .containsPattern("(?m)^  PIPELINE-TASK +TASKRUN +PHASE +REASON +DURATION$")
+        .containsPattern("(?m)^  first +two-tasks-1-first +SUCCEEDED +Succeeded +\\S+$")
+        .containsPattern("(?m)^  second +two-tasks-1-second +SUCCEEDED +Succeeded +\\S+$");
+  }
+
+  @Test
+  @DisplayName("a run whose Task is neither in the file nor in the host: exit 3 naming the Task, nothing created")
+  void missingTask() {
+    FleetfedJar.Result result = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "missing-task.yaml", "--wait");
+
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.stdout()).isEmpty();
+    assertThat(result.stderr()).contains("error: cannot dispatch TaskRun ci/orphan-1: ")
+        .contains("Task ci/nowhere (taskRef of the TaskRun)").contains("Nothing was created");
+  }
+
+  @Test
+  @DisplayName("invalid input exits 2 and sends nothing: no run in the file, broken YAML, bad options")
+  void invalidInput() {
+    FleetfedJar.Result noRun = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "configmap.yaml");
+    assertThat(noRun.exitCode()).isEqualTo(2);
+    assertThat(noRun.stdout()).isEmpty();
+    assertThat(noRun.stderr()).isEqualTo("error: configmap.yaml: kind: holds no TaskRun or PipelineRun"
+        + " (tekton.dev/v1 or v1beta1)\n");
+
+    FleetfedJar.Result broken = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "broken.yaml");
+    assertThat(broken.exitCode()).isEqualTo(2);
+    assertThat(broken.stderr()).startsWith("error: broken.yaml: is not valid YAML");
+
+    FleetfedJar.Result options = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "absent.yaml",
+        "--selector", "team!=web", "--capacity", "dev2=-1", "--cluster", "Dev2");
+    assertThat(options.exitCode()).isEqualTo(2);
+    assertThat(options.stdout()).isEmpty();
+    assertThat(options.stderrLines()).containsExactly(
+        "error: absent.yaml: no such file or directory",
+        "error: cluster Dev2: --cluster: cluster name \"Dev2\" is not a DNS-1123 label: upper-case letters are not"
+            + " allowed ('D') (use lower-case letters, digits and '-', starting and ending with a letter or digit,"
+            + " at most 63 characters). Give the cluster a valid name, such as \"dev2\": rename the kubeconfig"
+            + " context (kubectl config rename-context Dev2 dev2) or name the cluster explicitly when joining it",
+        "error: --capacity: the capacity of dev2 must not be negative: -1",
+        "error: --selector: \"team!=web\" is not key=value (only equality is supported)");
+
+    FleetfedJar.Result timeout = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "taskrun.yaml", "--timeout", "soon");
+    assertThat(timeout.exitCode()).isEqualTo(2);
+    assertThat(timeout.stderr()).startsWith("error: Invalid value for option '--timeout': 'soon' is not a duration");
+  }
+
+  @Test
+  @DisplayName("--timeout shorter than the run: Tekton times it out, exit 6")
+  void timedOut() {
+    // the sandbox's runs stay pending for 100 ms, so a 1 ms timeout always ends them first
+    FleetfedJar.Result result = fleetfed("dispatch", "--sandbox", "dev1,dev2", "-f", "taskrun.yaml", "--wait",
+        "--timeout", "1ms");
+
+    assertThat(result.exitCode()).as(result.stderr()).isEqualTo(6);
+    assertThat(result.stdout()).containsPattern("(?m)^  phase: +TIMED_OUT$")
+        .containsPattern("(?m)^  reason: +TaskRunTimeout$");
+  }
+
+  @Test
+  @DisplayName("on a fleet kept in a host cluster: dispatched to the joined member, which runs it; exit 0")
+  void realFleet(@TempDir Path fleetDir) throws IOException {
+    Path kubeconfig = fleetDir.resolve("kubeconfig");
+    try (FleetSandbox sandbox = FleetSandbox.builder().clusters("hub", "east").kubeconfigFile(kubeconfig).start()) {
+      TektonSimulator tekton = TektonSimulator.builder().clusters(sandbox.cluster("east"))
+          .defaults(RunScript.succeedsAfter(Duration.ofMillis(100)).withLog("compile", "compiled\n")).start();
+      try {
+        FleetfedJar.Result join = FleetfedJar.run(fleetDir, "join", "east", "--host-cluster-context", "hub",
+            "--kubeconfig", kubeconfig.toString());
+        assertThat(join.exitCode()).as(join.stderr()).isZero();
+        Files.copy(dir.resolve("taskrun.yaml"), fleetDir.resolve("taskrun.yaml"));
+
+        FleetfedJar.Result result = FleetfedJar.run(fleetDir, "dispatch", "-f", "taskrun.yaml", "--logs",
+            "--kubeconfig", kubeconfig.toString(), "--context", "hub", "--capacity", "east=2");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).startsWith("dispatched TaskRun ci/build-1 to east: the only eligible cluster"
+            + " (0 of 2 runs)\n").contains("\n[compile] compiled\n").containsPattern("(?m)^  phase: +SUCCEEDED$");
+
+        FleetfedJar.Result again = FleetfedJar.run(fleetDir, "dispatch", "-f", "taskrun.yaml", "--wait",
+            "--kubeconfig", kubeconfig.toString(), "--context", "hub");
+
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(again.stdout()).startsWith("dispatched TaskRun ci/build-1 to east: dispatched earlier: ");
+      } finally {
+        tekton.close();
+      }
+    }
+  }
+}
