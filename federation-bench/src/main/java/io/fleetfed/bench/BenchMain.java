@@ -22,6 +22,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * java -jar federation-bench/target/benchmarks.jar Render -f 2       # JMH only: a subset, any JMH option
  * java -jar federation-bench/target/benchmarks.jar fleet             # the fleet benchmarks only (FleetBenchmark)
  * java -jar federation-bench/target/benchmarks.jar fleet --quick     # a smoke run of them
+ * java -jar federation-bench/target/benchmarks.jar dispatch          # the Tekton dispatch benchmark
  * </pre>
  *
  * <p>Each JMH benchmark class has a {@code ours} method and a {@code baseline} method; the ratio is ours divided by
@@ -38,6 +39,14 @@ public final class BenchMain {
   public static void main(String[] args) throws RunnerException, CommandLineOptionException, InterruptedException {
     if (args.length > 0 && args[0].equals("fleet")) {
       FleetBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("dispatch")) {
+      try {
+        DispatchBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+      } catch (Exception e) {
+        throw new IllegalStateException("the dispatch benchmark failed", e);
+      }
       return;
     }
     Options options = new OptionsBuilder().parent(new CommandLineOptions(args)).build();

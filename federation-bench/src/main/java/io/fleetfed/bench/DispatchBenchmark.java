@@ -1,0 +1,344 @@
+package io.fleetfed.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fleetfed.core.fleet.ClusterFleet;
+import io.fleetfed.core.fleet.ClusterHealth;
+import io.fleetfed.core.model.ResourceType;
+import io.fleetfed.tekton.DispatchRequest;
+import io.fleetfed.tekton.RunDispatcher;
+import io.fleetfed.tekton.RunHandle;
+import io.fleetfed.tekton.RunStatus;
+import io.fleetfed.tekton.TektonTypes;
+import io.fleetfed.testkit.Await;
+import io.fleetfed.testkit.FleetSandbox;
+import io.fleetfed.testkit.TektonSimulator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The dispatch benchmark of issue 4: 500 TaskRuns dispatched across 4 sandbox member clusters (plus a host that
+ * holds the Task and the dispatch records) whose simulated Tekton finishes each run at once.
+ *
+ * <ol type="a">
+ *   <li>dispatches per second: {@link RunDispatcher#dispatch} from 16 threads (dependency closure, choice, record,
+ *       propagation of the Task and the run), beside plain fabric8 creates of the same TaskRuns round-robin on the
+ *       members from the same threads; target at least 200 dispatches per second;</li>
+ *   <li>completion latency: from the moment the simulated controller sends a run's final status to the member, to
+ *       the run's {@link RunHandle#outcome()} completing (what {@link RunHandle#await()} waits on), p50 and p99,
+ *       beside a baseline that polls each run on its member every second, as a CI server without watches does;
+ *       target p99 at most 50 ms.</li>
+ * </ol>
+ *
+ * <pre>
+ * java -jar federation-bench/target/benchmarks.jar dispatch           # 1 warm-up and 3 measured rounds
+ * java -jar federation-bench/target/benchmarks.jar dispatch --quick   # 1 measured round, no warm-up
+ * </pre>
+ *
+ * <p>Figures are medians over the measured rounds (throughput) or percentiles over every measured run (latency).
+ */
+public final class DispatchBenchmark {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HOST = "host";
+  private static final long OUTCOME_TIMEOUT_SECONDS = 120;
+
+  private DispatchBenchmark() {}
+
+  record Options(int clusters, int runs, int threads, int warmup, int rounds) {
+    static final String USAGE = String.join("\n",
+        "usage: java -jar benchmarks.jar dispatch [options]",
+        "  --quick          no warm-up, one measured round",
+        "  --runs N         TaskRuns per round (default 500)",
+        "  --clusters N     member clusters (default 4), plus the host",
+        "  --threads N      dispatching threads (default 16)",
+        "  --warmup N       unmeasured rounds first (default 1)",
+        "  --rounds N       measured rounds (default 3)");
+
+    static Options parse(List<String> args) {
+      Options o = new Options(4, 500, 16, 1, 3);
+      for (int i = 0; i < args.size(); i++) {
+        String arg = args.get(i);
+        if (arg.equals("--quick")) {
+          o = new Options(o.clusters, o.runs, o.threads, 0, 1);
+          continue;
+        }
+        if (i + 1 >= args.size()) {
+          throw new IllegalArgumentException("missing value after " + arg + "\n" + USAGE);
+        }
+        int v;
+        try {
+          v = Integer.parseInt(args.get(++i));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(arg + " needs a whole number\n" + USAGE);
+        }
+        if (v < (arg.equals("--warmup") ? 0 : 1)) {
+          throw new IllegalArgumentException(arg + " is too small\n" + USAGE);
+        }
+        o = switch (arg) {
+          case "--runs" -> new Options(o.clusters, v, o.threads, o.warmup, o.rounds);
+          case "--clusters" -> new Options(v, o.runs, o.threads, o.warmup, o.rounds);
+          case "--threads" -> new Options(o.clusters, o.runs, v, o.warmup, o.rounds);
+          case "--warmup" -> new Options(o.clusters, o.runs, o.threads, v, o.rounds);
+          case "--rounds" -> new Options(o.clusters, o.runs, o.threads, o.warmup, v);
+          default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
+        };
+      }
+      return o;
+    }
+
+    List<String> members() {
+      List<String> names = new ArrayList<>();
+      for (int i = 1; i <= clusters; i++) {
+        names.add("member-" + i);
+      }
+      return names;
+    }
+  }
+
+  /** One round's figures. */
+  record Round(int number, double oursPerSecond, double baselinePerSecond, List<Double> oursLatency,
+      List<Double> baselineLatency, Map<String, Integer> spread) {}
+
+  /** Runs the benchmark with the options after {@code dispatch} and prints the report. */
+  public static void main(String[] args) throws Exception {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.println(Options.USAGE);
+      return;
+    }
+    Options o;
+    try {
+      o = Options.parse(List.of(args));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    System.out.println(run(o));
+  }
+
+  static String run(Options o) throws Exception {
+    System.out.printf(Locale.ROOT, "dispatch benchmark: %d TaskRuns per round to %d sandbox members (+ host), %d "
+        + "threads, %d warm-up + %d measured rounds; %d CPUs%n", o.runs(), o.clusters(), o.threads(), o.warmup(),
+        o.rounds(), Runtime.getRuntime().availableProcessors());
+    List<String> all = new ArrayList<>(List.of(HOST));
+    all.addAll(o.members());
+    Map<String, Long> finishedAt = new ConcurrentHashMap<>();
+    try (FleetSandbox sandbox = FleetSandbox.builder().clusters(all).start();
+        TektonSimulator tekton = TektonSimulator.builder()
+            .clusters(o.members().stream().map(sandbox::cluster).toList())
+            .onFinished(f -> finishedAt.put(f.cluster() + "/" + f.namespace() + "/" + f.name(), f.nanoTime()))
+            .start()) {
+      ClusterFleet.Builder fb = ClusterFleet.builder().kubeconfig(sandbox.kubeconfig()).hostContext(HOST)
+          .concurrency(o.threads());
+      o.members().forEach(m -> fb.memberContext(m, m, Map.of()));
+      try (ClusterFleet fleet = fb.build()) {
+        Await.until(Duration.ofSeconds(30), "every member READY", () -> fleet.clusters().stream()
+            .allMatch(c -> c.health() == ClusterHealth.READY));
+        System.out.println("simulated Tekton on " + tekton.clusters().size() + " members");
+        try (RunDispatcher dispatcher = RunDispatcher.builder(fleet).defaultCapacity(1_000_000).build()) {
+          List<Round> rounds = new ArrayList<>();
+          for (int i = 1; i <= o.warmup() + o.rounds(); i++) {
+            Round r = round(i, o, sandbox, dispatcher, finishedAt);
+            boolean warm = i <= o.warmup();
+            System.out.println((warm ? "warm-up " : "") + describe(r));
+            if (!warm) {
+              rounds.add(r);
+            }
+          }
+          return report(o, rounds);
+        }
+      }
+    }
+  }
+
+  private static ResourceDefinitionContext context(ResourceType t) {
+    return new ResourceDefinitionContext.Builder().withGroup(t.group()).withVersion(t.version()).withKind(t.kind())
+        .withPlural(t.plural()).withNamespaced(true).build();
+  }
+
+  private static GenericKubernetesResource task(String ns) {
+    ObjectNode task = JSON.createObjectNode().put("apiVersion", "tekton.dev/v1").put("kind", "Task");
+    task.putObject("metadata").put("name", "bench").put("namespace", ns);
+    task.putObject("spec").putArray("steps").addObject().put("name", "run").put("image", "alpine");
+    return JSON.convertValue(task, GenericKubernetesResource.class);
+  }
+
+  private static ObjectNode taskRun(String ns, String name) {
+    ObjectNode run = JSON.createObjectNode().put("apiVersion", "tekton.dev/v1").put("kind", "TaskRun");
+    run.putObject("metadata").put("name", name).put("namespace", ns);
+    run.putObject("spec").putObject("taskRef").put("name", "bench");
+    return run;
+  }
+
+  private static Round round(int number, Options o, FleetSandbox sandbox, RunDispatcher dispatcher,
+      Map<String, Long> finishedAt) throws Exception {
+    String ns = "bench-" + number;
+    sandbox.cluster(HOST).client().genericKubernetesResources(context(TektonTypes.TASK)).inNamespace(ns)
+        .resource(task(ns)).create();
+    ExecutorService pool = Executors.newFixedThreadPool(o.threads());
+    try {
+      // (a)+(b), ours: dispatch every run; record when each outcome completes
+      Map<String, Long> outcomeAt = new ConcurrentHashMap<>();
+      Map<String, String> clusterOf = new ConcurrentHashMap<>();
+      CountDownLatch outcomes = new CountDownLatch(o.runs());
+      AtomicInteger failed = new AtomicInteger();
+      List<Future<?>> calls = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int i = 0; i < o.runs(); i++) {
+        String name = "run-" + i;
+        calls.add(pool.submit(() -> {
+          RunHandle h = dispatcher.dispatch(DispatchRequest.builder(taskRun(ns, name)).build());
+          clusterOf.put(name, h.cluster());
+          h.outcome().whenComplete((RunStatus s, Throwable t) -> {
+            outcomeAt.put(name, System.nanoTime());
+            if (t != null || !s.phase().isSuccess()) {
+              failed.incrementAndGet();
+            }
+            outcomes.countDown();
+          });
+          return null;
+        }));
+      }
+      for (Future<?> f : calls) {
+        f.get();
+      }
+      double ours = o.runs() / ((System.nanoTime() - start) / 1e9);
+      if (!outcomes.await(OUTCOME_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("only " + (o.runs() - outcomes.getCount()) + " of " + o.runs()
+            + " outcomes arrived");
+      }
+      if (failed.get() > 0) {
+        throw new IllegalStateException(failed.get() + " runs did not succeed");
+      }
+      List<Double> oursLatency = new ArrayList<>();
+      Map<String, Integer> spread = new java.util.TreeMap<>();
+      outcomeAt.forEach((name, at) -> {
+        String cluster = clusterOf.get(name);
+        spread.merge(cluster, 1, Integer::sum);
+        Long done = finishedAt.get(cluster + "/" + ns + "/" + name);
+        if (done != null) {
+          oursLatency.add((at - done) / 1e6);
+        }
+      });
+
+      // baseline: plain creates round-robin, each run then polled on its member every second
+      String baseNs = "base-" + number;
+      List<String> members = o.members();
+      for (String m : members) {
+        sandbox.cluster(m).client().genericKubernetesResources(context(TektonTypes.TASK)).inNamespace(baseNs)
+            .resource(task(baseNs)).create();
+      }
+      Map<String, Long> polledAt = new ConcurrentHashMap<>();
+      CountDownLatch polled = new CountDownLatch(o.runs());
+      ScheduledExecutorService pollers = Executors.newScheduledThreadPool(4);
+      List<ScheduledFuture<?>> polls = new ArrayList<>();
+      calls.clear();
+      start = System.nanoTime();
+      for (int i = 0; i < o.runs(); i++) {
+        String name = "run-" + i;
+        String member = members.get(i % members.size());
+        KubernetesClient client = sandbox.cluster(member).client();
+        calls.add(pool.submit(() -> {
+          client.genericKubernetesResources(context(TektonTypes.TASK_RUN)).inNamespace(baseNs)
+              .resource(JSON.convertValue(taskRun(baseNs, name), GenericKubernetesResource.class)).create();
+          ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
+          synchronized (polls) {
+            self[0] = pollers.scheduleAtFixedRate(() -> {
+              if (polledAt.containsKey(name)) {
+                return;
+              }
+              GenericKubernetesResource r = client.genericKubernetesResources(context(TektonTypes.TASK_RUN))
+                  .inNamespace(baseNs).withName(name).get();
+              if (r != null && isDone(r)) {
+                polledAt.put(name, System.nanoTime());
+                polled.countDown();
+              }
+            }, 1, 1, TimeUnit.SECONDS);
+            polls.add(self[0]);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : calls) {
+        f.get();
+      }
+      double baseline = o.runs() / ((System.nanoTime() - start) / 1e9);
+      if (!polled.await(OUTCOME_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the baseline saw only " + (o.runs() - polled.getCount()) + " outcomes");
+      }
+      pollers.shutdownNow();
+      List<Double> baselineLatency = new ArrayList<>();
+      for (int i = 0; i < o.runs(); i++) {
+        String name = "run-" + i;
+        Long done = finishedAt.get(members.get(i % members.size()) + "/" + baseNs + "/" + name);
+        Long seen = polledAt.get(name);
+        if (done != null && seen != null) {
+          baselineLatency.add((seen - done) / 1e6);
+        }
+      }
+      return new Round(number, ours, baseline, oursLatency, baselineLatency, spread);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static boolean isDone(GenericKubernetesResource r) {
+    Object status = r.getAdditionalProperties().get("status");
+    if (!(status instanceof Map<?, ?> s) || !(s.get("conditions") instanceof List<?> conditions)) {
+      return false;
+    }
+    for (Object c : conditions) {
+      if (c instanceof Map<?, ?> m && "Succeeded".equals(m.get("type")) && !"Unknown".equals(m.get("status"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String describe(Round r) {
+    return String.format(Locale.ROOT, "round %d: (a) ours %.0f dispatches/s, baseline %.0f creates/s (%.2fx); "
+        + "(b) ours p50 %.1f ms p99 %.1f ms [%d], baseline p50 %.0f ms p99 %.0f ms [%d]; spread %s", r.number(),
+        r.oursPerSecond(), r.baselinePerSecond(), r.oursPerSecond() / r.baselinePerSecond(),
+        Stats.median(r.oursLatency()), Stats.percentile(r.oursLatency(), 99), r.oursLatency().size(),
+        Stats.median(r.baselineLatency()), Stats.percentile(r.baselineLatency(), 99), r.baselineLatency().size(),
+        r.spread());
+  }
+
+  static String report(Options o, List<Round> rounds) {
+    List<Double> oursRate = rounds.stream().map(Round::oursPerSecond).toList();
+    List<Double> baseRate = rounds.stream().map(Round::baselinePerSecond).toList();
+    List<Double> oursLat = rounds.stream().flatMap(r -> r.oursLatency().stream()).toList();
+    List<Double> baseLat = rounds.stream().flatMap(r -> r.baselineLatency().stream()).toList();
+    double rate = Stats.median(oursRate);
+    double base = Stats.median(baseRate);
+    double p50 = Stats.median(oursLat);
+    double p99 = Stats.percentile(oursLat, 99);
+    double bp50 = Stats.median(baseLat);
+    double bp99 = Stats.percentile(baseLat, 99);
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%nfleetfed dispatch benchmark: ours vs "
+        + "baseline, same run (%d runs x %d rounds, %d members, %d threads)%n", o.runs(), rounds.size(),
+        o.clusters(), o.threads()));
+    out.append(String.format(Locale.ROOT, "(a) dispatches/s    ours %8.0f   baseline %8.0f (plain creates)   ratio "
+        + "%.2fx   target >= 200/s: %s%n", rate, base, rate / base, rate >= 200 ? "met" : "MISSED"));
+    out.append(String.format(Locale.ROOT, "(b) completion p50  ours %8.1f ms baseline %8.1f ms (polling 1/s)   "
+        + "ratio %.3fx%n", p50, bp50, p50 / bp50));
+    out.append(String.format(Locale.ROOT, "(b) completion p99  ours %8.1f ms baseline %8.1f ms (polling 1/s)   "
+        + "ratio %.3fx   target p99 <= 50 ms: %s%n", p99, bp99, p99 / bp99, p99 <= 50 ? "met" : "MISSED"));
+    return out.toString();
+  }
+}
