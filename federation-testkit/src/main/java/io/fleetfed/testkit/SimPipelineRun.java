@@ -15,7 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,7 +72,6 @@ final class SimPipelineRun extends SimRun {
   }
 
   private Phase phase = Phase.NEW;
-  private GenericKubernetesResource latest;
   private RunScript script = RunScript.succeeds();
   private String pipelineName = "";
   private Map<?, ?> pipelineSpec = Map.of();
@@ -82,33 +80,11 @@ final class SimPipelineRun extends SimRun {
   private final List<PipelineTask> started = new ArrayList<>();
   private Stop stop = Stop.NONE;
   private boolean finallyStarted;
-  private Instant startTime;
-  private Instant completionTime;
-  private String conditionStatus = "Unknown";
-  private String reason = "";
-  private String message = "";
-  private Instant transitionTime = Instant.now();
-  private boolean conditionSet;
   private List<Map<String, Object>> results = List.of();
-  private ScheduledFuture<?> timeoutTimer;
 
   SimPipelineRun(SimCluster cluster, GenericKubernetesResource first) {
     super(cluster, Tekton.PIPELINE_RUN, first);
     this.latest = first;
-  }
-
-  @Override
-  void onEvent(GenericKubernetesResource run) {
-    if (gone) {
-      return;
-    }
-    latest = run;
-    reconcile();
-  }
-
-  @Override
-  void retry() {
-    reconcile();
   }
 
   @Override
@@ -154,7 +130,8 @@ final class SimPipelineRun extends SimRun {
     return results;
   }
 
-  private void reconcile() {
+  @Override
+  void reconcile() {
     if (gone || phase == Phase.DONE) {
       return;
     }
@@ -527,24 +504,6 @@ final class SimPipelineRun extends SimRun {
     condition(status, finalReason, finalMessage);
     writeStatus(status(), true);
     LOG.debug("simulated Tekton: {} finished {} {}", describe(), status, finalReason);
-  }
-
-  private void cancelTimeout() {
-    if (timeoutTimer != null) {
-      timeoutTimer.cancel(false);
-      timeoutTimer = null;
-    }
-  }
-
-  private void condition(String status, String newReason, String newMessage) {
-    if (!conditionSet || !status.equals(conditionStatus) || !newReason.equals(reason)
-        || !newMessage.equals(message)) {
-      transitionTime = Instant.now();
-    }
-    conditionSet = true;
-    conditionStatus = status;
-    reason = newReason;
-    message = newMessage;
   }
 
   private Map<String, Object> status() {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +63,48 @@ abstract class SimRun {
     this.uid = Objects.toString(first.getMetadata().getUid(), "");
   }
 
+  /** The run as last seen. */
+  GenericKubernetesResource latest;
+  Instant startTime;
+  Instant completionTime;
+  /** The {@code Succeeded} condition as the simulator last set it. */
+  String conditionStatus = "Unknown";
+  String reason = "";
+  String message = "";
+  Instant transitionTime = Instant.now();
+  boolean conditionSet;
+  ScheduledFuture<?> timeoutTimer;
+
   /** An informer saw the run added or changed. */
-  abstract void onEvent(GenericKubernetesResource run);
+  final void onEvent(GenericKubernetesResource run) {
+    if (gone) {
+      return;
+    }
+    latest = run;
+    reconcile();
+  }
+
+  /** Moves the run on from what {@link #latest} says. */
+  abstract void reconcile();
+
+  /** Sets the {@code Succeeded} condition, with a new transition time when it changes. */
+  final void condition(String status, String newReason, String newMessage) {
+    if (!conditionSet || !status.equals(conditionStatus) || !newReason.equals(reason)
+        || !newMessage.equals(message)) {
+      transitionTime = Instant.now();
+    }
+    conditionSet = true;
+    conditionStatus = status;
+    reason = newReason;
+    message = newMessage;
+  }
+
+  final void cancelTimeout() {
+    if (timeoutTimer != null) {
+      timeoutTimer.cancel(false);
+      timeoutTimer = null;
+    }
+  }
 
   /** A TaskRun this run owns was added or changed. */
   void onChild(GenericKubernetesResource child) {
@@ -77,6 +118,7 @@ abstract class SimRun {
 
   /** Called after the back-off that {@link #retryLater()} asked for. */
   void retry() {
+    reconcile();
   }
 
   String describe() {
@@ -268,7 +310,7 @@ abstract class SimRun {
     }
 
     @Override
-    void onEvent(GenericKubernetesResource run) {
+    void reconcile() {
     }
   }
 }

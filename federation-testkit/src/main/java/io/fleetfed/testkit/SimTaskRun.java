@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * A TaskRun as the Tekton controller runs it: pending while {@code spec.status} is {@code TaskRunPending}, its
@@ -47,39 +46,17 @@ final class SimTaskRun extends SimRun {
 
   private final String podName;
   private Phase phase = Phase.NEW;
-  private GenericKubernetesResource latest;
   private RunScript script = RunScript.succeeds();
   private SimCluster.TaskLookup task;
   private List<Step> steps = List.of();
-  private Instant startTime;
-  private Instant completionTime;
-  private String conditionStatus = "Unknown";
-  private String reason = "";
-  private String message = "";
-  private Instant transitionTime = Instant.now();
   private boolean podCreated;
   private List<Map<String, Object>> stepStates = List.of();
   private Map<String, String> results = Map.of();
-  private ScheduledFuture<?> timeoutTimer;
 
   SimTaskRun(SimCluster cluster, GenericKubernetesResource first) {
     super(cluster, Tekton.TASK_RUN, first);
     this.latest = first;
     this.podName = Tekton.childName(name, "-pod");
-  }
-
-  @Override
-  void onEvent(GenericKubernetesResource run) {
-    if (gone) {
-      return;
-    }
-    latest = run;
-    reconcile();
-  }
-
-  @Override
-  void retry() {
-    reconcile();
   }
 
   @Override
@@ -92,7 +69,8 @@ final class SimTaskRun extends SimRun {
     }
   }
 
-  private void reconcile() {
+  @Override
+  void reconcile() {
     if (gone || phase == Phase.DONE) {
       return;
     }
@@ -258,22 +236,6 @@ final class SimTaskRun extends SimRun {
     condition(status, finalReason, finalMessage);
     writeStatus(status(), true);
     LOG.debug("simulated Tekton: {} finished {} {}", describe(), status, finalReason);
-  }
-
-  private void cancelTimeout() {
-    if (timeoutTimer != null) {
-      timeoutTimer.cancel(false);
-      timeoutTimer = null;
-    }
-  }
-
-  private void condition(String status, String newReason, String newMessage) {
-    if (!status.equals(conditionStatus) || !newReason.equals(reason) || !newMessage.equals(message)) {
-      transitionTime = Instant.now();
-    }
-    conditionStatus = status;
-    reason = newReason;
-    message = newMessage;
   }
 
   private Map<String, Object> status() {
