@@ -263,7 +263,13 @@ public final class RunDispatcher implements AutoCloseable {
     } else {
       // the first dispatcher stopped before creating it, is creating it now, or it was pruned after it ended:
       // creating it is right in the first two cases, and makes the one run of the key in the third
-      place(handle);
+      try {
+        place(handle);
+      } catch (RuntimeException e) {
+        byKey.remove(key);
+        byRun.remove(Watcher.id(type.kind(), namespace, name));
+        throw e;   // the record stays: it is the earlier dispatch's
+      }
     }
     return handle;
   }

@@ -239,6 +239,8 @@ abstract class SimRun {
   private final class StatusWrite implements Effect {
     Map<String, Object> status;
     boolean last;
+    /** When the last attempt was sent: watchers may hear of the write before its response returns. */
+    long sentAt;
 
     StatusWrite(Map<String, Object> status, boolean last) {
       this.status = status;
@@ -249,6 +251,7 @@ abstract class SimRun {
     public void apply(KubernetesClient client) {
       String patch = client.getKubernetesSerialization().asJson(
           List.of(Map.of("op", "add", "path", "/status", "value", status)));
+      sentAt = System.nanoTime();
       client.genericKubernetesResources(Tekton.runs(kind, version)).inNamespace(namespace).withName(name)
           .subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
     }
@@ -256,10 +259,9 @@ abstract class SimRun {
     @Override
     public void applied() {
       if (last) {
-        long now = System.nanoTime();
         Map<?, ?> condition = Json.map(Json.list(status.get("conditions")).stream().findFirst().orElse(null));
         simulator.runFinished(new TektonSimulator.FinishedRun(cluster.name(), apiVersion, kind, namespace, name,
-            Json.text(condition, "status"), Json.text(condition, "reason"), now));
+            Json.text(condition, "status"), Json.text(condition, "reason"), sentAt));
       }
     }
   }

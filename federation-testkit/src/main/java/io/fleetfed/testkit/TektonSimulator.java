@@ -341,7 +341,8 @@ public final class TektonSimulator implements AutoCloseable {
    * @param name the run's name
    * @param status the {@code Succeeded} condition's status, {@code True} or {@code False}
    * @param reason the condition's reason, such as {@code Succeeded}, {@code Failed} or {@code TaskRunCancelled}
-   * @param nanoTime {@link System#nanoTime()} when the final status was written
+   * @param nanoTime {@link System#nanoTime()} when the final status write was sent (watchers may hear of it before
+   *     the write returns)
    */
   public record FinishedRun(String cluster, String apiVersion, String kind, String namespace, String name,
       String status, String reason, long nanoTime) {
