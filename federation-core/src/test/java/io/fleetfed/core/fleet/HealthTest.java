@@ -9,6 +9,7 @@ import static io.fleetfed.core.fleet.FleetItSupport.quick;
 import static io.fleetfed.core.fleet.FleetItSupport.ready;
 import static io.fleetfed.core.fleet.FleetItSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.Config;
@@ -248,6 +249,27 @@ class HealthTest {
           .map(c -> c.status() == PropagationStatus.CLUSTER_NOT_READY).orElse(false), WAIT);
       assertThat(s.isPropagated()).isFalse();
       assertThat(s.condition().reason()).isEqualTo(PropagationCondition.CHECK_CLUSTERS);
+    }
+  }
+
+  @Test
+  void clusterListenersHearOfEachHealthChangeAndTheClientReachesTheMember() {
+    try (ClusterFleet fleet = ready(membersFleet(sandbox, "dev1", "dev2").build())) {
+      java.util.List<ClusterState> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+      fleet.addClusterListener(heard::add);
+
+      sandbox.cluster("dev2").goOffline();
+      awaitHealth(fleet, "dev2", ClusterHealth.OFFLINE);
+      sandbox.cluster("dev2").goOnline();
+      awaitHealth(fleet, "dev2", ClusterHealth.READY);
+
+      await(WAIT, "the listener heard dev2 come back", () -> heard.size() >= 2);
+      assertThat(heard).extracting(ClusterState::name).containsOnly("dev2");
+      assertThat(heard).extracting(ClusterState::health).containsExactly(ClusterHealth.OFFLINE, ClusterHealth.READY);
+      assertThat(fleet.client("dev2").getMasterUrl().toString()).isEqualTo(sandbox.cluster("dev2").url());
+      assertThat(fleet.hostClient()).isEmpty();
+      assertThatThrownBy(() -> fleet.client("dev9")).isInstanceOf(io.fleetfed.core.FederationException.class)
+          .hasMessageContaining("no cluster named \"dev9\"");
     }
   }
 }
