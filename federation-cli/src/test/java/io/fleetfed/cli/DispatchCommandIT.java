@@ -177,7 +177,9 @@ class DispatchCommandIT {
 
     FleetfedJar.Result broken = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "broken.yaml");
     assertThat(broken.exitCode()).isEqualTo(2);
-    assertThat(broken.stderr()).startsWith("error: broken.yaml: is not valid YAML");
+    assertThat(broken.stdout()).isEmpty();
+    assertThat(broken.stderr()).startsWith("error: broken.yaml: is not valid YAML")
+        .doesNotContain("in-process fleet");
 
     FleetfedJar.Result options = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "absent.yaml",
         "--selector", "team!=web", "--capacity", "dev2=-1", "--cluster", "Dev2");

@@ -34,6 +34,12 @@ final class Closure {
 
   /** One object the run needs, cleaned of what belongs to its source cluster. */
   record Dependency(ResourceType type, ObjectNode object, String why) {
+    /** Names the object; never its contents (it may be a Secret). */
+    @Override
+    public String toString() {
+      return describe() + " (" + why + ")";
+    }
+
     String describe() {
       String ns = object.path("metadata").path("namespace").asText();
       return type.kind() + " " + (ns.isEmpty() ? "" : ns + "/") + object.path("metadata").path("name").asText();
@@ -123,10 +129,12 @@ final class Closure {
         }
       }
       for (JsonNode s : spec.path("taskRunSpecs")) {
+        String where = "spec.taskRunSpecs[" + s.path("pipelineTaskName").asText() + "]";
         String name = s.path(v1 ? "serviceAccountName" : "taskServiceAccountName").asText();
         if (!name.isEmpty()) {
-          serviceAccount(name, "spec.taskRunSpecs[" + s.path("pipelineTaskName").asText() + "]");
+          serviceAccount(name, where);
         }
+        imagePullSecrets(s.path(v1 ? "podTemplate" : "taskPodTemplate"), where);
       }
     }
     workspaces(spec.path("workspaces"));
@@ -320,7 +328,8 @@ final class Closure {
     if (o.path("kind").asText().equals("PersistentVolumeClaim") && o.path("spec").isObject()) {
       ((ObjectNode) o.path("spec")).remove("volumeName");   // the member binds a volume of its own
     }
-    if (o.path("kind").asText().equals("Secret") && "kubernetes.io/service-account-token".equals(o.path("type").asText())) {
+    if (o.path("kind").asText().equals("Secret")
+        && "kubernetes.io/service-account-token".equals(o.path("type").asText())) {
       o.remove("data");
     }
     return o;

@@ -138,6 +138,29 @@ public record DispatchRequest(ObjectNode run, String source, Optional<String> ke
     return b;
   }
 
+  /** The run, as a copy the caller may change. */
+  @Override
+  public ObjectNode run() {
+    return run.deepCopy();
+  }
+
+  /** The objects given as dependencies, as copies the caller may change. */
+  @Override
+  public List<ObjectNode> dependencies() {
+    return dependencies.stream().map(ObjectNode::deepCopy).toList();
+  }
+
+  /** Names the run, its key and its options; never the objects' contents (dependencies may be Secrets). */
+  @Override
+  public String toString() {
+    return "DispatchRequest[" + RunKind.describe(run) + " from " + source + key.map(k -> ", key " + k).orElse("")
+        + (clusters.isEmpty() ? "" : ", clusters " + new java.util.TreeSet<>(clusters))
+        + (selector.isEmpty() ? "" : ", selector " + RunDispatcher.describe(selector))
+        + timeout.map(t -> ", timeout " + t).orElse("") + (allowHost ? ", host allowed" : "")
+        + (rerunOnClusterLoss ? ", re-run on cluster loss" : "") + sourceCluster.map(c -> ", source " + c).orElse("")
+        + ", " + dependencies.size() + " dependencies given]";
+  }
+
   /** The run's kind, {@code TaskRun} or {@code PipelineRun}. */
   public String kind() {
     return run.path("kind").asText();

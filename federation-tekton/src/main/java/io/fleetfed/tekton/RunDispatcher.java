@@ -111,10 +111,28 @@ public final class RunDispatcher implements AutoCloseable {
   private final ExecutorService notifier;
   private final ExecutorService worker;
   private final Consumer<ClusterState> clusterListener = this::clusterChanged;
+  /** What the members' watchers tell: changes of the runs this dispatcher follows, and of their child TaskRuns. */
+  private final Watcher.Events watcherEvents = new Watcher.Events() {
+    @Override
+    public boolean interested(String kind, String namespace, String name, String parent) {
+      return byRun.containsKey(Watcher.id(kind, namespace, name))
+          || !parent.isEmpty() && byRun.containsKey(Watcher.id(RunKind.PIPELINE_RUN, namespace, parent));
+    }
+
+    @Override
+    public void changed(String cluster, ObjectNode run, boolean deleted) {
+      RunDispatcher.this.changed(cluster, run, deleted);
+    }
+  };
   private volatile boolean closed;
 
   /** The clusters a dependency was propagated to, with the object as propagated. */
-  private record Placed(ObjectNode object, Set<String> clusters) {}
+  private record Placed(ObjectNode object, Set<String> clusters) {
+    @Override
+    public String toString() {
+      return "placed on " + clusters;   // never the object: it may be a Secret
+    }
+  }
 
   private RunDispatcher(Builder b) {
     this.fleet = b.fleet;
@@ -486,6 +504,10 @@ public final class RunDispatcher implements AutoCloseable {
     }
     Optional<Definitions> definitions = source.map(client -> this.definitions.computeIfAbsent(sourceName,
         k -> new Definitions(client, json)));
+    if (closed) {
+      definitions.ifPresent(Definitions::close);
+      requireOpen();
+    }
     return Closure.of(request.run(), request.dependencies(), (type, ns, name, optional) -> source.flatMap(client -> {
       if (Definitions.cached(type)) {
         Optional<Optional<ObjectNode>> known = definitions.orElseThrow().get(type, ns, name);
@@ -656,9 +678,19 @@ public final class RunDispatcher implements AutoCloseable {
     return load;
   }
 
-  /** The handle of a dispatch key this dispatcher made or followed. */
+  /**
+   * The handle of a run in progress that this dispatcher dispatched or followed, by its dispatch key. Ended runs are
+   * forgotten (a long-running dispatcher keeps no history); dispatching their key again follows them through their
+   * record.
+   */
   public Optional<RunHandle> handle(String key) {
     return Optional.ofNullable(byKey.get(key));
+  }
+
+  /** Forgets an ended run. */
+  void ended(RunHandle handle) {
+    byKey.remove(handle.key(), handle);
+    byRun.remove(Watcher.id(handle.kind(), handle.namespace(), handle.name()), handle);
   }
 
   // ---- watching ---------------------------------------------------------------------------------------
@@ -680,20 +712,16 @@ public final class RunDispatcher implements AutoCloseable {
     if (existing != null || fleet.cluster(cluster).isEmpty() || closed) {
       return existing;
     }
-    Watcher created = watchers.computeIfAbsent(cluster, c -> new Watcher(c, fleet.client(c), new Watcher.Events() {
-      @Override
-      public boolean interested(String kind, String namespace, String name, String parent) {
-        return byRun.containsKey(Watcher.id(kind, namespace, name))
-            || !parent.isEmpty() && byRun.containsKey(Watcher.id(RunKind.PIPELINE_RUN, namespace, parent));
-      }
-
-      @Override
-      public void changed(String c, ObjectNode run, boolean deleted) {
-        RunDispatcher.this.changed(c, run, deleted);
-      }
-    }, json));
+    Watcher created = watchers.computeIfAbsent(cluster, c -> closed ? null
+        : new Watcher(c, fleet.client(c), watcherEvents, json));
+    if (created == null) {
+      return null;
+    }
     for (String v : versions) {
       created.watch(v, Duration.ZERO);
+    }
+    if (closed) {   // closed meanwhile: close() may have missed it
+      created.close();
     }
     return created;
   }

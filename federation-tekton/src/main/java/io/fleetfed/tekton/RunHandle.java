@@ -395,17 +395,18 @@ public final class RunHandle {
 
   private void update(RunStatus next) {
     synchronized (statusLock) {
-      if (outcome.isDone() || next.equals(status)) {
-        return;
+      if (status.isDone() || next.equals(status)) {
+        return;   // an ended run's status is final
       }
       status = next;
       statusLock.notifyAll();
-    }
-    for (RunListener l : listeners) {
-      dispatcher.notify(this, l, next);
+      for (RunListener l : listeners) {   // queued in order, called on the dispatcher's listener thread
+        dispatcher.notify(this, l, next);
+      }
     }
     if (next.isDone()) {
       outcome.complete(next);
+      dispatcher.ended(this);
     }
   }
 

@@ -18,6 +18,7 @@ final class RunKind {
   static final String TASK_RUN = "TaskRun";
   static final String PIPELINE_RUN = "PipelineRun";
   private static final Set<String> VERSIONS = Set.of("tekton.dev/v1", "tekton.dev/v1beta1");
+  /** {@code PipelineRunCancelled} is the reason of Tekton before v0.25, still found on old clusters. */
   private static final Set<String> CANCELLED = Set.of("TaskRunCancelled", "Cancelled", "PipelineRunCancelled",
       "RunCancelled");
   private static final Set<String> TIMED_OUT = Set.of("TaskRunTimeout", "PipelineRunTimeout");

@@ -72,7 +72,8 @@ final class Watcher {
             .inAnyNamespace().runnableInformer(0);
         if (base == TektonTypes.TASK_RUN) {
           informer.addIndexers(Map.of(BY_PIPELINE_RUN, o -> {
-            String pr = o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(PIPELINE_RUN_LABEL);
+            Map<String, String> labels = o.getMetadata().getLabels();
+            String pr = labels == null ? null : labels.get(PIPELINE_RUN_LABEL);
             return pr == null ? List.of() : List.of(o.getMetadata().getNamespace() + "/" + pr);
           }));
         }

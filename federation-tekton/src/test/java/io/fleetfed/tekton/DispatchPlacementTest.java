@@ -78,8 +78,9 @@ class DispatchPlacementTest {
     assertThat(get(sandbox.cluster("dev2").client(), TektonTypes.TASK, ns, "git-clone")).isPresent();
     assertThat(get(sandbox.cluster("dev3").client(), TektonTypes.TASK, ns, "git-clone")).isEmpty();
     assertThat(get(sandbox.cluster("dev1").client(), TektonTypes.TASK_RUN, ns, "clone-1")).isEmpty();
-    ObjectNode record = new Records.InHost(sandbox.cluster("dev1").client(), new com.fasterxml.jackson.databind.ObjectMapper())
-        .get(TektonTypes.TASK_RUN, ns, "clone-1").orElseThrow().object();
+    ObjectNode record = new Records.InHost(sandbox.cluster("dev1").client(),
+        new com.fasterxml.jackson.databind.ObjectMapper()).get(TektonTypes.TASK_RUN, ns, "clone-1").orElseThrow()
+        .object();
     assertThat(record.at("/spec/placement/clusters/0/name").asText()).isEqualTo("dev2");
     assertThat(record.at("/metadata/annotations/fleetfed.io~1dispatch-key").asText()).isEqualTo(ns + "/clone-1");
     assertThat(handle.status().phase()).isEqualTo(RunPhase.PENDING);
@@ -113,6 +114,10 @@ class DispatchPlacementTest {
 
     for (String c : sandbox.clusterNames()) {
       assertThat(get(sandbox.cluster(c).client(), TektonTypes.TASK_RUN, ns, "m-1")).as(c).isEmpty();
+      if (!c.equals("dev1")) {
+        assertThat(sandbox.cluster(c).client().namespaces().withName(ns).get()).as(c + " namespace").isNull();
+        assertThat(sandbox.cluster(c).writeCount()).as(c + " writes").isZero();
+      }
     }
     assertThat(new Records.InHost(sandbox.cluster("dev1").client(), new com.fasterxml.jackson.databind.ObjectMapper())
         .get(TektonTypes.TASK_RUN, ns, "m-1")).isEmpty();

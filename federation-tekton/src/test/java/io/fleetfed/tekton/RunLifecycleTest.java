@@ -260,6 +260,8 @@ class RunLifecycleTest {
       assertThat(outcome.phase()).isEqualTo(RunPhase.CLUSTER_LOST);
       assertThat(outcome.reason()).isEqualTo("ClusterLost");
       assertThat(outcome.cluster()).isEqualTo(first);
+      assertThat(handle.failovers()).isEmpty();
+      assertThat(handle.status()).isEqualTo(outcome);
       assertThat(get(sandbox.cluster(other).client(), TektonTypes.TASK_RUN, ns, "l-1")).isEmpty();
     } finally {
       sandbox.cluster(first).goOnline();

@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class SimCluster {
 
-  /** A run's identity on this cluster; the uid tells a re-created run of the same name apart. */
+  /** A run's identity on this cluster (a re-created run of the same name is told apart by its uid, kept by the run). */
   record RunKey(String apiVersion, String kind, String namespace, String name) {
   }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -107,7 +108,7 @@ public final class TektonSimulator implements AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final List<SandboxCluster> sandboxClusters;
-  private final List<SimCluster> clusters = new ArrayList<>();
+  private final List<SimCluster> clusters = new CopyOnWriteArrayList<>();
   private final RunScript defaults;
   private final List<Consumer<? super FinishedRun>> listeners;
   private final Map<String, RunScript> runScripts = new ConcurrentHashMap<>();
