@@ -129,6 +129,8 @@ final class FleetfedJar {
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
     private final Thread[] readers;
+    /** Notified on every line read and when a stream ends. */
+    private final Object output = new Object();
 
     private Running(Process process, String description) throws IOException {
       this.process = process;
@@ -137,14 +139,21 @@ final class FleetfedJar {
       process.getOutputStream().close();
     }
 
-    private static Thread reader(InputStream in, List<String> lines) {
+    private Thread reader(InputStream in, List<String> lines) {
       Thread t = new Thread(() -> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
           for (String line = r.readLine(); line != null; line = r.readLine()) {
-            lines.add(line);
+            synchronized (output) {
+              lines.add(line);
+              output.notifyAll();
+            }
           }
         } catch (IOException e) {
           // the process ended
+        } finally {
+          synchronized (output) {
+            output.notifyAll();
+          }
         }
       });
       t.setDaemon(true);
@@ -152,20 +161,24 @@ final class FleetfedJar {
       return t;
     }
 
-    /** Waits until stdout has a line starting with {@code prefix}, and returns it. */
+    /** Waits until stdout has a line starting with {@code prefix}, woken by each line read, and returns it. */
     String awaitLine(String prefix, Duration timeout) throws InterruptedException {
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline) {
-        for (String line : stdout) {
-          if (line.startsWith(prefix)) {
-            return line;
+      synchronized (output) {
+        for (long left = timeout.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+          for (String line : stdout) {
+            if (line.startsWith(prefix)) {
+              return line;
+            }
           }
+          if (!readers[0].isAlive()) {   // stdout has ended: the line will never come
+            process.waitFor(5, TimeUnit.SECONDS);
+            throw new IllegalStateException("fleetfed " + description + " ended"
+                + (process.isAlive() ? "" : " with " + process.exitValue()) + " before printing '" + prefix
+                + "'; stdout: " + stdout + "; stderr: " + stderr);
+          }
+          TimeUnit.NANOSECONDS.timedWait(output, left);
         }
-        if (!process.isAlive() && !readers[0].isAlive()) {
-          throw new IllegalStateException("fleetfed " + description + " ended with " + process.exitValue()
-              + " before printing '" + prefix + "'; stdout: " + stdout + "; stderr: " + stderr);
-        }
-        Thread.sleep(50);
       }
       throw new IllegalStateException("fleetfed " + description + " did not print '" + prefix + "' within "
           + timeout + "; stdout: " + stdout + "; stderr: " + stderr);
