@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fleetfed.core.fleet.ClusterFleet;
@@ -32,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.fleetfed.core.fleet.ResourceContexts;
 
 /**
  * The dispatch benchmark of issue 4: 500 TaskRuns dispatched across 4 sandbox member clusters (plus a host that
@@ -171,11 +171,6 @@ public final class DispatchBenchmark {
     }
   }
 
-  private static ResourceDefinitionContext context(ResourceType t) {
-    return new ResourceDefinitionContext.Builder().withGroup(t.group()).withVersion(t.version()).withKind(t.kind())
-        .withPlural(t.plural()).withNamespaced(true).build();
-  }
-
   private static GenericKubernetesResource task(String ns) {
     ObjectNode task = JSON.createObjectNode().put("apiVersion", "tekton.dev/v1").put("kind", "Task");
     task.putObject("metadata").put("name", "bench").put("namespace", ns);
@@ -193,14 +188,14 @@ public final class DispatchBenchmark {
   private static Round round(int number, Options o, FleetSandbox sandbox, RunDispatcher dispatcher,
       Map<String, Long> finishedAt) throws Exception {
     String ns = "bench-" + number;
-    sandbox.cluster(HOST).client().genericKubernetesResources(context(TektonTypes.TASK)).inNamespace(ns)
+    sandbox.cluster(HOST).client().genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK)).inNamespace(ns)
         .resource(task(ns)).create();
     ExecutorService pool = Executors.newFixedThreadPool(o.threads());
     // a bare fabric8 informer per member on the round's TaskRuns: when a plain watch learns of each completion
     Map<String, Long> informedAt = new ConcurrentHashMap<>();
     List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
     for (String m : o.members()) {
-      informers.add(sandbox.cluster(m).client().genericKubernetesResources(context(TektonTypes.TASK_RUN))
+      informers.add(sandbox.cluster(m).client().genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK_RUN))
           .inNamespace(ns).inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource r) {
@@ -277,8 +272,8 @@ public final class DispatchBenchmark {
       String baseNs = "base-" + number;
       List<String> members = o.members();
       for (String m : members) {
-        sandbox.cluster(m).client().genericKubernetesResources(context(TektonTypes.TASK)).inNamespace(baseNs)
-            .resource(task(baseNs)).create();
+        sandbox.cluster(m).client().genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK))
+            .inNamespace(baseNs).resource(task(baseNs)).create();
       }
       Map<String, Long> polledAt = new ConcurrentHashMap<>();
       CountDownLatch polled = new CountDownLatch(o.runs());
@@ -291,14 +286,14 @@ public final class DispatchBenchmark {
         String member = members.get(i % members.size());
         KubernetesClient client = sandbox.cluster(member).client();
         calls.add(pool.submit(() -> {
-          client.genericKubernetesResources(context(TektonTypes.TASK_RUN)).inNamespace(baseNs)
+          client.genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK_RUN)).inNamespace(baseNs)
               .resource(JSON.convertValue(taskRun(baseNs, name), GenericKubernetesResource.class)).create();
           synchronized (polls) {
             polls.add(pollers.scheduleAtFixedRate(() -> {
               if (polledAt.containsKey(name)) {
                 return;
               }
-              GenericKubernetesResource r = client.genericKubernetesResources(context(TektonTypes.TASK_RUN))
+              GenericKubernetesResource r = client.genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK_RUN))
                   .inNamespace(baseNs).withName(name).get();
               if (r != null && isDone(r)) {
                 polledAt.put(name, System.nanoTime());
@@ -344,16 +339,16 @@ public final class DispatchBenchmark {
     for (String ns : namespaces) {
       for (String m : o.members()) {
         KubernetesClient c = sandbox.cluster(m).client();
-        c.genericKubernetesResources(context(TektonTypes.TASK_RUN)).inNamespace(ns).delete();
+        c.genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK_RUN)).inNamespace(ns).delete();
         c.pods().inNamespace(ns).delete();
       }
-      sandbox.cluster(HOST).client().genericKubernetesResources(context(records)).inNamespace(ns).delete();
+      sandbox.cluster(HOST).client().genericKubernetesResources(ResourceContexts.of(records)).inNamespace(ns).delete();
     }
     Await.until(Duration.ofSeconds(60), "the round's runs and pods pruned", () -> namespaces.stream().allMatch(ns ->
         o.members().stream().allMatch(m -> {
           KubernetesClient c = sandbox.cluster(m).client();
-          return c.genericKubernetesResources(context(TektonTypes.TASK_RUN)).inNamespace(ns).list().getItems()
-              .isEmpty() && c.pods().inNamespace(ns).list().getItems().isEmpty();
+          return c.genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK_RUN)).inNamespace(ns).list()
+              .getItems().isEmpty() && c.pods().inNamespace(ns).list().getItems().isEmpty();
         })));
   }
 

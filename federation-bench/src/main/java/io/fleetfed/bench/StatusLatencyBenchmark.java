@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import io.fleetfed.core.fleet.ResourceContexts;
 
 /**
  * Target (c): the time from a member copy's status change to the fleet's {@link io.fleetfed.core.fleet.StatusListener}
@@ -80,9 +81,7 @@ final class StatusLatencyBenchmark {
   Result run() throws InterruptedException {
     SandboxStores.prepare(sandbox, NAMESPACE);
     List<String> clusters = sandbox.clusterNames();
-    ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(GROUP)
-        .withVersion(PROBES.version()).withKind(PROBES.kind()).withPlural(PROBES.plural()).withNamespaced(true)
-        .build();
+    ResourceDefinitionContext context = ResourceContexts.of(PROBES);
     FederatedResource probe = FederatedResource.builder(PROBES).namespace(NAMESPACE).name("probe")
         .template(Map.of("spec", Map.of("period", "1s"))).placement(Placement.clusters(clusters)).build();
     ResourceKey key = ResourceKey.of(probe);

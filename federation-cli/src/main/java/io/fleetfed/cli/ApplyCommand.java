@@ -1,6 +1,5 @@
 package io.fleetfed.cli;
 
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.fleet.ClusterFleet;
 import io.fleetfed.core.fleet.ClusterState;
@@ -13,6 +12,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import io.fleetfed.core.fleet.ResourceContexts;
 
 /** {@code fleetfed apply}: propagates federated objects to the fleet's members. */
 @Command(
@@ -66,11 +66,7 @@ final class ApplyCommand extends FleetCommand {
         Table table = new Table("CLUSTER", "KIND", "NAMESPACE", "NAME", "REPLICAS");
         for (SandboxCluster c : fleetSandbox.clusters()) {
           for (FederatedResource r : input.resources()) {
-            String apiVersion = r.template().path("apiVersion").asText(r.type().apiVersion());
-            var copy = c.client().genericKubernetesResources(new ResourceDefinitionContext.Builder()
-                .withGroup(r.type().group()).withVersion(apiVersion.substring(apiVersion.indexOf('/') + 1))
-                .withKind(r.type().kind()).withPlural(r.type().plural()).withNamespaced(r.type().isNamespaced())
-                .build());
+            var copy = c.client().genericKubernetesResources(ResourceContexts.of(r));
             var found = (r.type().isNamespaced() ? copy.inNamespace(r.namespace()) : copy).withName(r.name()).get();
             if (found != null) {
               Object replicas = found.get("spec", "replicas");

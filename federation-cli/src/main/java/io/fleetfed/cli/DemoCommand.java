@@ -16,6 +16,7 @@ import io.fleetfed.core.fleet.ClusterFleet;
 import io.fleetfed.core.fleet.ClusterOutcome;
 import io.fleetfed.core.fleet.ClusterState;
 import io.fleetfed.core.fleet.PropagationResult;
+import io.fleetfed.core.fleet.ResourceContexts;
 import io.fleetfed.core.kubefed.FederatedCrds;
 import io.fleetfed.core.kubefed.FederatedTypeConfig;
 import io.fleetfed.core.kubefed.KubeFedYaml;
@@ -82,10 +83,10 @@ final class DemoCommand implements Callable<Integer> {
   private static final String CI = "ci";
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String FEDERATION_NAMESPACE = ClusterFleet.DEFAULT_FEDERATION_NAMESPACE;
-  private static final ResourceDefinitionContext KUBEFED_CLUSTERS = context("core.kubefed.io", "v1beta1",
-      "KubeFedCluster", "kubefedclusters");
-  private static final ResourceDefinitionContext TYPE_CONFIGS = context("core.kubefed.io", "v1beta1",
-      "FederatedTypeConfig", "federatedtypeconfigs");
+  private static final ResourceDefinitionContext KUBEFED_CLUSTERS = ResourceContexts.of(
+      ResourceType.namespaced("core.kubefed.io", "v1beta1", "KubeFedCluster", "kubefedclusters"));
+  private static final ResourceDefinitionContext TYPE_CONFIGS = ResourceContexts.of(
+      ResourceType.namespaced("core.kubefed.io", "v1beta1", "FederatedTypeConfig", "federatedtypeconfigs"));
   private static final String DIGEST = "sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -268,7 +269,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private void taskRun(ClusterFleet fleet) {
     KubernetesClient dev2 = fleet.client("dev2");
-    var run = dev2.genericKubernetesResources(context(TektonTypes.TASK_RUN)).inNamespace(NAMESPACE)
+    var run = dev2.genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK_RUN)).inNamespace(NAMESPACE)
         .withName("git-clone-test");
     String[] last = {""};
     GenericKubernetesResource ended = run.waitUntilCondition(r -> {
@@ -302,7 +303,7 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
     }
-    boolean onDev1 = fleet.client("dev1").genericKubernetesResources(context(TektonTypes.TASK_RUN))
+    boolean onDev1 = fleet.client("dev1").genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK_RUN))
         .inNamespace(NAMESPACE).withName("git-clone-test").get() != null;
     line(onDev1 ? "dev1 holds git-clone-test too: FAILED" : "dev1 holds no git-clone-test: its placement is dev2"
         + " only");
@@ -315,7 +316,7 @@ final class DemoCommand implements Callable<Integer> {
     List<String> created = new ArrayList<>();
     for (ObjectNode o : documents(resource("pipeline.yaml"))) {
       ResourceType type = o.path("kind").asText().equals("Pipeline") ? TektonTypes.PIPELINE : TektonTypes.TASK;
-      host.genericKubernetesResources(context(type)).inNamespace(CI)
+      host.genericKubernetesResources(ResourceContexts.of(type)).inNamespace(CI)
           .resource(JSON.convertValue(o, GenericKubernetesResource.class)).create();
       created.add(type.kind() + " " + CI + "/" + o.path("metadata").path("name").asText());
     }
@@ -339,7 +340,7 @@ final class DemoCommand implements Callable<Integer> {
       Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName("nginx-fed").get();
       List<String> taskRuns = new ArrayList<>();
       Map<String, Integer> children = new HashMap<>();
-      for (GenericKubernetesResource r : client.genericKubernetesResources(context(TektonTypes.TASK_RUN))
+      for (GenericKubernetesResource r : client.genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK_RUN))
           .inAnyNamespace().list().getItems()) {
         String parent = r.getMetadata().getLabels() == null ? null
             : r.getMetadata().getLabels().get("tekton.dev/pipelineRun");
@@ -350,8 +351,8 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
       List<String> pipelineRuns = new ArrayList<>();
-      for (GenericKubernetesResource r : client.genericKubernetesResources(context(TektonTypes.PIPELINE_RUN))
-          .inAnyNamespace().list().getItems()) {
+      for (GenericKubernetesResource r : client.genericKubernetesResources(
+          ResourceContexts.of(TektonTypes.PIPELINE_RUN)).inAnyNamespace().list().getItems()) {
         int n = children.getOrDefault(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), 0);
         pipelineRuns.add(r.getMetadata().getName() + " " + outcome(r) + " (" + n + " TaskRun" + (n == 1 ? "" : "s")
             + ")");
@@ -447,15 +448,5 @@ final class DemoCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static ResourceDefinitionContext context(ResourceType type) {
-    return new ResourceDefinitionContext.Builder().withGroup(type.group()).withVersion(type.version())
-        .withKind(type.kind()).withPlural(type.plural()).withNamespaced(type.isNamespaced()).build();
-  }
-
-  private static ResourceDefinitionContext context(String group, String version, String kind, String plural) {
-    return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
-        .withPlural(plural).withNamespaced(true).build();
   }
 }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fleetfed.core.kubefed.BuiltInTypes;
+import io.fleetfed.core.fleet.ResourceContexts;
 import io.fleetfed.core.model.ResourceType;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +37,8 @@ final class Definitions {
   Optional<Optional<ObjectNode>> get(ResourceType type, String namespace, String name) {
     SharedIndexInformer<GenericKubernetesResource> informer = informers.computeIfAbsent(type.apiVersion() + "/"
         + type.kind(), k -> {
-          SharedIndexInformer<GenericKubernetesResource> i = client.genericKubernetesResources(Watcher.context(type))
-              .inAnyNamespace().runnableInformer(0);
+          SharedIndexInformer<GenericKubernetesResource> i =
+              client.genericKubernetesResources(ResourceContexts.of(type)).inAnyNamespace().runnableInformer(0);
           i.start();
           return i;
         });

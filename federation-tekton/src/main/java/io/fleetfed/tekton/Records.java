@@ -7,11 +7,11 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fleetfed.core.fleet.ResourceContexts;
 import io.fleetfed.core.kubefed.FederatedCrds;
 import io.fleetfed.core.kubefed.TypeRegistry;
 import io.fleetfed.core.model.ResourceType;
 import java.net.HttpURLConnection;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,9 +79,8 @@ abstract class Records {
     }
 
     private static ResourceDefinitionContext context(ResourceType runType) {
-      return new ResourceDefinitionContext.Builder().withGroup(FEDERATED_GROUP).withVersion("v1beta1")
-          .withKind("Federated" + runType.kind()).withPlural("federated" + runType.plural()).withNamespaced(true)
-          .build();
+      return ResourceContexts.of(ResourceType.namespaced(FEDERATED_GROUP, "v1beta1", "Federated" + runType.kind(),
+          "federated" + runType.plural()));
     }
 
     /** Creates the federated CRD when the host lacks it, as {@code fleetfed enable} would print it. */

@@ -17,6 +17,7 @@ import io.fleetfed.core.fleet.PropagationStatus;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.LabelSelector;
 import io.fleetfed.core.model.Placement;
+import io.fleetfed.core.fleet.ResourceContexts;
 import io.fleetfed.core.model.ResourceType;
 import io.fleetfed.core.render.ManagedMetadata;
 import io.fleetfed.core.render.Renderer;
@@ -362,7 +363,7 @@ public final class RunDispatcher implements AutoCloseable {
     if (fleet.cluster(cluster).map(c -> !c.health().isReady()).orElse(true)) {
       return Optional.of(PropagationStatus.CLUSTER_NOT_READY.reason());
     }
-    var runs = fleet.client(cluster).genericKubernetesResources(Watcher.context(handle.type()))
+    var runs = fleet.client(cluster).genericKubernetesResources(ResourceContexts.of(handle.type()))
         .inNamespace(handle.namespace());
     GenericKubernetesResource r = json.convertValue(object, GenericKubernetesResource.class);
     for (int attempt = 0; ; attempt++) {
@@ -405,8 +406,8 @@ public final class RunDispatcher implements AutoCloseable {
       return false;
     }
     try {
-      var copy = fleet.client(cluster).genericKubernetesResources(Watcher.context(r.type())).inNamespace(r.namespace())
-          .withName(r.name());
+      var copy = fleet.client(cluster).genericKubernetesResources(ResourceContexts.of(r.type()))
+          .inNamespace(r.namespace()).withName(r.name());
       GenericKubernetesResource there = copy.get();
       if (there != null && there.getMetadata().getAnnotations() != null
           && r.key().equals(there.getMetadata().getAnnotations().get(DISPATCH_KEY_ANNOTATION))) {
@@ -517,7 +518,7 @@ public final class RunDispatcher implements AutoCloseable {
         }
       }
       try {
-        var resources = client.genericKubernetesResources(Watcher.context(type));
+        var resources = client.genericKubernetesResources(ResourceContexts.of(type));
         GenericKubernetesResource o = type.isNamespaced() ? resources.inNamespace(ns).withName(name).get()
             : resources.withName(name).get();
         return Optional.ofNullable(o).map(r -> json.convertValue(r, ObjectNode.class));
@@ -760,7 +761,7 @@ public final class RunDispatcher implements AutoCloseable {
   /** The TaskRuns of a PipelineRun read from its member now; empty if it cannot be reached. */
   private Optional<List<ObjectNode>> freshChildren(String cluster, RunHandle handle) {
     try {
-      return Optional.of(fleet.client(cluster).genericKubernetesResources(Watcher.context(
+      return Optional.of(fleet.client(cluster).genericKubernetesResources(ResourceContexts.of(
               TektonTypes.TASK_RUN.withVersion(handle.type().version()))).inNamespace(handle.namespace())
           .withLabel(Watcher.PIPELINE_RUN_LABEL, handle.name()).list().getItems().stream()
           .map(o -> json.convertValue(o, ObjectNode.class)).toList());
@@ -860,7 +861,7 @@ public final class RunDispatcher implements AutoCloseable {
   void patchSpecStatus(String cluster, ResourceType type, String namespace, String name, String value) {
     ObjectNode patch = json.createObjectNode();
     patch.putObject("spec").put("status", value);
-    client(cluster).genericKubernetesResources(Watcher.context(type)).inNamespace(namespace).withName(name)
+    client(cluster).genericKubernetesResources(ResourceContexts.of(type)).inNamespace(namespace).withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
 

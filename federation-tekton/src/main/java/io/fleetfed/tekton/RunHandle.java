@@ -351,12 +351,6 @@ public final class RunHandle {
         + "; " + next.reason()));
   }
 
-  Set<String> triedClusters() {
-    synchronized (tried) {
-      return Set.copyOf(tried.keySet());
-    }
-  }
-
   /** A run or child TaskRun changed on {@code cluster}; {@code children} are the PipelineRun's TaskRuns there. */
   void observe(String cluster, ObjectNode run, boolean deleted, List<ObjectNode> children) {
     if (!cluster.equals(cluster()) || outcome.isDone()) {

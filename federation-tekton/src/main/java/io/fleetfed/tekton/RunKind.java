@@ -122,12 +122,6 @@ final class RunKind {
     return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
   }
 
-  /** Whether a run has started (so that it must not silently run again elsewhere). */
-  static boolean started(JsonNode status) {
-    RunPhase p = phase(status);
-    return p != RunPhase.PENDING;
-  }
-
   static Optional<Instant> time(JsonNode status, String field) {
     String text = status.path(field).asText();
     if (text.isEmpty()) {

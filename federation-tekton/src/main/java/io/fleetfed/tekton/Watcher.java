@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fleetfed.core.fleet.ResourceContexts;
 import io.fleetfed.core.model.ResourceType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,11 +53,6 @@ final class Watcher {
     this.json = json;
   }
 
-  static ResourceDefinitionContext context(ResourceType type) {
-    return new ResourceDefinitionContext.Builder().withGroup(type.group()).withVersion(type.version())
-        .withKind(type.kind()).withPlural(type.plural()).withNamespaced(type.isNamespaced()).build();
-  }
-
   static String id(String kind, String namespace, String name) {
     return kind + "/" + namespace + "/" + name;
   }
@@ -68,8 +63,8 @@ final class Watcher {
     for (ResourceType base : List.of(TektonTypes.TASK_RUN, TektonTypes.PIPELINE_RUN)) {
       ResourceType type = base.withVersion(version);
       informers.computeIfAbsent(type.apiVersion() + "/" + type.kind(), k -> {
-        SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(context(type))
-            .inAnyNamespace().runnableInformer(0);
+        SharedIndexInformer<GenericKubernetesResource> informer =
+            client.genericKubernetesResources(ResourceContexts.of(type)).inAnyNamespace().runnableInformer(0);
         if (base == TektonTypes.TASK_RUN) {
           informer.addIndexers(Map.of(BY_PIPELINE_RUN, o -> {
             Map<String, String> labels = o.getMetadata().getLabels();
@@ -161,11 +156,6 @@ final class Watcher {
   /** The runs occupying the cluster. */
   int load() {
     return occupying.size();
-  }
-
-  /** Whether every informer has listed. */
-  boolean synced() {
-    return !informers.isEmpty() && informers.values().stream().allMatch(SharedIndexInformer::hasSynced);
   }
 
   /** The run as the informers know it. */

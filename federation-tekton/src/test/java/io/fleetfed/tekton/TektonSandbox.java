@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.fleetfed.core.fleet.ResourceContexts;
 
 /** Helpers for the dispatcher tests: a quick fleet over a sandbox, objects from YAML, reads. */
 final class TektonSandbox {
@@ -57,7 +58,7 @@ final class TektonSandbox {
   /** Creates {@code yaml}'s object (of {@code type}) in {@code client}'s cluster. */
   static void create(KubernetesClient client, ResourceType type, String yaml) {
     ObjectNode o = yaml(yaml);
-    var resources = client.genericKubernetesResources(Watcher.context(type));
+    var resources = client.genericKubernetesResources(ResourceContexts.of(type));
     GenericKubernetesResource r = JSON.convertValue(o, GenericKubernetesResource.class);
     if (type.isNamespaced()) {
       resources.inNamespace(o.path("metadata").path("namespace").asText()).resource(r).create();
@@ -67,7 +68,7 @@ final class TektonSandbox {
   }
 
   static Optional<ObjectNode> get(KubernetesClient client, ResourceType type, String ns, String name) {
-    var resources = client.genericKubernetesResources(Watcher.context(type));
+    var resources = client.genericKubernetesResources(ResourceContexts.of(type));
     GenericKubernetesResource r = type.isNamespaced() ? resources.inNamespace(ns).withName(name).get()
         : resources.withName(name).get();
     return Optional.ofNullable(r).map(o -> JSON.convertValue(o, ObjectNode.class));

@@ -71,8 +71,7 @@ final class FleetItSupport {
   }
 
   static ResourceDefinitionContext context(ResourceType type) {
-    return new ResourceDefinitionContext.Builder().withGroup(type.group()).withVersion(type.version())
-        .withKind(type.kind()).withPlural(type.plural()).withNamespaced(type.isNamespaced()).build();
+    return ResourceContexts.of(type);
   }
 
   static Optional<GenericKubernetesResource> get(KubernetesClient client, ResourceType type, String ns, String name) {
