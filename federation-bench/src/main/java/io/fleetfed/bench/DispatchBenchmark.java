@@ -6,8 +6,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fleetfed.core.cluster.ResourceContexts;
 import io.fleetfed.core.fleet.ClusterFleet;
-import io.fleetfed.core.fleet.ClusterHealth;
 import io.fleetfed.core.model.ResourceType;
 import io.fleetfed.tekton.DispatchRequest;
 import io.fleetfed.tekton.RunDispatcher;
@@ -31,7 +31,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import io.fleetfed.core.fleet.ResourceContexts;
 
 /**
  * The dispatch benchmark of issue 4: 500 TaskRuns dispatched across 4 sandbox member clusters (plus a host that
@@ -148,12 +147,8 @@ public final class DispatchBenchmark {
             .clusters(o.members().stream().map(sandbox::cluster).toList())
             .onFinished(f -> finishedAt.put(f.cluster() + "/" + f.namespace() + "/" + f.name(), f.nanoTime()))
             .start()) {
-      ClusterFleet.Builder fb = ClusterFleet.builder().kubeconfig(sandbox.kubeconfig()).hostContext(HOST)
-          .concurrency(o.threads());
-      o.members().forEach(m -> fb.memberContext(m, m, Map.of()));
-      try (ClusterFleet fleet = fb.build()) {
-        Await.until(Duration.ofSeconds(30), "every member READY", () -> fleet.clusters().stream()
-            .allMatch(c -> c.health() == ClusterHealth.READY));
+      try (ClusterFleet fleet = sandbox.fleet().host(HOST).members(o.members().toArray(String[]::new))
+          .libraryTimings().configure(b -> b.concurrency(o.threads())).start()) {
         System.out.println("simulated Tekton on " + tekton.clusters().size() + " members");
         try (RunDispatcher dispatcher = RunDispatcher.builder(fleet).defaultCapacity(1_000_000).build()) {
           List<Round> rounds = new ArrayList<>();

@@ -6,13 +6,13 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.fleetfed.core.fleet.ClusterAction;
 import io.fleetfed.core.fleet.ClusterFleet;
-import io.fleetfed.core.fleet.ClusterOutcome;
-import io.fleetfed.core.fleet.PropagationResult;
 import io.fleetfed.core.kubefed.BuiltInTypes;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.Placement;
+import io.fleetfed.core.status.ClusterAction;
+import io.fleetfed.core.status.ClusterOutcome;
+import io.fleetfed.core.status.PropagationResult;
 import io.fleetfed.testkit.FleetSandbox;
 import io.fleetfed.testkit.SandboxCluster;
 import java.io.File;
@@ -125,8 +125,8 @@ final class PropagationBenchmark {
 
   private OursTimes ours() throws InterruptedException {
     prepare();
-    try (ClusterFleet fleet = ClusterFleet.builder().kubeconfig(sandbox.kubeconfig())
-        .memberContexts(clusters.toArray(String[]::new)).concurrency(options.concurrency()).build()) {
+    try (ClusterFleet fleet = sandbox.fleet().members(clusters.toArray(String[]::new)).libraryTimings()
+        .configure(b -> b.concurrency(options.concurrency())).build()) {
       long start = System.nanoTime();
       PropagationResult started = fleet.propagate(informerStarter);
       double informerStart = seconds(System.nanoTime() - start);

@@ -9,12 +9,13 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fleetfed.core.cluster.ResourceContexts;
 import io.fleetfed.core.fleet.ClusterFleet;
-import io.fleetfed.core.fleet.ClusterStatus;
-import io.fleetfed.core.fleet.ResourceKey;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.Placement;
 import io.fleetfed.core.model.ResourceType;
+import io.fleetfed.core.status.ClusterStatus;
+import io.fleetfed.core.status.ResourceKey;
 import io.fleetfed.testkit.FleetSandbox;
 import io.fleetfed.testkit.SandboxCluster;
 import java.io.File;
@@ -24,10 +25,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
-import io.fleetfed.core.fleet.ResourceContexts;
 
 /**
- * Target (c): the time from a member copy's status change to the fleet's {@link io.fleetfed.core.fleet.StatusListener}
+ * Target (c): the time from a member copy's status change to the fleet's {@link io.fleetfed.core.status.StatusListener}
  * seeing it, over {@code changes} changes.
  *
  * <p>A {@code Probe} ({@value #GROUP}/v1, with a status subresource and a schema that keeps unknown fields) is
@@ -91,9 +91,8 @@ final class StatusLatencyBenchmark {
     File kubeconfig = sandbox.kubeconfig().toFile();
     List<KubernetesClient> clients = new ArrayList<>();
     List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
-    try (ClusterFleet fleet = ClusterFleet.builder().kubeconfig(sandbox.kubeconfig())
-        .memberContexts(clusters.toArray(String[]::new)).concurrency(options.concurrency())
-        .collectRemoteStatus(true).build()) {
+    try (ClusterFleet fleet = sandbox.fleet().members(clusters.toArray(String[]::new)).libraryTimings()
+        .configure(b -> b.concurrency(options.concurrency()).collectRemoteStatus(true)).build()) {
       fleet.propagate(probe).orThrow();
       fleet.start();
       fleet.addStatusListener(status -> {

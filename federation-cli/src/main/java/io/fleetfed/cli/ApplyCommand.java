@@ -1,10 +1,11 @@
 package io.fleetfed.cli;
 
 import io.fleetfed.core.ValidationException;
+import io.fleetfed.core.cluster.ClusterState;
+import io.fleetfed.core.cluster.ResourceContexts;
 import io.fleetfed.core.fleet.ClusterFleet;
-import io.fleetfed.core.fleet.ClusterState;
-import io.fleetfed.core.fleet.PropagationStatus;
 import io.fleetfed.core.model.FederatedResource;
+import io.fleetfed.core.status.PropagationStatus;
 import io.fleetfed.testkit.FleetSandbox;
 import io.fleetfed.testkit.SandboxCluster;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import io.fleetfed.core.fleet.ResourceContexts;
 
 /** {@code fleetfed apply}: propagates federated objects to the fleet's members. */
 @Command(

@@ -1,7 +1,7 @@
 package io.fleetfed.cli;
 
+import io.fleetfed.core.cluster.ClusterState;
 import io.fleetfed.core.fleet.ClusterFleet;
-import io.fleetfed.core.fleet.ClusterState;
 import io.fleetfed.core.model.FederatedResource;
 import java.util.ArrayList;
 import java.util.List;

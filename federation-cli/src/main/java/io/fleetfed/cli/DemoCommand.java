@@ -12,17 +12,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fleetfed.core.FederationException;
+import io.fleetfed.core.cluster.ClusterState;
+import io.fleetfed.core.cluster.ResourceContexts;
 import io.fleetfed.core.fleet.ClusterFleet;
-import io.fleetfed.core.fleet.ClusterOutcome;
-import io.fleetfed.core.fleet.ClusterState;
-import io.fleetfed.core.fleet.PropagationResult;
-import io.fleetfed.core.fleet.ResourceContexts;
 import io.fleetfed.core.kubefed.FederatedCrds;
 import io.fleetfed.core.kubefed.FederatedTypeConfig;
 import io.fleetfed.core.kubefed.KubeFedYaml;
 import io.fleetfed.core.kubefed.TypeRegistry;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.ResourceType;
+import io.fleetfed.core.status.ClusterOutcome;
+import io.fleetfed.core.status.PropagationResult;
 import io.fleetfed.tekton.DispatchRequest;
 import io.fleetfed.tekton.RunDispatcher;
 import io.fleetfed.tekton.RunHandle;
@@ -98,6 +98,7 @@ final class DemoCommand implements Callable<Integer> {
   private PrintWriter err;
   private int step;
   private long stepStarted;
+  private FleetSandbox sandbox;
   private boolean ok = true;
 
   @Override
@@ -109,8 +110,8 @@ final class DemoCommand implements Callable<Integer> {
         + " a simulated Tekton");
     try (FleetSandbox sandbox = FleetSandbox.builder().clusters(CLUSTERS).start()) {
       TektonSimulator tekton = simulator(sandbox);
-      try (ClusterFleet fleet = ClusterFleet.builder().kubeconfig(sandbox.kubeconfig()).hostContext(HOST).build()) {
-        scenario(fleet);
+      try (ClusterFleet fleet = sandbox.fleet().host(HOST).libraryTimings().build()) {
+        scenario(sandbox, fleet);
       } finally {
         tekton.close();
       }
@@ -153,8 +154,10 @@ final class DemoCommand implements Callable<Integer> {
         .start();
   }
 
-  private void scenario(ClusterFleet fleet) {
-    KubernetesClient host = fleet.hostClient().orElseThrow();
+  /** The scenario on {@code fleet}; what each cluster holds is read with the sandbox's own (admin) clients. */
+  private void scenario(FleetSandbox sandbox, ClusterFleet fleet) {
+    this.sandbox = sandbox;
+    KubernetesClient host = sandbox.cluster(HOST).client();
     List<FederatedResource> objects = KubeFedYaml.read(RESOURCES + "scenario.yaml", resource("scenario.yaml"),
         TypeRegistry.standard()).resources();
 
@@ -173,7 +176,7 @@ final class DemoCommand implements Callable<Integer> {
     step("Federate the Deployment nginx-fed: 2 replicas on dev1, 3 on dev2 (overrides of the template's 1)");
     propagate(fleet, objects.get(1));
     for (String c : CLUSTERS) {
-      Deployment d = fleet.client(c).apps().deployments().inNamespace(NAMESPACE).withName("nginx-fed").get();
+      Deployment d = sandbox.cluster(c).client().apps().deployments().inNamespace(NAMESPACE).withName("nginx-fed").get();
       Integer replicas = d == null ? null : d.getSpec().getReplicas();
       Integer expected = c.equals("dev1") ? Integer.valueOf(2) : c.equals("dev2") ? Integer.valueOf(3) : null;
       line(c + ": " + (d == null ? "no nginx-fed" : "nginx-fed with " + replicas + " replicas")
@@ -268,7 +271,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void taskRun(ClusterFleet fleet) {
-    KubernetesClient dev2 = fleet.client("dev2");
+    KubernetesClient dev2 = sandbox.cluster("dev2").client();
     var run = dev2.genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK_RUN)).inNamespace(NAMESPACE)
         .withName("git-clone-test");
     String[] last = {""};
@@ -303,7 +306,7 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
     }
-    boolean onDev1 = fleet.client("dev1").genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK_RUN))
+    boolean onDev1 = sandbox.cluster("dev1").client().genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK_RUN))
         .inNamespace(NAMESPACE).withName("git-clone-test").get() != null;
     line(onDev1 ? "dev1 holds git-clone-test too: FAILED" : "dev1 holds no git-clone-test: its placement is dev2"
         + " only");
@@ -336,7 +339,7 @@ final class DemoCommand implements Callable<Integer> {
   private void clusters(ClusterFleet fleet) {
     Table table = new Table("CLUSTER", "HEALTH", "ROLE", "NGINX-FED", "TASKRUNS", "PIPELINERUNS");
     for (ClusterState c : fleet.clusters()) {
-      KubernetesClient client = fleet.client(c.name());
+      KubernetesClient client = sandbox.cluster(c.name()).client();
       Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName("nginx-fed").get();
       List<String> taskRuns = new ArrayList<>();
       Map<String, Integer> children = new HashMap<>();

@@ -1,7 +1,7 @@
 package io.fleetfed.cli;
 
+import io.fleetfed.core.cluster.DrainResult;
 import io.fleetfed.core.fleet.ClusterFleet;
-import io.fleetfed.core.fleet.DrainResult;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 
@@ -39,7 +39,7 @@ final class DrainCommand extends MemberCommand {
     }
     out.println("cluster/" + cluster + (result.isComplete() ? " drained: " : " cordoned, not fully drained: ")
         + result.removed() + " object" + (result.removed() == 1 ? "" : "s") + " removed");
-    result.problems().forEach(p -> Problems.error(err, cluster + ": " + p));
+    result.problems().forEach(p -> Problems.error(err, cluster + ": " + p.message()));
     return result.isComplete() ? 0 : Main.CLUSTER_FAILED;
   }
 }

@@ -2,6 +2,7 @@ package io.fleetfed.cli;
 
 import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.fleet.ClusterFleet;
+import io.fleetfed.core.fleet.ClusterFleetBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +54,7 @@ final class FleetOptions {
       throw new ValidationException("", "--clusters and --host-cluster-context exclude each other: with a host"
           + " cluster, the members are its KubeFedClusters");
     }
-    ClusterFleet.Builder builder = kube.builder().adoptResources(adopt);
+    ClusterFleetBuilder builder = kube.builder().adoptResources(adopt);
     if (host.isPresent()) {
       builder.hostContext(host.get());
     } else if (!clusters.isEmpty()) {

@@ -1,8 +1,8 @@
 package io.fleetfed.cli;
 
 import io.fleetfed.core.ValidationException;
+import io.fleetfed.core.cluster.ClusterState;
 import io.fleetfed.core.fleet.ClusterFleet;
-import io.fleetfed.core.fleet.ClusterState;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -2,8 +2,9 @@ package io.fleetfed.cli;
 
 import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.Violation;
+import io.fleetfed.core.cluster.HealthCheck;
 import io.fleetfed.core.fleet.ClusterFleet;
-import io.fleetfed.core.fleet.HealthCheck;
+import io.fleetfed.core.fleet.ClusterFleetBuilder;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,13 +94,13 @@ final class KubeOptions {
    * A fleet builder with the kubeconfig read (throwing {@code ValidationException} naming each unreadable file),
    * the request timeout, KubeFed's namespace, and health probes no slower than a request.
    */
-  ClusterFleet.Builder builder() {
+  ClusterFleetBuilder builder() {
     return builder(files());
   }
 
   /** Like {@link #builder()}, reading {@code files} instead of the kubeconfig options. */
-  ClusterFleet.Builder builder(List<Path> files) {
-    ClusterFleet.Builder builder = ClusterFleet.builder();
+  ClusterFleetBuilder builder(List<Path> files) {
+    ClusterFleetBuilder builder = ClusterFleet.builder();
     try {
       builder.kubeconfig(files.isEmpty() ? fromEnvironment() : files);
     } catch (ValidationException e) {

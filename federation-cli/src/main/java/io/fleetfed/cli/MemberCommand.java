@@ -1,8 +1,8 @@
 package io.fleetfed.cli;
 
 import io.fleetfed.core.ValidationException;
+import io.fleetfed.core.cluster.ClusterState;
 import io.fleetfed.core.fleet.ClusterFleet;
-import io.fleetfed.core.fleet.ClusterState;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 

@@ -1,9 +1,9 @@
 package io.fleetfed.cli;
 
 import io.fleetfed.core.ValidationException;
+import io.fleetfed.core.cluster.ClusterState;
+import io.fleetfed.core.cluster.UnjoinResult;
 import io.fleetfed.core.fleet.ClusterFleet;
-import io.fleetfed.core.fleet.ClusterState;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,11 +47,11 @@ final class UnjoinCommand extends FleetCommand {
             + " (no KubeFedCluster " + kube.federationNamespace() + "/" + cluster + "); its members are "
             + fleet.clusters().stream().map(ClusterState::name).toList());
       }
-      List<String> problems = clusterContext == null ? fleet.unjoin(cluster) : fleet.unjoin(cluster, clusterContext);
+      UnjoinResult result = clusterContext == null ? fleet.unjoin(cluster) : fleet.unjoin(cluster, clusterContext);
       out.println("cluster " + cluster + " unjoined from host cluster " + host
-          + (problems.isEmpty() ? "" : ", leaving what is listed on stderr"));
-      problems.forEach(p -> Problems.warn(err, cluster + ": " + p));
-      return problems.isEmpty() ? 0 : Main.CLUSTER_FAILED;
+          + (result.isComplete() ? "" : ", leaving what is listed on stderr"));
+      result.leftovers().forEach(l -> Problems.warn(err, cluster + ": " + l.message()));
+      return result.isComplete() ? 0 : Main.CLUSTER_FAILED;
     }
   }
 }

@@ -15,18 +15,19 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pure packages do no I/O, start no threads and use no Kubernetes client: checked on the compiled classes,
+ * The pure packages (and planning, the pure room of the fleet) do no I/O, start no threads and use no Kubernetes client: checked on the compiled classes,
  * whose constant pools name every class they refer to.
  */
 class PurityTest {
-  private static final List<String> PURE = List.of("model", "render", "kubefed", "schedule", "internal");
+  private static final List<String> PURE = List.of("model", "render", "kubefed", "schedule", "internal",
+      "fleet/internal/plan");
   private static final List<String> FORBIDDEN = List.of(
       "io/fabric8/", "java/io/File", "java/nio/file/", "java/nio/channels/", "java/net/", "java/lang/Thread",
       "java/util/concurrent/Executor", "java/util/concurrent/CompletableFuture", "java/util/concurrent/ForkJoin",
       "java/lang/ProcessBuilder", "java/lang/Runtime", "java/util/Timer", "java/lang/System");
 
   @Test
-  @DisplayName("model, render, kubefed, schedule and internal refer to no I/O, thread or fabric8 class")
+  @DisplayName("model, render, kubefed, schedule, internal and the fleet's plan refer to no I/O, thread or fabric8 class")
   void purePackagesStayPure() throws IOException, URISyntaxException {
     Path classes = Path.of(FederationException.class.getProtectionDomain().getCodeSource().getLocation().toURI())
         .resolve("io/fleetfed/core");

@@ -95,7 +95,8 @@ final class Closure {
     if (!c.missing.isEmpty()) {
       throw new DispatchException("cannot dispatch " + c.what + ": " + (c.missing.size() == 1 ? "a dependency is"
           : c.missing.size() + " dependencies are") + " neither given nor in the source cluster " + sourceName
-          + ": " + String.join("; ", c.missing) + ". Nothing was created.");
+          + ": " + String.join("; ", c.missing) + ". Nothing was created.", run.path("kind").asText(), c.namespace,
+          run.path("metadata").path("name").asText("(generated)"), Optional.empty());
     }
     return List.copyOf(c.found.values());
   }

@@ -155,7 +155,7 @@ public record DispatchRequest(ObjectNode run, String source, Optional<String> ke
   public String toString() {
     return "DispatchRequest[" + RunKind.describe(run) + " from " + source + key.map(k -> ", key " + k).orElse("")
         + (clusters.isEmpty() ? "" : ", clusters " + new java.util.TreeSet<>(clusters))
-        + (selector.isEmpty() ? "" : ", selector " + RunDispatcher.describe(selector))
+        + (selector.isEmpty() ? "" : ", selector " + ClusterChooser.describe(selector))
         + timeout.map(t -> ", timeout " + t).orElse("") + (allowHost ? ", host allowed" : "")
         + (rerunOnClusterLoss ? ", re-run on cluster loss" : "") + sourceCluster.map(c -> ", source " + c).orElse("")
         + ", " + dependencies.size() + " dependencies given]";

@@ -3,15 +3,11 @@ package io.fleetfed.tekton;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fleetfed.core.fleet.ResourceContexts;
+import io.fleetfed.core.cluster.ClusterClient;
+import io.fleetfed.core.cluster.ClusterRequestException;
 import io.fleetfed.core.kubefed.FederatedCrds;
 import io.fleetfed.core.kubefed.TypeRegistry;
 import io.fleetfed.core.model.ResourceType;
-import java.net.HttpURLConnection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dispatch records: one FederatedTaskRun or FederatedPipelineRun per run in the host cluster, created before
- * the run, so that of every dispatcher racing for one run (threads, processes, fleets) exactly one creates it and
- * the others find it. It holds the run as its template, the chosen cluster as its placement, and the dispatch key.
- * Without a host cluster the records live in this process only.
+ * The run records: one FederatedTaskRun or FederatedPipelineRun per dispatched run in the host cluster, created
+ * before the run, so that of every dispatcher racing for one run (threads, processes, fleets) exactly one creates
+ * it and the others find it. It holds the run as its template, the chosen cluster as its placement, and the
+ * dispatch key. Without a host cluster the records live in this process only.
  */
 abstract class Records {
   static final String KEY = "fleetfed.io/dispatch-key";
@@ -32,7 +28,7 @@ abstract class Records {
   /** A record: the dispatch key, the placement cluster, and the record itself. */
   record Record(String key, String cluster, ObjectNode object) {}
 
-  /** Creates {@code record}; empty if one of that name exists already (then read it). */
+  /** Creates {@code record}; false if one of that name exists already (then read it). */
   abstract boolean create(ResourceType runType, ObjectNode record);
 
   abstract Optional<Record> get(ResourceType runType, String namespace, String name);
@@ -51,7 +47,7 @@ abstract class Records {
     ObjectNode meta = r.putObject("metadata");
     meta.put("name", run.path("metadata").path("name").asText());
     meta.put("namespace", RunKind.namespace(run));
-    meta.putObject("labels").put("fleetfed.io/dispatch", RunDispatcher.keyHash(key));
+    meta.putObject("labels").put(RunDispatcher.DISPATCH_LABEL, RunDispatcher.keyHash(key));
     ObjectNode annotations = meta.putObject("annotations");
     annotations.put(KEY, key);
     annotations.put(REASON, reason);
@@ -66,39 +62,47 @@ abstract class Records {
     return new Record(o.path("metadata").path("annotations").path(KEY).asText(), cluster, o);
   }
 
-  /** Records in the host cluster, in the run's namespace. */
+  /** The record's type for runs of {@code runType}. */
+  static ResourceType recordType(ResourceType runType) {
+    return ResourceType.namespaced(FEDERATED_GROUP, "v1beta1", "Federated" + runType.kind(),
+        "federated" + runType.plural());
+  }
+
+  /** Records in the host cluster, in the run's namespace, reached through the fleet's host client. */
   static final class InHost extends Records {
     private static final Logger LOG = LoggerFactory.getLogger(InHost.class);
-    private final KubernetesClient host;
+    private static final ResourceType CRDS = ResourceType.cluster("apiextensions.k8s.io", "v1",
+        "CustomResourceDefinition", "customresourcedefinitions");
+    private final ClusterClient host;
     private final ObjectMapper json;
     private final Map<String, Boolean> ensured = new ConcurrentHashMap<>();
 
-    InHost(KubernetesClient host, ObjectMapper json) {
+    InHost(ClusterClient host, ObjectMapper json) {
       this.host = host;
       this.json = json;
     }
 
-    private static ResourceDefinitionContext context(ResourceType runType) {
-      return ResourceContexts.of(ResourceType.namespaced(FEDERATED_GROUP, "v1beta1", "Federated" + runType.kind(),
-          "federated" + runType.plural()));
+    private static DispatchException failure(String what, ResourceType runType, String namespace, String name,
+        ClusterRequestException e) {
+      return new DispatchException(what + ": " + e.getMessage(), runType.kind(), namespace, name,
+          Optional.of(e.cluster()), e);
     }
 
     /** Creates the federated CRD when the host lacks it, as {@code fleetfed enable} would print it. */
-    private void ensureCrd(ResourceType runType) {
+    private void ensureCrd(ResourceType runType, String namespace, String name) {
       ensured.computeIfAbsent(runType.kind(), k -> {
-        String name = "federated" + runType.plural() + "." + FEDERATED_GROUP;
+        String crdName = "federated" + runType.plural() + "." + FEDERATED_GROUP;
         try {
-          var crds = host.apiextensions().v1().customResourceDefinitions();
-          if (crds.withName(name).get() == null) {
+          if (host.get(CRDS, "", crdName).isEmpty()) {
             ObjectNode crd = FederatedCrds.crd(TypeRegistry.standard().lookup(runType.plural()));
-            crds.resource(json.convertValue(crd, CustomResourceDefinition.class)).create();
-            LOG.info("created the CRD {} in the host cluster for dispatch records", name);
+            host.create(CRDS, json.convertValue(crd, GenericKubernetesResource.class));
+            LOG.info("created the CRD {} in the host cluster for dispatch records", crdName);
           }
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-            throw new DispatchException("the host cluster has no CRD " + name + " for dispatch records and it "
-                + "cannot be created (HTTP " + e.getCode() + "); run `fleetfed enable " + runType.plural()
-                + " | kubectl apply -f -` on the host", e);
+        } catch (ClusterRequestException e) {
+          if (!e.isConflict()) {
+            throw failure("the host cluster has no CRD " + crdName + " for dispatch records and it cannot be "
+                + "created; run `fleetfed enable " + runType.plural() + " | kubectl apply -f -` on the host",
+                runType, namespace, name, e);
           }
         }
         return true;
@@ -107,37 +111,40 @@ abstract class Records {
 
     @Override
     boolean create(ResourceType runType, ObjectNode record) {
-      ensureCrd(runType);
+      String namespace = record.path("metadata").path("namespace").asText();
+      String name = record.path("metadata").path("name").asText();
+      ensureCrd(runType, namespace, name);
       try {
-        host.genericKubernetesResources(context(runType)).inNamespace(record.path("metadata").path("namespace")
-            .asText()).resource(json.convertValue(record, GenericKubernetesResource.class)).create();
+        host.create(recordType(runType), json.convertValue(record, GenericKubernetesResource.class));
         return true;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+      } catch (ClusterRequestException e) {
+        if (e.isConflict()) {
           return false;
         }
-        throw new DispatchException("cannot write the dispatch record of " + runType.kind() + " "
-            + record.path("metadata").path("namespace").asText() + "/" + record.path("metadata").path("name").asText()
-            + " in the host cluster: HTTP " + e.getCode() + " " + e.getStatus().getMessage(), e);
+        throw failure("cannot write the dispatch record of " + runType.kind() + " " + namespace + "/" + name
+            + " in the host cluster", runType, namespace, name, e);
       }
     }
 
     @Override
     Optional<Record> get(ResourceType runType, String namespace, String name) {
-      ensureCrd(runType);
-      GenericKubernetesResource o = host.genericKubernetesResources(context(runType)).inNamespace(namespace)
-          .withName(name).get();
-      return Optional.ofNullable(o).map(r -> parse(json.convertValue(r, ObjectNode.class)));
+      ensureCrd(runType, namespace, name);
+      try {
+        return host.get(recordType(runType), namespace, name)
+            .map(r -> parse(json.convertValue(r, ObjectNode.class)));
+      } catch (ClusterRequestException e) {
+        throw failure("cannot read the dispatch record of " + runType.kind() + " " + namespace + "/" + name
+            + " from the host cluster", runType, namespace, name, e);
+      }
     }
 
     @Override
     boolean move(ResourceType runType, String namespace, String name, String from, String cluster, String reason) {
-      var resource = host.genericKubernetesResources(context(runType)).inNamespace(namespace).withName(name);
-      GenericKubernetesResource current = resource.get();
-      if (current == null) {
+      Optional<GenericKubernetesResource> current = host.get(recordType(runType), namespace, name);
+      if (current.isEmpty()) {
         return false;
       }
-      ObjectNode o = json.convertValue(current, ObjectNode.class);
+      ObjectNode o = json.convertValue(current.get(), ObjectNode.class);
       if (!parse(o).cluster().equals(from)) {
         return false;
       }
@@ -146,23 +153,23 @@ abstract class Records {
       ObjectNode annotations = (ObjectNode) o.path("metadata").path("annotations");
       annotations.put(REASON, reason);
       try {   // conditional on the resourceVersion read: a concurrent move wins, this one backs off
-        host.genericKubernetesResources(context(runType)).inNamespace(namespace)
-            .resource(json.convertValue(o, GenericKubernetesResource.class)).update();
+        host.update(recordType(runType), json.convertValue(o, GenericKubernetesResource.class));
         return true;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+      } catch (ClusterRequestException e) {
+        if (e.isConflict()) {
           return false;
         }
-        throw e;
+        throw failure("cannot move the dispatch record of " + runType.kind() + " " + namespace + "/" + name
+            + " to " + cluster, runType, namespace, name, e);
       }
     }
 
     @Override
     void delete(ResourceType runType, String namespace, String name) {
       try {
-        host.genericKubernetesResources(context(runType)).inNamespace(namespace).withName(name).delete();
-      } catch (KubernetesClientException e) {
-        LOG.warn("cannot delete the dispatch record {}/{}: HTTP {}", namespace, name, e.getCode());
+        host.delete(recordType(runType), namespace, name);
+      } catch (ClusterRequestException e) {
+        LOG.warn("cannot delete the dispatch record {}/{}: {}", namespace, name, e.getMessage());
       }
     }
   }

@@ -2,31 +2,15 @@ package io.fleetfed.tekton;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fleetfed.core.FederationException;
+import io.fleetfed.core.cluster.ClusterClient;
+import io.fleetfed.core.cluster.ClusterState;
 import io.fleetfed.core.fleet.ClusterFleet;
-import io.fleetfed.core.fleet.ClusterOutcome;
-import io.fleetfed.core.fleet.ClusterState;
-import io.fleetfed.core.fleet.CopyReport;
-import io.fleetfed.core.fleet.PropagationResult;
-import io.fleetfed.core.fleet.PropagationStatus;
-import io.fleetfed.core.model.FederatedResource;
-import io.fleetfed.core.model.LabelSelector;
-import io.fleetfed.core.model.Placement;
-import io.fleetfed.core.fleet.ResourceContexts;
 import io.fleetfed.core.model.ResourceType;
-import io.fleetfed.core.render.ManagedMetadata;
-import io.fleetfed.core.render.Renderer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -35,7 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -79,7 +63,10 @@ import org.slf4j.LoggerFactory;
  * best member and the dispatcher deletes the first copy once that cluster is back. A run that had started ends
  * {@link RunPhase#CLUSTER_LOST} unless the request asked for a re-run.
  *
- * <p>Runs are created on their member as the fleet would write them, but not tracked by it: a run is created once
+ * <p>The dispatcher coordinates: {@link ClusterChooser} decides where a run goes, {@code RunPlacer} puts it and what
+ * it needs there, {@code Records} keeps the one record per run in the host, {@code Watcher}s follow the runs on
+ * each member, and each {@link RunHandle} tells its listeners. Runs are created on their member as the fleet would
+ * write them, but not tracked by it: a run is created once
  * and never updated. Dependencies are propagated by the fleet, which the dispatcher starts so that its background
  * reconciliation keeps them in place. Closing the dispatcher stops its watches; it does not close the fleet.
  */
@@ -87,7 +74,7 @@ public final class RunDispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunDispatcher.class);
 
   /** A cluster label giving how many runs the cluster takes at once, such as {@code fleetfed.io/capacity: "20"}. */
-  public static final String CAPACITY_LABEL = "fleetfed.io/capacity";
+  public static final String CAPACITY_LABEL = ClusterChooser.CAPACITY_LABEL;
   /** The label on dispatched runs (and their records): a hash of the dispatch key. */
   public static final String DISPATCH_LABEL = "fleetfed.io/dispatch";
   /** The annotation on dispatched runs (and their records) holding the dispatch key. */
@@ -95,20 +82,16 @@ public final class RunDispatcher implements AutoCloseable {
   private static final int LOCK_STRIPES = 64;
 
   private final ClusterFleet fleet;
-  private final Map<String, Integer> capacities;
-  private final int defaultCapacity;
+  private final ClusterChooser.Capacities capacities;
   private final Duration listWait;
   private final ObjectMapper json = new ObjectMapper();
   private final Records records;
+  private final RunPlacer placer;
   private final Map<String, Watcher> watchers = new ConcurrentHashMap<>();
   private final Set<String> versions = ConcurrentHashMap.newKeySet();
   private final Map<String, RunHandle> byKey = new ConcurrentHashMap<>();
   private final Map<String, RunHandle> byRun = new ConcurrentHashMap<>();
-  private final Object[] keyLocks = stripes();
-  private final Object[] dependencyLocks = stripes();
-  private final Map<String, Placed> placedDependencies = new ConcurrentHashMap<>();
-  private final Map<String, Definitions> definitions = new ConcurrentHashMap<>();
-  private final Map<String, Set<Removal>> removals = new ConcurrentHashMap<>();
+  private final Object[] keyLocks = new Object[LOCK_STRIPES];
   private final ExecutorService notifier;
   private final ExecutorService worker;
   private final Consumer<ClusterState> clusterListener = this::clusterChanged;
@@ -125,36 +108,52 @@ public final class RunDispatcher implements AutoCloseable {
       RunDispatcher.this.changed(cluster, run, deleted);
     }
   };
-  private volatile boolean closed;
-
-  /** The clusters a dependency was propagated to, with the object as propagated. */
-  private record Placed(ObjectNode object, Set<String> clusters) {
+  /** All a handle may ask of its dispatcher. */
+  private final RunHandle.Control control = new RunHandle.Control() {
     @Override
-    public String toString() {
-      return "placed on " + clusters;   // never the object: it may be a Secret
+    public ClusterClient client(String cluster) {
+      requireOpen();
+      return fleet.client(cluster);
     }
-  }
+
+    @Override
+    public void deliver(RunHandle handle, RunListener listener, RunStatus status) {
+      try {
+        notifier.execute(() -> {
+          try {
+            listener.onStatus(status);
+          } catch (RuntimeException e) {
+            LOG.warn("a run listener of {} failed", handle, e);
+          }
+        });
+      } catch (RejectedExecutionException closing) {
+        // the dispatcher is closed
+      }
+    }
+
+    @Override
+    public void ended(RunHandle handle) {
+      byKey.remove(handle.key(), handle);
+      byRun.remove(Watcher.id(handle.kind(), handle.namespace(), handle.name()), handle);
+    }
+  };
+  private volatile boolean closed;
 
   private RunDispatcher(Builder b) {
     this.fleet = b.fleet;
-    this.capacities = Map.copyOf(b.capacities);
-    this.defaultCapacity = b.defaultCapacity;
+    this.capacities = new ClusterChooser.Capacities(Map.copyOf(b.capacities), b.defaultCapacity);
     this.listWait = b.listWait;
+    for (int i = 0; i < keyLocks.length; i++) {
+      keyLocks[i] = new Object();
+    }
     this.records = fleet.hostClient().<Records>map(h -> new Records.InHost(h, json))
         .orElseGet(Records.InMemory::new);
     this.notifier = Executors.newSingleThreadExecutor(r -> daemon(r, "fleetfed-run-listeners"));
     this.worker = Executors.newCachedThreadPool(r -> daemon(r, "fleetfed-dispatch"));
+    this.placer = new RunPlacer(fleet, json, worker);
     fleet.start();
     fleet.addClusterListener(clusterListener);
     watch("v1");
-  }
-
-  private static Object[] stripes() {
-    Object[] locks = new Object[LOCK_STRIPES];
-    for (int i = 0; i < locks.length; i++) {
-      locks[i] = new Object();
-    }
-    return locks;
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -202,12 +201,13 @@ public final class RunDispatcher implements AutoCloseable {
         + keyHash(key).substring(0, 10) : givenName;
     ResourceType type = RunKind.type(given);
     String runId = Watcher.id(type.kind(), namespace, name);
-    synchronized (lock(keyLocks, key)) {
+    synchronized (lock(key)) {
       RunHandle known = byKey.get(key);
       if (known != null) {
         if (!Watcher.id(known.kind(), known.namespace(), known.name()).equals(runId)) {
           throw new DispatchException("dispatch key \"" + key + "\" was used for " + known.kind() + " "
-              + known.namespace() + "/" + known.name() + ", not " + type.kind() + " " + namespace + "/" + name);
+              + known.namespace() + "/" + known.name() + ", not " + type.kind() + " " + namespace + "/" + name,
+              type.kind(), namespace, name, Optional.empty());
         }
         known.addListener(listener);
         return known;
@@ -219,7 +219,7 @@ public final class RunDispatcher implements AutoCloseable {
       watch(type.version());
       List<Closure.Dependency> deps;
       try {
-        deps = closure(request);
+        deps = placer.closure(request);
       } catch (DispatchException missing) {
         // a retry of a dispatch made before follows its run, even if a dependency has gone since
         Optional<Records.Record> existing = records.get(type, namespace, name);
@@ -234,9 +234,9 @@ public final class RunDispatcher implements AutoCloseable {
       if (!records.create(type, record)) {
         return attach(request, key, type, records.get(type, namespace, name).orElseThrow(() ->
             new DispatchException("the dispatch record of " + type.kind() + " " + namespace + "/" + name
-                + " exists but cannot be read")), listener);
+                + " exists but cannot be read", type.kind(), namespace, name, Optional.empty())), listener);
       }
-      RunHandle handle = new RunHandle(this, key, type, run, request, deps, choice);
+      RunHandle handle = new RunHandle(control, key, type, run, request, deps, choice);
       handle.addListener(listener);
       byKey.put(key, handle);
       byRun.put(runId, handle);
@@ -254,7 +254,8 @@ public final class RunDispatcher implements AutoCloseable {
 
   private static DispatchException conflict(ResourceType type, String namespace, String name, String otherKey) {
     return new DispatchException(type.kind() + " " + namespace + "/" + name + " was already dispatched with the key \""
-        + otherKey + "\"; give this run another name or the same key");
+        + otherKey + "\"; give this run another name or the same key", type.kind(), namespace, name,
+        Optional.empty());
   }
 
   /** Follows a run an earlier dispatch (this process's, or another's) recorded; creates it if that one did not. */
@@ -268,7 +269,7 @@ public final class RunDispatcher implements AutoCloseable {
     }
     String reason = record.object().path("metadata").path("annotations").path(Records.REASON).asText();
     ClusterChoice choice = new ClusterChoice(record.cluster(), "dispatched earlier: " + reason, Map.of());
-    RunHandle handle = new RunHandle(this, key, type, run, request, null, choice);
+    RunHandle handle = new RunHandle(control, key, type, run, request, null, choice);
     handle.addListener(listener);
     byKey.put(key, handle);
     byRun.put(Watcher.id(type.kind(), namespace, name), handle);
@@ -301,7 +302,7 @@ public final class RunDispatcher implements AutoCloseable {
       if (w != null) {
         w.reserve(handle.kind(), handle.namespace(), handle.name());
       }
-      Optional<String> failure = tryPlace(handle, cluster);
+      Optional<String> failure = placer.place(handle, cluster);
       if (failure.isEmpty()) {
         return;
       }
@@ -315,221 +316,17 @@ public final class RunDispatcher implements AutoCloseable {
         next = choose(handle.request(), handle.type(), handle.namespace(), handle.name(), tried);
       } catch (DispatchException none) {
         throw new DispatchException("cannot create " + handle.kind() + " " + handle.namespace() + "/" + handle.name()
-            + " on any cluster: " + describe(tried) + ". " + none.getMessage(), none);
+            + " on any cluster: " + ClusterChooser.describe(tried) + ". " + none.getMessage(), handle.kind(),
+            handle.namespace(), handle.name(), Optional.of(cluster), none);
       }
       if (!records.move(handle.type(), handle.namespace(), handle.name(), cluster, next.cluster(), next.reason())) {
         throw new DispatchException("the dispatch record of " + handle + " was changed by another dispatcher while "
-            + "this one was placing it");
+            + "this one was placing it", handle.kind(), handle.namespace(), handle.name(), Optional.of(cluster));
       }
       LOG.info("{}: {} failed ({}); trying {}", handle, cluster, failure.get(), next.cluster());
-      leave(cluster, handle);
+      placer.leave(cluster, handle);
       handle.movedTo(next, failure.get());
     }
-  }
-
-  private static String describe(Map<String, String> reasons) {
-    List<String> parts = new ArrayList<>();
-    reasons.forEach((c, why) -> parts.add(c + ": " + why));
-    return String.join("; ", parts);
-  }
-
-  /** Empty if the run is on {@code cluster}; else what failed. */
-  private Optional<String> tryPlace(RunHandle handle, String cluster) {
-    try {
-      if (handle.dependencies() == null) {
-        handle.dependencies(closure(handle.request()));
-      }
-      for (Closure.Dependency d : handle.dependencies()) {
-        Optional<String> failed = placeDependency(d, cluster);
-        if (failed.isPresent()) {
-          return Optional.of(d.describe() + " (" + d.why() + "): " + failed.get());
-        }
-      }
-      FederatedResource run = FederatedResource.builder(handle.type()).namespace(handle.namespace())
-          .name(handle.name()).template(handle.run()).placement(Placement.clusters(cluster)).build();
-      return createRun(cluster, handle, Renderer.renderFor(run, cluster));
-    } catch (DispatchException e) {
-      throw e;
-    } catch (FederationException e) {
-      return Optional.of(e.getMessage());
-    }
-  }
-
-  /**
-   * Creates the run on {@code cluster} as the fleet would write it (managed label, source and hash annotations), but
-   * directly: a run is created once and never updated, so the fleet need not track it. Empty once it is there.
-   */
-  private Optional<String> createRun(String cluster, RunHandle handle, ObjectNode object) {
-    if (fleet.cluster(cluster).map(c -> !c.health().isReady()).orElse(true)) {
-      return Optional.of(PropagationStatus.CLUSTER_NOT_READY.reason());
-    }
-    var runs = fleet.client(cluster).genericKubernetesResources(ResourceContexts.of(handle.type()))
-        .inNamespace(handle.namespace());
-    GenericKubernetesResource r = json.convertValue(object, GenericKubernetesResource.class);
-    for (int attempt = 0; ; attempt++) {
-      try {
-        runs.resource(r).create();
-        return Optional.empty();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == 409) {
-          GenericKubernetesResource there = runs.withName(handle.name()).get();
-          String key = there == null || there.getMetadata().getAnnotations() == null ? null
-              : there.getMetadata().getAnnotations().get(DISPATCH_KEY_ANNOTATION);
-          return handle.key().equals(key) ? Optional.empty() : Optional.of(PropagationStatus.ALREADY_EXISTS.reason()
-              + ": a " + handle.kind() + " of that name exists there and is not this dispatch's");
-        }
-        if (e.getCode() == 404 && attempt == 0) {
-          ensureNamespace(cluster, handle.namespace());
-          continue;
-        }
-        return Optional.of(PropagationStatus.CREATION_FAILED.reason() + ": HTTP " + e.getCode()
-            + (e.getStatus() == null || e.getStatus().getMessage() == null ? "" : " " + e.getStatus().getMessage()));
-      }
-    }
-  }
-
-  private void ensureNamespace(String cluster, String namespace) {
-    try {
-      fleet.client(cluster).namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-          .withNewMetadata().withName(namespace).addToLabels(ManagedMetadata.MANAGED_LABEL, "true").endMetadata()
-          .build()).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-    }
-  }
-
-  /** Deletes this dispatch's copy of the run from {@code cluster}, which it left; false if that cannot be done now. */
-  private boolean removeCopy(String cluster, Removal r) {
-    if (fleet.cluster(cluster).map(c -> !c.health().isReady()).orElse(false)) {
-      return false;
-    }
-    try {
-      var copy = fleet.client(cluster).genericKubernetesResources(ResourceContexts.of(r.type()))
-          .inNamespace(r.namespace()).withName(r.name());
-      GenericKubernetesResource there = copy.get();
-      if (there != null && there.getMetadata().getAnnotations() != null
-          && r.key().equals(there.getMetadata().getAnnotations().get(DISPATCH_KEY_ANNOTATION))) {
-        copy.delete();
-        LOG.info("removed the copy of {} {}/{} that moved away from {}", r.type().kind(), r.namespace(), r.name(),
-            cluster);
-      }
-      return true;
-    } catch (KubernetesClientException | FederationException e) {
-      LOG.debug("cannot remove {} from {} yet: {}", r, cluster, e.toString());
-      return false;
-    }
-  }
-
-  /** A run's copy to delete from a cluster it moved away from, once that cluster can be reached. */
-  private record Removal(ResourceType type, String namespace, String name, String key) {}
-
-  private void leave(String cluster, RunHandle h) {
-    Removal r = new Removal(h.type(), h.namespace(), h.name(), h.key());
-    removals.computeIfAbsent(cluster, c -> ConcurrentHashMap.newKeySet()).add(r);
-    runLater(() -> removeAll(cluster));
-  }
-
-  private void removeAll(String cluster) {
-    Set<Removal> pending = removals.get(cluster);
-    if (pending != null) {
-      pending.removeIf(r -> removeCopy(cluster, r));
-    }
-  }
-
-  private void runLater(Runnable task) {
-    try {
-      worker.execute(task);
-    } catch (RejectedExecutionException closing) {
-      // the dispatcher is closing
-    }
-  }
-
-  /** Adds {@code cluster} to where {@code d} is propagated; empty once it is there (or already was, unmanaged). */
-  private Optional<String> placeDependency(Closure.Dependency d, String cluster) {
-    String id = d.type().kind() + "/" + d.object().path("metadata").path("namespace").asText() + "/"
-        + d.object().path("metadata").path("name").asText();
-    synchronized (lock(dependencyLocks, id)) {
-      Placed placed = placedDependencies.get(id);
-      if (placed != null && placed.clusters().contains(cluster) && placed.object().equals(d.object())) {
-        return Optional.empty();   // as propagated before: the started fleet keeps it so
-      }
-      FederatedResource resource = federated(d, List.of(cluster));
-      Set<String> clusters = new TreeSet<>(placed == null ? present(resource) : placed.clusters());
-      clusters.add(cluster);
-      resource = federated(d, List.copyOf(clusters));
-      PropagationResult result = fleet.propagate(resource);
-      ClusterOutcome o = result.cluster(cluster).orElse(null);
-      if (o == null) {
-        return Optional.of("not placed" + result.problem().map(p -> ": " + p).orElse(""));
-      }
-      if (!o.isOk() && o.status() != PropagationStatus.ALREADY_EXISTS) {
-        return Optional.of(o.status().reason() + o.message().map(m -> ": " + m).orElse(""));
-      }
-      if (o.status() == PropagationStatus.ALREADY_EXISTS) {
-        LOG.info("{} exists on {} and is not fleetfed's: the run uses it as it is", d.describe(), cluster);
-      }
-      placedDependencies.put(id, new Placed(d.object(), Set.copyOf(clusters)));
-      return Optional.empty();
-    }
-  }
-
-  private FederatedResource federated(Closure.Dependency d, List<String> clusters) {
-    return FederatedResource.builder(d.type()).namespace(d.object().path("metadata").path("namespace").asText())
-        .name(d.object().path("metadata").path("name").asText()).template(d.object())
-        .placement(Placement.clusters(clusters)).build();
-  }
-
-  /** The clusters holding fleetfed's copy of {@code resource} now (after a restart, the fleet forgot them). */
-  private Set<String> present(FederatedResource resource) {
-    Set<String> clusters = new TreeSet<>();
-    for (CopyReport r : fleet.inspect(resource)) {
-      if (r.present()) {
-        clusters.add(r.cluster());
-      }
-    }
-    return clusters;
-  }
-
-  private List<Closure.Dependency> closure(DispatchRequest request) {
-    Optional<KubernetesClient> source;
-    String sourceName;
-    if (request.sourceCluster().isPresent()) {
-      String c = request.sourceCluster().get();
-      source = Optional.of(fleet.client(c));
-      sourceName = c;
-    } else {
-      source = fleet.hostClient();
-      sourceName = source.isPresent() ? fleet.hostName() + " (the host)" : "(none: the fleet has no host cluster)";
-    }
-    Optional<Definitions> definitions = source.map(client -> this.definitions.computeIfAbsent(sourceName,
-        k -> new Definitions(client, json)));
-    if (closed) {
-      definitions.ifPresent(Definitions::close);
-      requireOpen();
-    }
-    return Closure.of(request.run(), request.dependencies(), (type, ns, name, optional) -> source.flatMap(client -> {
-      if (Definitions.cached(type)) {
-        Optional<Optional<ObjectNode>> known = definitions.orElseThrow().get(type, ns, name);
-        // absent from the cache: maybe created a moment ago, so ask the cluster unless it is optional anyway
-        if (known.isPresent() && (known.get().isPresent() || optional)) {
-          return known.get();
-        }
-      }
-      try {
-        var resources = client.genericKubernetesResources(ResourceContexts.of(type));
-        GenericKubernetesResource o = type.isNamespaced() ? resources.inNamespace(ns).withName(name).get()
-            : resources.withName(name).get();
-        return Optional.ofNullable(o).map(r -> json.convertValue(r, ObjectNode.class));
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == 404) {
-          return Optional.empty();
-        }
-        throw new DispatchException("cannot read " + type.kind() + " " + (ns.isEmpty() ? "" : ns + "/") + name
-            + " from the source cluster " + sourceName + ": HTTP " + e.getCode(), e);
-      }
-    }), sourceName);
   }
 
   /** The run as created on members: its name, dispatch label and key, the request's timeout. */
@@ -570,108 +367,13 @@ public final class RunDispatcher implements AutoCloseable {
 
   private ClusterChoice choose(DispatchRequest request, ResourceType type, String namespace, String name,
       Map<String, String> tried) {
-    Map<String, String> passed = new HashMap<>();
-    record Candidate(String name, int load, int capacity) {
-      double ratio() {
-        return capacity <= 0 ? Double.MAX_VALUE : (double) load / capacity;
-      }
-
-      boolean full() {
-        return load >= capacity;
-      }
-
-      String describe() {
-        return load + " of " + capacity + " runs";
-      }
-    }
-    List<Candidate> candidates = new ArrayList<>();
-    for (ClusterState c : fleet.clusters()) {
-      Optional<String> why = passOver(request, c, tried);
-      if (why.isPresent()) {
-        passed.put(c.name(), why.get());
-        continue;
-      }
-      Watcher w = watcher(c.name());
-      candidates.add(new Candidate(c.name(), w == null ? 0 : w.load(), capacity(c)));
-    }
-    for (String wanted : request.clusters()) {
-      if (fleet.cluster(wanted).isEmpty()) {
-        passed.put(wanted, "not a member of the fleet");
-      }
-    }
-    if (candidates.isEmpty()) {
-      throw new DispatchException("no cluster can run " + type.kind() + " " + namespace + "/" + name + ": "
-          + (passed.isEmpty() ? "the fleet has no members" : describe(new java.util.TreeMap<>(passed))));
-    }
-    candidates.sort(Comparator.comparing(Candidate::full).thenComparingDouble(Candidate::ratio)
-        .thenComparingInt(Candidate::load).thenComparing(Candidate::name));
-    Candidate best = candidates.get(0);
-    for (Candidate other : candidates.subList(1, candidates.size())) {
-      passed.put(other.name(), other.ratio() == best.ratio() && other.load() == best.load()
-          ? "as loaded (" + other.describe() + "); ties go to the first name"
-          : "more loaded: " + other.describe() + " against " + best.describe() + " on " + best.name());
-    }
-    String reason = candidates.size() == 1 ? "the only eligible cluster (" + best.describe() + ")"
-        : "least loaded: " + best.describe();
-    if (best.full()) {
-      reason += "; every eligible cluster is at capacity, so the run may queue there";
-    }
-    return new ClusterChoice(best.name(), reason, passed);
-  }
-
-  private Optional<String> passOver(DispatchRequest request, ClusterState c, Map<String, String> tried) {
-    if (c.name().equals(fleet.hostName()) && !request.allowHost()) {
-      return Optional.of("the host cluster runs no pipelines unless the request allows it");
-    }
-    if (!request.clusters().isEmpty() && !request.clusters().contains(c.name())) {
-      return Optional.of("not among the requested clusters " + new TreeSet<>(request.clusters()));
-    }
-    if (!request.selector().matches(c.labels())) {
-      return Optional.of("its labels " + new java.util.TreeMap<>(c.labels()) + " do not match the selector "
-          + describe(request.selector()));
-    }
-    if (tried.containsKey(c.name())) {
-      return Optional.of("tried already: " + tried.get(c.name()));
-    }
-    if (c.drained()) {
-      return Optional.of("drained");
-    }
-    if (c.cordoned()) {
-      return Optional.of("cordoned");
-    }
-    if (!c.health().isReady()) {
-      return Optional.of(c.health() + c.message().map(m -> " (" + m + ")").orElse(""));
-    }
-    return Optional.empty();
-  }
-
-  static String describe(LabelSelector selector) {
-    List<String> parts = new ArrayList<>();
-    new java.util.TreeMap<>(selector.matchLabels()).forEach((k, v) -> parts.add(k + "=" + v));
-    selector.matchExpressions().forEach(r -> parts.add(r.key() + " " + r.operator() + " " + r.values()));
-    return parts.isEmpty() ? "(everything)" : String.join(",", parts);
-  }
-
-  private int capacity(ClusterState c) {
-    Integer given = capacities.get(c.name());
-    if (given != null) {
-      return given;
-    }
-    String label = c.labels().get(CAPACITY_LABEL);
-    if (label != null) {
-      try {
-        return Math.max(0, Integer.parseInt(label.trim()));
-      } catch (NumberFormatException e) {
-        LOG.warn("cluster {} has an invalid {} label \"{}\"; using {}", c.name(), CAPACITY_LABEL, label,
-            defaultCapacity);
-      }
-    }
-    return defaultCapacity;
+    return ClusterChooser.choose(ClusterChooser.Constraints.of(request), fleet.clusters(), load(), capacities,
+        fleet.hostName(), tried, type.kind(), namespace, name);
   }
 
   /** The runs occupying each member now (unfinished runs seen by watches plus those just dispatched). */
   public Map<String, Integer> load() {
-    Map<String, Integer> load = new java.util.TreeMap<>();
+    Map<String, Integer> load = new TreeMap<>();
     for (ClusterState c : fleet.clusters()) {
       Watcher w = watcher(c.name());
       load.put(c.name(), w == null ? 0 : w.load());
@@ -686,12 +388,6 @@ public final class RunDispatcher implements AutoCloseable {
    */
   public Optional<RunHandle> handle(String key) {
     return Optional.ofNullable(byKey.get(key));
-  }
-
-  /** Forgets an ended run. */
-  void ended(RunHandle handle) {
-    byKey.remove(handle.key(), handle);
-    byRun.remove(Watcher.id(handle.kind(), handle.namespace(), handle.name()), handle);
   }
 
   // ---- watching ---------------------------------------------------------------------------------------
@@ -714,7 +410,7 @@ public final class RunDispatcher implements AutoCloseable {
       return existing;
     }
     Watcher created = watchers.computeIfAbsent(cluster, c -> closed ? null
-        : new Watcher(c, fleet.client(c), watcherEvents, json));
+        : new Watcher(fleet.client(c), watcherEvents, json));
     if (created == null) {
       return null;
     }
@@ -761,27 +457,12 @@ public final class RunDispatcher implements AutoCloseable {
   /** The TaskRuns of a PipelineRun read from its member now; empty if it cannot be reached. */
   private Optional<List<ObjectNode>> freshChildren(String cluster, RunHandle handle) {
     try {
-      return Optional.of(fleet.client(cluster).genericKubernetesResources(ResourceContexts.of(
-              TektonTypes.TASK_RUN.withVersion(handle.type().version()))).inNamespace(handle.namespace())
-          .withLabel(Watcher.PIPELINE_RUN_LABEL, handle.name()).list().getItems().stream()
+      return Optional.of(fleet.client(cluster).list(TektonTypes.TASK_RUN.withVersion(handle.type().version()),
+              handle.namespace(), Map.of(Watcher.PIPELINE_RUN_LABEL, handle.name())).stream()
           .map(o -> json.convertValue(o, ObjectNode.class)).toList());
-    } catch (KubernetesClientException | FederationException e) {
+    } catch (FederationException e) {
       LOG.debug("cannot read the TaskRuns of {} from {}: {}", handle, cluster, e.toString());
       return Optional.empty();
-    }
-  }
-
-  void notify(RunHandle handle, RunListener listener, RunStatus status) {
-    try {
-      notifier.execute(() -> {
-        try {
-          listener.onStatus(status);
-        } catch (RuntimeException e) {
-          LOG.warn("a run listener of {} failed", handle, e);
-        }
-      });
-    } catch (RejectedExecutionException closing) {
-      // the dispatcher is closed
     }
   }
 
@@ -792,9 +473,7 @@ public final class RunDispatcher implements AutoCloseable {
       return;
     }
     if (state.health().isReady()) {
-      if (!removals.getOrDefault(state.name(), Set.of()).isEmpty()) {
-        runLater(() -> removeAll(state.name()));
-      }
+      placer.clusterReady(state.name());
       return;
     }
     for (RunHandle h : byKey.values()) {
@@ -809,7 +488,7 @@ public final class RunDispatcher implements AutoCloseable {
   }
 
   private void lost(RunHandle h) {
-    synchronized (lock(keyLocks, h.key())) {
+    synchronized (lock(h.key())) {
       String cluster = h.cluster();
       Optional<ClusterState> state = fleet.cluster(cluster);
       if (h.status().isDone() || state.map(s -> s.health().isReady()).orElse(false)) {
@@ -841,7 +520,7 @@ public final class RunDispatcher implements AutoCloseable {
       if (old != null) {
         old.release(h.kind(), h.namespace(), h.name());
       }
-      leave(cluster, h);
+      placer.leave(cluster, h);
       h.movedTo(next, why);
       try {
         place(h);
@@ -849,20 +528,6 @@ public final class RunDispatcher implements AutoCloseable {
         h.end(RunPhase.FAILED, "DispatchFailed", e.getMessage());
       }
     }
-  }
-
-  // ---- for handles ------------------------------------------------------------------------------------
-
-  KubernetesClient client(String cluster) {
-    requireOpen();
-    return fleet.client(cluster);
-  }
-
-  void patchSpecStatus(String cluster, ResourceType type, String namespace, String name, String value) {
-    ObjectNode patch = json.createObjectNode();
-    patch.putObject("spec").put("status", value);
-    client(cluster).genericKubernetesResources(ResourceContexts.of(type)).inNamespace(namespace).withName(name)
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
   }
 
   // ---- lifecycle --------------------------------------------------------------------------------------
@@ -877,8 +542,7 @@ public final class RunDispatcher implements AutoCloseable {
     fleet.removeClusterListener(clusterListener);
     watchers.values().forEach(Watcher::close);
     watchers.clear();
-    definitions.values().forEach(Definitions::close);
-    definitions.clear();
+    placer.close();
     worker.shutdownNow();
     notifier.shutdown();
     try {
@@ -894,8 +558,8 @@ public final class RunDispatcher implements AutoCloseable {
     }
   }
 
-  private static Object lock(Object[] stripes, String key) {
-    return stripes[Math.floorMod(key.hashCode(), stripes.length)];
+  private Object lock(String key) {
+    return keyLocks[Math.floorMod(key.hashCode(), keyLocks.length)];
   }
 
   /** A stable hash of a dispatch key, usable as a label value and a name suffix. */
@@ -904,7 +568,7 @@ public final class RunDispatcher implements AutoCloseable {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 10);
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+      throw new FederationException("this Java runtime has no SHA-256, which every runtime must provide", e);
     }
   }
 

@@ -2,16 +2,15 @@ package io.fleetfed.tekton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.LogWatch;
-import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.fleetfed.core.FederationException;
+import io.fleetfed.core.cluster.ClusterClient;
+import io.fleetfed.core.cluster.ClusterRequestException;
 import io.fleetfed.core.model.ResourceType;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +44,22 @@ import java.util.concurrent.TimeoutException;
  * dispatch of one key in one dispatcher returns the same handle.
  */
 public final class RunHandle {
-  private final RunDispatcher dispatcher;
+  /**
+   * What a handle needs from the dispatcher that made it, and all it may ask of it: the member's client (to
+   * cancel and read logs), a thread to tell listeners on, and a word when the run has ended.
+   */
+  interface Control {
+    /** The fleet's client for {@code cluster}. */
+    ClusterClient client(String cluster);
+
+    /** Tells {@code listener} of {@code status}, in order, off the caller's thread. */
+    void deliver(RunHandle handle, RunListener listener, RunStatus status);
+
+    /** The run has ended: its handle need not be followed any more. */
+    void ended(RunHandle handle);
+  }
+
+  private final Control control;
   private final String key;
   private final ResourceType type;
   private final String namespace;
@@ -60,9 +74,9 @@ public final class RunHandle {
   private volatile RunStatus status;
   private final ObjectNode run;
 
-  RunHandle(RunDispatcher dispatcher, String key, ResourceType type, ObjectNode run, DispatchRequest request,
+  RunHandle(Control control, String key, ResourceType type, ObjectNode run, DispatchRequest request,
       List<Closure.Dependency> dependencies, ClusterChoice choice) {
-    this.dispatcher = dispatcher;
+    this.control = control;
     this.run = run.deepCopy();
     this.key = key;
     this.type = type;
@@ -119,11 +133,6 @@ public final class RunHandle {
   /** The run's status now. */
   public RunStatus status() {
     return status;
-  }
-
-  /** The dispatcher that made this handle. */
-  public RunDispatcher dispatcher() {
-    return dispatcher;
   }
 
   /** Completes with the outcome once the run has ended (its phase is done). */
@@ -187,11 +196,12 @@ public final class RunHandle {
       return;
     }
     String cluster = cluster();
+    ObjectNode patch = run.objectNode();
+    patch.putObject("spec").put("status", RunKind.cancelValue(type.kind()));
     try {
-      dispatcher.patchSpecStatus(cluster, type, namespace, name, RunKind.cancelValue(type.kind()));
-    } catch (KubernetesClientException e) {
-      throw new DispatchException("cannot cancel " + this + " on " + cluster + ": HTTP " + e.getCode() + " "
-          + (e.getStatus() == null ? "" : e.getStatus().getMessage()), e);
+      control.client(cluster).mergePatch(type, namespace, name, patch);
+    } catch (ClusterRequestException e) {
+      throw failure("cannot cancel " + this + " on " + cluster + ": " + e.getMessage(), cluster, e);
     }
   }
 
@@ -266,25 +276,23 @@ public final class RunHandle {
     return sources;
   }
 
-  private PodResource pod(LogSource s) {
-    return dispatcher.client(cluster()).pods().inNamespace(namespace).withName(s.pod());
+  private DispatchException failure(String message, String cluster, Exception cause) {
+    return new DispatchException(message, type.kind(), namespace, name, Optional.of(cluster), cause);
   }
 
   private String read(LogSource s) {
+    String cluster = cluster();
     try {
-      String text = pod(s).inContainer(s.container()).getLog();
-      return text == null ? "" : text;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
-        return "";
-      }
-      throw new DispatchException("cannot read the log of step " + s.step() + " of " + s.taskRun() + " on "
-          + cluster() + ": HTTP " + e.getCode(), e);
+      return control.client(cluster).log(namespace, s.pod(), s.container()).orElse("");
+    } catch (ClusterRequestException e) {
+      throw failure("cannot read the log of step " + s.step() + " of " + s.taskRun() + " on " + cluster + ": "
+          + e.getMessage(), cluster, e);
     }
   }
 
   private void follow(LogSource s, OutputStream out) {
     String label = new StepLog(s.taskRun(), s.pipelineTask(), s.step(), "").label() + " ";
+    String cluster = cluster();
     try {
       if (s.ended()) {
         for (String line : read(s).split("\n", -1)) {
@@ -293,22 +301,23 @@ public final class RunHandle {
           }
         }
       } else {
-        try (LogWatch watch = pod(s).inContainer(s.container()).watchLog();
-            BufferedReader in = new BufferedReader(new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = in.readLine()) != null) {
-            out.write((label + line + "\n").getBytes(StandardCharsets.UTF_8));
+        Optional<InputStream> log = control.client(cluster).followLog(namespace, s.pod(), s.container());
+        if (log.isPresent()) {
+          try (BufferedReader in = new BufferedReader(new InputStreamReader(log.get(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+              out.write((label + line + "\n").getBytes(StandardCharsets.UTF_8));
+            }
           }
         }
       }
       out.flush();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw new DispatchException("cannot stream the log of step " + s.step() + " of " + s.taskRun() + " on "
-            + cluster() + ": HTTP " + e.getCode(), e);
-      }
+    } catch (ClusterRequestException e) {
+      throw failure("cannot stream the log of step " + s.step() + " of " + s.taskRun() + " on " + cluster + ": "
+          + e.getMessage(), cluster, e);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw failure("cannot stream the log of step " + s.step() + " of " + s.taskRun() + " on " + cluster + ": "
+          + e.getMessage(), cluster, e);
     }
   }
 
@@ -395,12 +404,12 @@ public final class RunHandle {
       status = next;
       statusLock.notifyAll();
       for (RunListener l : listeners) {   // queued in order, called on the dispatcher's listener thread
-        dispatcher.notify(this, l, next);
+        control.deliver(this, l, next);
       }
     }
     if (next.isDone()) {
       outcome.complete(next);
-      dispatcher.ended(this);
+      control.ended(this);
     }
   }
 

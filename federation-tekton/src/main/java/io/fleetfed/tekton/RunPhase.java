@@ -6,7 +6,7 @@ package io.fleetfed.tekton;
  * <pre>{@code
  * RunStatus outcome = handle.await();
  * if (outcome.phase() == RunPhase.CLUSTER_LOST) {
- *   handle.dispatcher().dispatch(request.toBuilder().key(request.key().orElseThrow() + "-retry").build());
+ *   dispatcher.dispatch(request.toBuilder().key(request.key().orElseThrow() + "-retry").build());
  * }
  * }</pre>
  */

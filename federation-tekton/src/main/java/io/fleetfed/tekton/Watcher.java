@@ -3,10 +3,9 @@ package io.fleetfed.tekton;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fleetfed.core.fleet.ResourceContexts;
+import io.fleetfed.core.cluster.ClusterClient;
+import io.fleetfed.core.cluster.ObjectWatch;
+import io.fleetfed.core.cluster.WatchHandler;
 import io.fleetfed.core.model.ResourceType;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,14 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The runs of one member cluster, kept by informers (one per run kind and version, all namespaces): they tell the
+ * The runs of one member cluster, kept by watches (one per run kind and version, all namespaces): they tell the
  * dispatcher of every change of a run it placed there, and count the runs that occupy the cluster (unfinished
  * PipelineRuns, and unfinished TaskRuns that no PipelineRun started) plus those just placed there and not yet seen.
  */
@@ -29,6 +27,12 @@ final class Watcher {
   private static final Logger LOG = LoggerFactory.getLogger(Watcher.class);
   static final String PIPELINE_RUN_LABEL = "tekton.dev/pipelineRun";
   private static final String BY_PIPELINE_RUN = "byPipelineRun";
+  private static final Map<String, Function<GenericKubernetesResource, List<String>>> CHILD_INDEX =
+      Map.of(BY_PIPELINE_RUN, o -> {
+        Map<String, String> labels = o.getMetadata().getLabels();
+        String pr = labels == null ? null : labels.get(PIPELINE_RUN_LABEL);
+        return pr == null ? List.of() : List.of(o.getMetadata().getNamespace() + "/" + pr);
+      });
 
   /** Told of each change of a run or child TaskRun on this cluster that it is interested in. */
   interface Events {
@@ -39,15 +43,15 @@ final class Watcher {
   }
 
   private final String cluster;
-  private final KubernetesClient client;
+  private final ClusterClient client;
   private final Events events;
   private final ObjectMapper json;
-  private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
+  private final Map<String, ObjectWatch> watches = new ConcurrentHashMap<>();
   private final Set<String> occupying = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  Watcher(String cluster, KubernetesClient client, Events events, ObjectMapper json) {
-    this.cluster = cluster;
+  Watcher(ClusterClient client, Events events, ObjectMapper json) {
+    this.cluster = client.cluster();
     this.client = client;
     this.events = events;
     this.json = json;
@@ -59,47 +63,34 @@ final class Watcher {
 
   /** Starts watching TaskRuns and PipelineRuns at {@code version}, once; waits up to {@code wait} for the lists. */
   void watch(String version, Duration wait) {
-    List<CompletableFuture<Void>> starting = new ArrayList<>();
+    List<ObjectWatch> starting = new ArrayList<>();
     for (ResourceType base : List.of(TektonTypes.TASK_RUN, TektonTypes.PIPELINE_RUN)) {
       ResourceType type = base.withVersion(version);
-      informers.computeIfAbsent(type.apiVersion() + "/" + type.kind(), k -> {
-        SharedIndexInformer<GenericKubernetesResource> informer =
-            client.genericKubernetesResources(ResourceContexts.of(type)).inAnyNamespace().runnableInformer(0);
-        if (base == TektonTypes.TASK_RUN) {
-          informer.addIndexers(Map.of(BY_PIPELINE_RUN, o -> {
-            Map<String, String> labels = o.getMetadata().getLabels();
-            String pr = labels == null ? null : labels.get(PIPELINE_RUN_LABEL);
-            return pr == null ? List.of() : List.of(o.getMetadata().getNamespace() + "/" + pr);
-          }));
-        }
-        informer.addEventHandler(new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(GenericKubernetesResource o) {
-            seen(o, false);
-          }
+      watches.computeIfAbsent(type.apiVersion() + "/" + type.kind(), k -> {
+        ObjectWatch w = client.watch(type, Map.of(), base == TektonTypes.TASK_RUN ? CHILD_INDEX : Map.of(),
+            new WatchHandler() {
+              @Override
+              public void changed(GenericKubernetesResource o) {
+                seen(o, false);
+              }
 
-          @Override
-          public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource o) {
-            seen(o, false);
-          }
-
-          @Override
-          public void onDelete(GenericKubernetesResource o, boolean finalStateUnknown) {
-            seen(o, true);
-          }
-        });
-        starting.add(informer.start().toCompletableFuture().thenApply(v -> null));
-        return informer;
+              @Override
+              public void deleted(GenericKubernetesResource o) {
+                seen(o, true);
+              }
+            });
+        starting.add(w);
+        return w;
       });
     }
-    for (CompletableFuture<Void> s : starting) {
+    for (ObjectWatch w : starting) {
       try {
-        s.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        if (!w.awaitSynced(wait)) {
+          LOG.debug("the run watches of {} have not listed yet", cluster);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (Exception e) {
-        LOG.debug("the run informers of {} have not listed yet: {}", cluster, e.toString());
       }
     }
   }
@@ -144,7 +135,7 @@ final class Watcher {
     return false;
   }
 
-  /** A run just placed here, counted until its informer tells how it is. */
+  /** A run just placed here, counted until its watch tells how it is. */
   void reserve(String kind, String namespace, String name) {
     occupying.add(id(kind, namespace, name));
   }
@@ -158,30 +149,23 @@ final class Watcher {
     return occupying.size();
   }
 
-  /** The run as the informers know it. */
+  /** The run as the watches know it. */
   Optional<ObjectNode> get(ResourceType type, String namespace, String name) {
-    SharedIndexInformer<GenericKubernetesResource> informer = informers.get(type.apiVersion() + "/" + type.kind());
-    if (informer == null) {
-      return Optional.empty();
-    }
-    return Optional.ofNullable(informer.getStore().getByKey(namespace + "/" + name))
-        .map(o -> json.convertValue(o, ObjectNode.class));
+    ObjectWatch w = watches.get(type.apiVersion() + "/" + type.kind());
+    return w == null ? Optional.empty()
+        : w.get(namespace, name).map(o -> json.convertValue(o, ObjectNode.class));
   }
 
   /** The TaskRuns of PipelineRun {@code namespace/name}. */
   List<ObjectNode> children(String version, String namespace, String name) {
-    SharedIndexInformer<GenericKubernetesResource> informer =
-        informers.get(TektonTypes.TASK_RUN.withVersion(version).apiVersion() + "/" + RunKind.TASK_RUN);
-    if (informer == null) {
-      return List.of();
-    }
-    return informer.getIndexer().byIndex(BY_PIPELINE_RUN, namespace + "/" + name).stream()
+    ObjectWatch w = watches.get(TektonTypes.TASK_RUN.withVersion(version).apiVersion() + "/" + RunKind.TASK_RUN);
+    return w == null ? List.of() : w.indexed(BY_PIPELINE_RUN, namespace + "/" + name).stream()
         .map(o -> json.convertValue(o, ObjectNode.class)).toList();
   }
 
   void close() {
     closed = true;
-    informers.values().forEach(SharedIndexInformer::close);
-    informers.clear();
+    watches.values().forEach(ObjectWatch::close);
+    watches.clear();
   }
 }

@@ -1,9 +1,12 @@
 package io.fleetfed.testkit;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fleetfed.core.status.PropagationResult;
+import io.fleetfed.tekton.RunStatus;
 
 /**
- * AssertJ entry points for sandbox clusters and the objects they store.
+ * AssertJ entry points for sandbox clusters and the objects they store, for what a fleet's propagation did, and
+ * for what a dispatched run did.
  *
  * <pre>{@code
  * import static io.fleetfed.testkit.FleetAssertions.assertThat;
@@ -16,6 +19,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
  * assertThat(fleet.cluster("dev1")).doesNotHaveObject("v1", "ConfigMap", "ci", "leftover");
  * assertThat(fleet.cluster("dev1")).hasClusterObject("v1", "Namespace", "testing-fed");
  * assertThat(fleet.cluster("dev3")).hasNoWrites();
+ * assertThat(clusterFleet.propagate(nginx)).isSuccess().hasAction("dev2", ClusterAction.CREATED);
+ * assertThat(handle.await(Duration.ofSeconds(30))).succeeded().ranOn("dev2");
  * }</pre>
  *
  * <p>These entry points coexist with {@code org.assertj.core.api.Assertions.assertThat} when both are imported
@@ -45,5 +50,25 @@ public final class FleetAssertions {
    */
   public static ClusterObjectAssert assertThat(GenericKubernetesResource object) {
     return new ClusterObjectAssert(object, null, java.time.Duration.ZERO);
+  }
+
+  /**
+   * Assertions on what one propagation or deletion did, cluster by cluster.
+   *
+   * @param result the result
+   * @return the assertion
+   */
+  public static PropagationResultAssert assertThat(PropagationResult result) {
+    return new PropagationResultAssert(result);
+  }
+
+  /**
+   * Assertions on a dispatched run's status or outcome.
+   *
+   * @param status the status
+   * @return the assertion
+   */
+  public static RunStatusAssert assertThat(RunStatus status) {
+    return new RunStatusAssert(status);
   }
 }

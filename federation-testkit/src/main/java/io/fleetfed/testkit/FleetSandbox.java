@@ -113,6 +113,20 @@ public final class FleetSandbox implements AutoCloseable {
   }
 
   /**
+   * A fleet over this sandbox's clusters, to configure and start ({@link SandboxFleet}):
+   *
+   * <pre>{@code
+   * try (ClusterFleet fleet = sandbox.fleet().host("dev1").members("dev2", "dev3").start()) { ... }
+   * }</pre>
+   */
+  public synchronized SandboxFleet fleet() {
+    if (closed) {
+      throw new IllegalStateException("the sandbox is closed");
+    }
+    return new SandboxFleet(this);
+  }
+
+  /**
    * The kubeconfig file: per cluster a cluster entry and a context named after it (namespace {@code default}),
    * and a user {@code <name>-admin} with a bearer token; the current context is the first cluster.
    *

@@ -159,6 +159,12 @@ public final class FleetSandboxExtension implements BeforeAllCallback, AfterAllC
         "no fleet sandbox is running for " + extensionContext.getDisplayName()));
   }
 
+  /** The sandbox {@link EnableFleetSandbox} started for the running test class, if any. */
+  static Optional<FleetSandbox> running(ExtensionContext context) {
+    Holder holder = context.getStore(NAMESPACE).get(EnableFleetSandbox.class, Holder.class);
+    return holder == null || holder.sandbox.isClosed() ? Optional.empty() : Optional.of(holder.sandbox);
+  }
+
   private Object key() {
     return settings == null ? EnableFleetSandbox.class : this;
   }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fleetfed.tekton.GoDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,8 +37,6 @@ final class SimPipelineRun extends SimRun {
       "TaskRun cancelled as the PipelineRun it belongs to has been cancelled.";
   private static final String CANCELLED_BY_TIMEOUT =
       "TaskRun cancelled as the PipelineRun it belongs to has timed out.";
-
-  private enum Phase { NEW, SPEC_PENDING, RESOLVING, WAITING, RUNNING, DONE }
 
   private enum Stop { NONE, CANCELLED_RUN_FINALLY, STOPPED_RUN_FINALLY }
 
@@ -71,7 +70,6 @@ final class SimPipelineRun extends SimRun {
     }
   }
 
-  private Phase phase = Phase.NEW;
   private RunScript script = RunScript.succeeds();
   private String pipelineName = "";
   private Map<?, ?> pipelineSpec = Map.of();
@@ -131,42 +129,28 @@ final class SimPipelineRun extends SimRun {
   }
 
   @Override
-  void reconcile() {
-    if (gone || phase == Phase.DONE) {
-      return;
-    }
-    String specStatus = Json.text(Json.spec(latest), "status");
+  boolean cancelsBeforeStart(String specStatus) {
+    return "Cancelled".equals(specStatus) || "PipelineRunCancelled".equals(specStatus)
+        || "CancelledRunFinally".equals(specStatus) || "StoppedRunFinally".equals(specStatus);
+  }
+
+  @Override
+  void cancel(String specStatus) {
+    end("False", "Cancelled", cancelledMessage());
+  }
+
+  @Override
+  void progress(String specStatus) {
     boolean cancelled = "Cancelled".equals(specStatus) || "PipelineRunCancelled".equals(specStatus);
-    boolean cancelledRunFinally = "CancelledRunFinally".equals(specStatus);
-    boolean stoppedRunFinally = "StoppedRunFinally".equals(specStatus);
-    if (phase == Phase.NEW || phase == Phase.SPEC_PENDING) {
-      if (cancelled || cancelledRunFinally || stoppedRunFinally) {
-        end("False", "Cancelled", cancelledMessage());
-        return;
-      }
-      if ("PipelineRunPending".equals(specStatus)) {
-        if (phase == Phase.NEW) {
-          phase = Phase.SPEC_PENDING;
-          condition("Unknown", "PipelineRunPending", "PipelineRun \"" + name + "\" is pending");
-        }
-        writeStatus(status(), false);
-        return;
-      }
-      phase = Phase.RESOLVING;
-    }
-    if (phase == Phase.RESOLVING) {
-      resolve();
-      return;
-    }
     if (cancelled) {
       cancelChildren(false, CANCELLED_BY_PIPELINE);
       end("False", "Cancelled", cancelledMessage());
       return;
     }
-    if (cancelledRunFinally && stop != Stop.CANCELLED_RUN_FINALLY) {
+    if ("CancelledRunFinally".equals(specStatus) && stop != Stop.CANCELLED_RUN_FINALLY) {
       stop = Stop.CANCELLED_RUN_FINALLY;
       cancelChildren(true, CANCELLED_BY_PIPELINE);
-    } else if (stoppedRunFinally && stop == Stop.NONE) {
+    } else if ("StoppedRunFinally".equals(specStatus) && stop == Stop.NONE) {
       stop = Stop.STOPPED_RUN_FINALLY;
     }
     if (phase == Phase.WAITING && stop != Stop.NONE) {
@@ -184,7 +168,8 @@ final class SimPipelineRun extends SimRun {
 
   // ---- resolution ----
 
-  private void resolve() {
+  @Override
+  void resolve() {
     Map<?, ?> spec = Json.spec(latest);
     Map<?, ?> inline = Json.map(spec.get("pipelineSpec"));
     Map<?, ?> ref = Json.map(spec.get("pipelineRef"));
@@ -253,16 +238,7 @@ final class SimPipelineRun extends SimRun {
     }
     tasks.putAll(resolved);
     script = simulator.pipelineRunScript(name, pipelineName, remote);
-    Duration timeout = timeout();
-    if (!timeout.isZero()) {
-      timeoutTimer = after(timeout, () -> timedOut(timeout));
-    }
-    if (script.startDelay().isZero()) {
-      start();
-    } else {
-      phase = Phase.WAITING;
-      after(script.startDelay(), this::start);
-    }
+    scheduleStart(timeout(), script.startDelay(), false);
   }
 
   private Duration timeout() {
@@ -271,14 +247,7 @@ final class SimPipelineRun extends SimRun {
     if (text.isEmpty() && Tekton.V1BETA1.equals(version)) {
       text = Json.text(spec, "timeout");
     }
-    if (text.isEmpty()) {
-      return SimTaskRun.DEFAULT_TIMEOUT;
-    }
-    String given = text;
-    return GoDuration.parse(text).orElseGet(() -> {
-      LOG.warn("simulated Tekton: {} has an unreadable timeout {}; using 60m", describe(), given);
-      return SimTaskRun.DEFAULT_TIMEOUT;
-    });
+    return timeoutOf(text);
   }
 
   /** The tasks a pipeline task runs after, or takes results from. */
@@ -346,14 +315,8 @@ final class SimPipelineRun extends SimRun {
 
   // ---- running ----
 
-  private void start() {
-    if (gone || (phase != Phase.WAITING && phase != Phase.RESOLVING)) {
-      return;
-    }
-    phase = Phase.RUNNING;
-    startTime = Instant.now();
-    condition("Unknown", "Started", "");
-    writeStatus(status(), false);
+  @Override
+  void started() {
     LOG.debug("simulated Tekton: {} is running {} tasks", describe(), remote ? "unknown" : tasks.size());
     if (remote) {
       condition("Unknown", "Running", "Tasks Completed: 0 (Failed: 0, Cancelled 0), Incomplete: 0, Skipped: 0");
@@ -488,7 +451,8 @@ final class SimPipelineRun extends SimRun {
     return list;
   }
 
-  private void timedOut(Duration timeout) {
+  @Override
+  void timedOut(Duration timeout) {
     if (gone || (phase != Phase.RUNNING && phase != Phase.WAITING)) {
       return;
     }
@@ -498,37 +462,13 @@ final class SimPipelineRun extends SimRun {
   }
 
   private void end(String status, String finalReason, String finalMessage) {
-    phase = Phase.DONE;
-    completionTime = Instant.now();
-    cancelTimeout();
-    condition(status, finalReason, finalMessage);
-    writeStatus(status(), true);
-    LOG.debug("simulated Tekton: {} finished {} {}", describe(), status, finalReason);
+    finish(status, finalReason, finalMessage, Instant.now());
   }
 
-  private Map<String, Object> status() {
-    Map<String, Object> status = new LinkedHashMap<>();
-    Long generation = latest.getMetadata().getGeneration();
-    if (generation != null) {
-      status.put("observedGeneration", generation);
-    }
-    if (conditionSet) {
-      Map<String, Object> condition = new LinkedHashMap<>();
-      condition.put("type", "Succeeded");
-      condition.put("status", conditionStatus);
-      condition.put("lastTransitionTime", Json.time(transitionTime));
-      condition.put("reason", reason);
-      if (!message.isEmpty()) {
-        condition.put("message", message);
-      }
-      status.put("conditions", List.of(condition));
-    }
-    if (startTime != null) {
-      status.put("startTime", Json.time(startTime));
-    }
-    if (completionTime != null) {
-      status.put("completionTime", Json.time(completionTime));
-    }
+  @Override
+  Map<String, Object> status() {
+    Map<String, Object> status = statusHeader();
+    putTimes(status);
     if (!started.isEmpty()) {
       List<Map<String, Object>> references = new ArrayList<>();
       for (PipelineTask task : started) {

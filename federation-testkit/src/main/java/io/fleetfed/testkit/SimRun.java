@@ -5,9 +5,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fleetfed.tekton.GoDuration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,6 +36,8 @@ abstract class SimRun {
   static final Logger LOG = LoggerFactory.getLogger(TektonSimulator.class);
 
   private static final long MAX_BACKOFF_MILLIS = 2000;
+  /** Tekton's default timeout of a run. */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(60);
 
   final SimCluster cluster;
   final TektonSimulator simulator;
@@ -63,8 +67,15 @@ abstract class SimRun {
     this.uid = Objects.toString(first.getMetadata().getUid(), "");
   }
 
+  /**
+   * Where a run is in Tekton's state machine, the same for both kinds: new; held by {@code spec.status} pending;
+   * resolving its Task or Pipeline; waiting out the script's start delay; running; done.
+   */
+  enum Phase { NEW, SPEC_PENDING, RESOLVING, WAITING, RUNNING, DONE }
+
   /** The run as last seen. */
   GenericKubernetesResource latest;
+  Phase phase = Phase.NEW;
   Instant startTime;
   Instant completionTime;
   /** The {@code Succeeded} condition as the simulator last set it. */
@@ -84,8 +95,146 @@ abstract class SimRun {
     reconcile();
   }
 
-  /** Moves the run on from what {@link #latest} says. */
-  abstract void reconcile();
+  // ---- the state machine both kinds share ----
+
+  /**
+   * Moves the run on from what {@link #latest} says: a cancel before it started ends it; {@code spec.status}
+   * pending holds it (reason {@code <Kind>Pending}); then its definition is resolved ({@link #resolve()}); once
+   * resolved, every change is the kind's own ({@link #progress(String)}).
+   */
+  void reconcile() {
+    if (gone || phase == Phase.DONE) {
+      return;
+    }
+    String specStatus = Json.text(Json.spec(latest), "status");
+    if (phase == Phase.NEW || phase == Phase.SPEC_PENDING || phase == Phase.RESOLVING) {
+      if (cancelsBeforeStart(specStatus)) {
+        cancel(specStatus);
+        return;
+      }
+    }
+    if (phase == Phase.NEW || phase == Phase.SPEC_PENDING) {
+      String pending = kind + "Pending";
+      if (pending.equals(specStatus)) {
+        if (phase == Phase.NEW) {
+          phase = Phase.SPEC_PENDING;
+          condition("Unknown", pending, kind + " \"" + name + "\" is pending");
+        }
+        writeStatus(status(), false);
+        return;
+      }
+      phase = Phase.RESOLVING;
+    }
+    if (phase == Phase.RESOLVING) {
+      resolve();
+    } else {
+      progress(specStatus);
+    }
+  }
+
+  /** Whether {@code spec.status} cancels the run while it has not started. */
+  abstract boolean cancelsBeforeStart(String specStatus);
+
+  /** Ends the run as cancelled by {@code spec.status} {@code specStatus}. */
+  abstract void cancel(String specStatus);
+
+  /** Resolves the run's Task or Pipeline; then calls {@link #scheduleStart} or ends the run. */
+  abstract void resolve();
+
+  /** Handles a change of a resolved run (waiting or running). */
+  abstract void progress(String specStatus);
+
+  /** The run's whole {@code status}, as the kind writes it. */
+  abstract Map<String, Object> status();
+
+  /** Called once the run has started (its Started condition is written). */
+  abstract void started();
+
+  /** The timeout in {@code text} (Go's duration), or Tekton's default 60 minutes when it is empty or unreadable. */
+  final Duration timeoutOf(String text) {
+    if (text.isEmpty()) {
+      return DEFAULT_TIMEOUT;
+    }
+    return GoDuration.parse(text).orElseGet(() -> {
+      LOG.warn("simulated Tekton: {} has an unreadable timeout {}; using 60m", describe(), text);
+      return DEFAULT_TIMEOUT;
+    });
+  }
+
+  /**
+   * After resolution: arms the timeout (none for zero) and starts the run now, or after the script's start delay
+   * (while waiting, a TaskRun reports {@code Pending}).
+   */
+  final void scheduleStart(Duration timeout, Duration startDelay, boolean reportPending) {
+    if (!timeout.isZero()) {
+      timeoutTimer = after(timeout, () -> timedOut(timeout));
+    }
+    if (startDelay.isZero()) {
+      start();
+    } else {
+      phase = Phase.WAITING;
+      if (reportPending) {
+        condition("Unknown", "Pending", "Pending");
+        writeStatus(status(), false);
+      }
+      after(startDelay, this::start);
+    }
+  }
+
+  private void start() {
+    if (gone || (phase != Phase.WAITING && phase != Phase.RESOLVING)) {
+      return;
+    }
+    phase = Phase.RUNNING;
+    startTime = Instant.now();
+    condition("Unknown", "Started", "");
+    writeStatus(status(), false);
+    started();
+  }
+
+  /** The run's timeout passed. */
+  abstract void timedOut(Duration timeout);
+
+  /** Ends the run: done, completed now, no timeout, its final condition written as the last status. */
+  final void finish(String status, String finalReason, String finalMessage, Instant now) {
+    phase = Phase.DONE;
+    completionTime = now;
+    cancelTimeout();
+    condition(status, finalReason, finalMessage);
+    writeStatus(status(), true);
+    LOG.debug("simulated Tekton: {} finished {} {}", describe(), status, finalReason);
+  }
+
+  /** The start of every status: the generation observed and the {@code Succeeded} condition, once set. */
+  final Map<String, Object> statusHeader() {
+    Map<String, Object> status = new LinkedHashMap<>();
+    Long generation = latest.getMetadata().getGeneration();
+    if (generation != null) {
+      status.put("observedGeneration", generation);
+    }
+    if (conditionSet) {
+      Map<String, Object> condition = new LinkedHashMap<>();
+      condition.put("type", "Succeeded");
+      condition.put("status", conditionStatus);
+      condition.put("lastTransitionTime", Json.time(transitionTime));
+      condition.put("reason", reason);
+      if (!message.isEmpty()) {
+        condition.put("message", message);
+      }
+      status.put("conditions", List.of(condition));
+    }
+    return status;
+  }
+
+  /** Adds the start and completion times, once there are. */
+  final void putTimes(Map<String, Object> status) {
+    if (startTime != null) {
+      status.put("startTime", Json.time(startTime));
+    }
+    if (completionTime != null) {
+      status.put("completionTime", Json.time(completionTime));
+    }
+  }
 
   /** Sets the {@code Succeeded} condition, with a new transition time when it changes. */
   final void condition(String status, String newReason, String newMessage) {
@@ -313,6 +462,36 @@ abstract class SimRun {
 
     @Override
     void reconcile() {
+    }
+
+    @Override
+    boolean cancelsBeforeStart(String specStatus) {
+      return false;
+    }
+
+    @Override
+    void cancel(String specStatus) {
+    }
+
+    @Override
+    void resolve() {
+    }
+
+    @Override
+    void progress(String specStatus) {
+    }
+
+    @Override
+    Map<String, Object> status() {
+      return Map.of();
+    }
+
+    @Override
+    void started() {
+    }
+
+    @Override
+    void timedOut(Duration timeout) {
     }
   }
 }

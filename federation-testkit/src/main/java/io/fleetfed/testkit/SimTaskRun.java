@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fleetfed.tekton.GoDuration;
 import io.fleetfed.testkit.internal.PodLogs;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,10 +33,7 @@ import java.util.Map;
  */
 final class SimTaskRun extends SimRun {
 
-  static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(60);
   private static final String DEFAULT_IMAGE = "busybox";
-
-  private enum Phase { NEW, SPEC_PENDING, RESOLVING, WAITING, RUNNING, DONE }
 
   /** One step: its name in the Task and its image. */
   private record Step(String name, String image) {
@@ -45,7 +43,6 @@ final class SimTaskRun extends SimRun {
   }
 
   private final String podName;
-  private Phase phase = Phase.NEW;
   private RunScript script = RunScript.succeeds();
   private SimCluster.TaskLookup task;
   private List<Step> steps = List.of();
@@ -70,36 +67,28 @@ final class SimTaskRun extends SimRun {
   }
 
   @Override
-  void reconcile() {
-    if (gone || phase == Phase.DONE) {
-      return;
-    }
-    Map<?, ?> spec = Json.spec(latest);
-    String specStatus = Json.text(spec, "status");
-    if ("TaskRunCancelled".equals(specStatus)) {
-      String extra = Json.text(spec, "statusMessage");
-      end("TaskRunCancelled", "TaskRun \"" + name + "\" was cancelled" + (extra.isEmpty() ? "" : ". " + extra));
-      return;
-    }
-    if (phase == Phase.NEW || phase == Phase.SPEC_PENDING) {
-      if ("TaskRunPending".equals(specStatus)) {
-        if (phase == Phase.NEW) {
-          phase = Phase.SPEC_PENDING;
-          condition("Unknown", "TaskRunPending", "TaskRun \"" + name + "\" is pending");
-        }
-        writeStatus(status(), false);
-        return;
-      }
-      phase = Phase.RESOLVING;
-    }
-    if (phase == Phase.RESOLVING) {
-      resolve(spec);
+  boolean cancelsBeforeStart(String specStatus) {
+    return "TaskRunCancelled".equals(specStatus);
+  }
+
+  @Override
+  void cancel(String specStatus) {
+    String extra = Json.text(Json.spec(latest), "statusMessage");
+    end("TaskRunCancelled", "TaskRun \"" + name + "\" was cancelled" + (extra.isEmpty() ? "" : ". " + extra));
+  }
+
+  @Override
+  void progress(String specStatus) {
+    if (cancelsBeforeStart(specStatus)) {   // a TaskRun is cancelled the same way whenever it is
+      cancel(specStatus);
     } else {
       writeStatus(status(), false);
     }
   }
 
-  private void resolve(Map<?, ?> spec) {
+  @Override
+  void resolve() {
+    Map<?, ?> spec = Json.spec(latest);
     SimCluster.TaskLookup lookup;
     try {
       lookup = cluster.lookupTask(namespace, version, Json.map(spec.get("taskRef")), spec.get("taskSpec"));
@@ -120,22 +109,7 @@ final class SimTaskRun extends SimRun {
     }
     script = simulator.taskRunScript(name, lookup.taskName);
     steps = stepsOf(lookup.spec, script);
-    String timeoutText = Json.text(spec, "timeout");
-    Duration timeout = timeoutText.isEmpty() ? DEFAULT_TIMEOUT : GoDuration.parse(timeoutText).orElseGet(() -> {
-      LOG.warn("simulated Tekton: {} has an unreadable spec.timeout {}; using 60m", describe(), timeoutText);
-      return DEFAULT_TIMEOUT;
-    });
-    if (!timeout.isZero()) {
-      timeoutTimer = after(timeout, () -> timedOut(timeout));
-    }
-    if (script.startDelay().isZero()) {
-      start();
-    } else {
-      phase = Phase.WAITING;
-      condition("Unknown", "Pending", "Pending");
-      writeStatus(status(), false);
-      after(script.startDelay(), this::start);
-    }
+    scheduleStart(timeoutOf(Json.text(spec, "timeout")), script.startDelay(), true);
   }
 
   private static List<Step> stepsOf(Map<?, ?> taskSpec, RunScript script) {
@@ -155,14 +129,8 @@ final class SimTaskRun extends SimRun {
     return List.copyOf(result);
   }
 
-  private void start() {
-    if (gone || (phase != Phase.WAITING && phase != Phase.RESOLVING)) {
-      return;
-    }
-    phase = Phase.RUNNING;
-    startTime = Instant.now();
-    condition("Unknown", "Started", "");
-    writeStatus(status(), false);
+  @Override
+  void started() {
     podCreated = true;
     effect(new CreatePod(pod()));
     List<Map<String, Object>> running = new ArrayList<>();
@@ -206,7 +174,8 @@ final class SimTaskRun extends SimRun {
     }
   }
 
-  private void timedOut(Duration timeout) {
+  @Override
+  void timedOut(Duration timeout) {
     if (gone || phase == Phase.DONE || phase == Phase.SPEC_PENDING || phase == Phase.NEW) {
       return;
     }
@@ -229,39 +198,13 @@ final class SimTaskRun extends SimRun {
     finish("False", failureReason, failureMessage, now);
   }
 
-  private void finish(String status, String finalReason, String finalMessage, Instant now) {
-    phase = Phase.DONE;
-    completionTime = now;
-    cancelTimeout();
-    condition(status, finalReason, finalMessage);
-    writeStatus(status(), true);
-    LOG.debug("simulated Tekton: {} finished {} {}", describe(), status, finalReason);
-  }
-
-  private Map<String, Object> status() {
-    Map<String, Object> status = new LinkedHashMap<>();
-    Long generation = latest.getMetadata().getGeneration();
-    if (generation != null) {
-      status.put("observedGeneration", generation);
-    }
-    Map<String, Object> condition = new LinkedHashMap<>();
-    condition.put("type", "Succeeded");
-    condition.put("status", conditionStatus);
-    condition.put("lastTransitionTime", Json.time(transitionTime));
-    condition.put("reason", reason);
-    if (!message.isEmpty()) {
-      condition.put("message", message);
-    }
-    status.put("conditions", List.of(condition));
+  @Override
+  Map<String, Object> status() {
+    Map<String, Object> status = statusHeader();
     if (podCreated) {
       status.put("podName", podName);
     }
-    if (startTime != null) {
-      status.put("startTime", Json.time(startTime));
-    }
-    if (completionTime != null) {
-      status.put("completionTime", Json.time(completionTime));
-    }
+    putTimes(status);
     if (!stepStates.isEmpty()) {
       status.put("steps", stepStates);
     }

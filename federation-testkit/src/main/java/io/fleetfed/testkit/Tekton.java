@@ -1,13 +1,13 @@
 package io.fleetfed.testkit;
 
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fleetfed.testkit.internal.TektonCrds;
+import io.fleetfed.core.cluster.ResourceContexts;
+import io.fleetfed.tekton.TektonTypes;
 import java.util.List;
 
-/** Names and resource contexts of the Tekton kinds the simulator reads and writes. */
+/** Names, labels and resource contexts of the Tekton kinds the simulator reads and writes. */
 final class Tekton {
 
-  static final String GROUP = TektonCrds.GROUP;
   static final String V1 = "v1";
   static final String V1BETA1 = "v1beta1";
   static final List<String> VERSIONS = List.of(V1, V1BETA1);
@@ -31,11 +31,11 @@ final class Tekton {
   }
 
   static ResourceDefinitionContext taskRuns(String version) {
-    return context("TaskRun", "taskruns", version, true);
+    return ResourceContexts.of(TektonTypes.TASK_RUN.withVersion(version));
   }
 
   static ResourceDefinitionContext pipelineRuns(String version) {
-    return context("PipelineRun", "pipelineruns", version, true);
+    return ResourceContexts.of(TektonTypes.PIPELINE_RUN.withVersion(version));
   }
 
   static ResourceDefinitionContext runs(String kind, String version) {
@@ -43,20 +43,15 @@ final class Tekton {
   }
 
   static ResourceDefinitionContext tasks(String version) {
-    return context("Task", "tasks", version, true);
+    return ResourceContexts.of(TektonTypes.TASK.withVersion(version));
   }
 
   static ResourceDefinitionContext pipelines(String version) {
-    return context("Pipeline", "pipelines", version, true);
+    return ResourceContexts.of(TektonTypes.PIPELINE.withVersion(version));
   }
 
   static ResourceDefinitionContext clusterTasks() {
-    return context("ClusterTask", "clustertasks", V1BETA1, false);
-  }
-
-  private static ResourceDefinitionContext context(String kind, String plural, String version, boolean namespaced) {
-    return new ResourceDefinitionContext.Builder().withGroup(GROUP).withVersion(version).withKind(kind)
-        .withPlural(plural).withNamespaced(namespaced).build();
+    return ResourceContexts.of(TektonTypes.CLUSTER_TASK);
   }
 
   /**
@@ -82,7 +77,8 @@ final class Tekton {
           .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return java.util.HexFormat.of().formatHex(digest);
     } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JVM has no MD5", e);
+      throw new io.fleetfed.core.FederationException("this Java runtime has no MD5, which every runtime must provide",
+          e);
     }
   }
 

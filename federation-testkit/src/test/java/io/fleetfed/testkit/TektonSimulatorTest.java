@@ -602,25 +602,6 @@ class TektonSimulatorTest {
     assertThatThrownBy(() -> changed.results().put("b", "2")).isInstanceOf(UnsupportedOperationException.class);
   }
 
-  @Test
-  void goDurationsParseAndPrintAsGoDoes() {
-    assertThat(GoDuration.parse("1h0m0s")).hasValue(Duration.ofHours(1));
-    assertThat(GoDuration.parse("1m30s")).hasValue(Duration.ofSeconds(90));
-    assertThat(GoDuration.parse("500ms")).hasValue(Duration.ofMillis(500));
-    assertThat(GoDuration.parse("1.5h")).hasValue(Duration.ofMinutes(90));
-    assertThat(GoDuration.parse("0")).hasValue(Duration.ZERO);
-    assertThat(GoDuration.parse("10")).isEmpty();
-    assertThat(GoDuration.parse("-1s")).isEmpty();
-    assertThat(GoDuration.parse("1d")).isEmpty();
-    assertThat(GoDuration.format(Duration.ofMinutes(60))).isEqualTo("1h0m0s");
-    assertThat(GoDuration.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
-    assertThat(GoDuration.format(Duration.ofSeconds(30))).isEqualTo("30s");
-    assertThat(GoDuration.format(Duration.ofMillis(1500))).isEqualTo("1.5s");
-    assertThat(GoDuration.format(Duration.ofMillis(500))).isEqualTo("500ms");
-    assertThat(GoDuration.format(Duration.ofNanos(1500))).isEqualTo("1.5\u00b5s");
-    assertThat(GoDuration.format(Duration.ZERO)).isEqualTo("0s");
-  }
-
   // ---- helpers ----
 
   private static GenericKubernetesResource object(ResourceDefinitionContext context, String namespace, String name,

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetfed.core.FederationException;
 import io.fleetfed.core.ValidationException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 /** The JSON mappers fleetfed uses, and small helpers over Jackson trees. */
@@ -32,7 +32,7 @@ public final class Json {
     try {
       return CANONICAL.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+      throw new FederationException("cannot write JSON: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -41,7 +41,7 @@ public final class Json {
     try {
       return MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+      throw new FederationException("cannot write JSON: " + e.getOriginalMessage(), e);
     }
   }
 

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
+import io.fleetfed.core.FederationException;
 import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.Violation;
 import io.fleetfed.core.internal.Json;
@@ -32,7 +33,6 @@ import io.fleetfed.core.model.SelectorOperator;
 import io.fleetfed.core.model.SelectorRequirement;
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -201,7 +201,7 @@ public final class KubeFedYaml {
     try {
       return MAPPER.writeValueAsString(tree);
     } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+      throw new FederationException("cannot write YAML: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -245,7 +245,7 @@ public final class KubeFedYaml {
       problems.addAll(new ValidationException(field, "not valid YAML" + where + ": " + syntaxProblem(e))
           .map(v -> v.withSource(position)));
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new FederationException("cannot read " + source.name() + ": " + e.getMessage(), e);
     }
   }
 

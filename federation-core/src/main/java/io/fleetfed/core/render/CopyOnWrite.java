@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetfed.core.FederationException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,14 +39,14 @@ final class CopyOnWrite {
    * The container at {@code tokens}, made this object's own (with every container on the way), so that it may
    * be changed.
    *
-   * @throws IllegalStateException if a node on the way is missing or not a container (callers check first)
+   * @throws FederationException if a node on the way is missing or not a container (callers check first)
    */
   JsonNode own(List<String> tokens) {
     JsonNode node = root;
     for (String token : tokens) {
       JsonNode child = child(node, token);
       if (child == null || !child.isContainerNode()) {
-        throw new IllegalStateException("no container at " + tokens);
+        throw new FederationException("no container at " + tokens + " (a fleetfed bug: callers check first)");
       }
       if (!owns(child)) {
         child = shallowCopy(child);

@@ -9,6 +9,7 @@ import com.github.fge.jsonpatch.JsonPatchException;
 import com.github.fge.jsonpatch.JsonPatchOperation;
 import com.github.fge.jsonpatch.RemoveOperation;
 import com.github.fge.jsonpatch.ReplaceOperation;
+import io.fleetfed.core.FederationException;
 import io.fleetfed.core.internal.Json;
 import io.fleetfed.core.model.ClusterOverride;
 import io.fleetfed.core.model.OverrideOp;
@@ -102,7 +103,7 @@ final class OverrideApplier {
       // changing anything (it copies what it changes, so the shared nodes are safe). Let it, so that its error
       // is the one reported.
       operation(override.op(), path.full, value).apply(doc.root());
-      throw new IllegalStateException("json-patch applied " + override + " where its parent is "
+      throw new FederationException("json-patch applied " + override + " where its parent is "
           + Json.describeType(parent));
     }
   }

@@ -2,6 +2,7 @@ package io.fleetfed.core.render;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetfed.core.FederationException;
 import io.fleetfed.core.internal.Json;
 import io.fleetfed.core.model.ClusterOverride;
 import io.fleetfed.core.model.FederatedResource;
@@ -44,7 +45,7 @@ final class RenderDigest {
     try {
       digest = (MessageDigest) prefix.clone();
     } catch (CloneNotSupportedException e) {
-      throw new IllegalStateException("SHA-256 digests of this JRE cannot be cloned", e);
+      throw new FederationException("SHA-256 digests of this JRE cannot be cloned", e);
     }
     for (ClusterOverride override : overrides) {
       update(digest, override.op().wireName());
@@ -83,7 +84,7 @@ final class RenderDigest {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime provides SHA-256", e);
+      throw new FederationException("this Java runtime has no SHA-256, which every runtime must provide", e);
     }
   }
 }

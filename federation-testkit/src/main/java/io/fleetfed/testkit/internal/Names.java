@@ -1,17 +1,15 @@
 package io.fleetfed.testkit.internal;
 
+import io.fleetfed.core.model.ClusterNames;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
-/** Checks sandbox cluster names: distinct DNS-1123 labels. */
+/** Checks sandbox cluster names: distinct, and valid cluster names by fleetfed's one rule ({@link ClusterNames}). */
 public final class Names {
-
-  private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   private Names() {
   }
@@ -33,10 +31,9 @@ public final class Names {
       if (name == null) {
         throw new IllegalArgumentException("a cluster name is null");
       }
-      if (name.length() > 63 || !DNS_1123_LABEL.matcher(name).matches()) {
-        throw new IllegalArgumentException("cluster name \"" + printable(name) + "\" is not a DNS-1123 label: use at"
-            + " most 63 lower-case letters, digits and '-', starting and ending with a letter or digit"
-            + suggestion(name));
+      Optional<String> problem = ClusterNames.problem(name);
+      if (problem.isPresent()) {
+        throw new IllegalArgumentException(problem.get());
       }
       if (!seen.add(name)) {
         throw new IllegalArgumentException("cluster name \"" + name + "\" is given twice");
@@ -44,25 +41,5 @@ public final class Names {
       result.add(name);
     }
     return List.copyOf(result);
-  }
-
-  private static String suggestion(String name) {
-    String s = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
-    if (s.length() > 63) {
-      s = s.substring(0, 63).replaceAll("-+$", "");
-    }
-    return !s.isEmpty() && DNS_1123_LABEL.matcher(s).matches() ? " (such as \"" + s + "\")" : "";
-  }
-
-  private static String printable(String name) {
-    StringBuilder b = new StringBuilder();
-    name.codePoints().limit(80).forEach(c -> {
-      if (c < 0x20 || c == 0x7f) {
-        b.append(String.format("\\u%04x", c));
-      } else {
-        b.appendCodePoint(c);
-      }
-    });
-    return name.length() > 80 ? b + "…" : b.toString();
   }
 }

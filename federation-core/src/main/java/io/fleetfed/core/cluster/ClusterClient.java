@@ -1,0 +1,160 @@
+package io.fleetfed.core.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fleetfed.core.model.ResourceType;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * The one way fleetfed reads and writes a cluster: every request the fleet, the run dispatcher and the host-side
+ * code make to a member or to the host goes through this interface. It is the seam between fleetfed's logic and
+ * the Kubernetes API: the fleet's implementation speaks to real API servers through fabric8, with the fleet's
+ * credentials for the cluster, its request timeout, and its shared connections.
+ *
+ * <p><b>An SPI.</b> fleetfed's own modules ({@code federation-tekton}, the host-cluster controller) use it, and so
+ * may a program that needs what the fleet does not federate, such as the pods and logs of runs:
+ *
+ * <pre>{@code
+ * ClusterClient dev2 = fleet.client("dev2");
+ * Optional<GenericKubernetesResource> run = dev2.get(TektonTypes.TASK_RUN, "ci", "build-1");
+ * String log = dev2.log("ci", "build-1-pod", "step-compile");
+ * }</pre>
+ *
+ * <p>Objects are fabric8's {@link GenericKubernetesResource}: plain data, as the API server returns it, for any
+ * type. A type is named by a {@link ResourceType} at the version to use. A namespace of {@code ""} means every
+ * namespace for reads and no namespace for cluster-scoped types.
+ *
+ * <p><b>Errors.</b> A request the cluster refuses or that cannot reach it throws {@link ClusterRequestException},
+ * whose message is the API server's reason (or the connection's) and never holds credentials or request bodies.
+ * A missing object is an empty {@code Optional} from {@link #get}, never an exception.
+ *
+ * <p>The client belongs to its fleet: it is thread-safe, must not be closed, and stops working when the fleet is
+ * closed.
+ */
+public interface ClusterClient {
+
+  /** The name of the cluster this client reaches (a member's name, or the host's). */
+  String cluster();
+
+  /** The API server's URL. */
+  String url();
+
+  /**
+   * Reads one object.
+   *
+   * @param namespace its namespace, or {@code ""} for a cluster-scoped type
+   * @return the object, or empty if there is none
+   * @throws ClusterRequestException if the cluster cannot answer
+   */
+  Optional<GenericKubernetesResource> get(ResourceType type, String namespace, String name);
+
+  /**
+   * Lists the objects of {@code type} carrying every label of {@code labels}.
+   *
+   * @param namespace one namespace, or {@code ""} for every namespace (and for cluster-scoped types)
+   * @throws ClusterRequestException if the cluster cannot answer
+   */
+  List<GenericKubernetesResource> list(ResourceType type, String namespace, Map<String, String> labels);
+
+  /**
+   * Creates {@code object} in the namespace its metadata names.
+   *
+   * @return the object as the API server stored it
+   * @throws ClusterRequestException with code 409 if it exists, 404 if its namespace does not
+   */
+  GenericKubernetesResource create(ResourceType type, GenericKubernetesResource object);
+
+  /**
+   * Creates {@code object} as {@link #create} does, creating its namespace first when the cluster lacks it
+   * (labelled {@code fleetfed.io/managed: "true"}). Namespaces known to exist are remembered, so a namespace costs
+   * at most one read per client; when the create still finds no namespace (it was deleted since), the namespace
+   * is created again and the object with it.
+   */
+  GenericKubernetesResource createWithNamespace(ResourceType type, GenericKubernetesResource object);
+
+  /**
+   * Makes sure {@code namespace} exists, creating it labelled {@code fleetfed.io/managed: "true"} when it does not.
+   * Does nothing for {@code ""}.
+   */
+  void ensureNamespace(String namespace);
+
+  /**
+   * Replaces {@code object}, conditionally on its {@code metadata.resourceVersion} when it has one.
+   *
+   * @return the object as the API server stored it
+   * @throws ClusterRequestException with code 409 if the resourceVersion is stale, 404 if the object is gone
+   */
+  GenericKubernetesResource update(ResourceType type, GenericKubernetesResource object);
+
+  /**
+   * Reads the object, applies {@code change} to it and writes the result back (fabric8's {@code edit}: a JSON
+   * patch of the difference).
+   *
+   * @param status whether to write the status subresource rather than the object
+   * @throws ClusterRequestException if the object is missing (404) or the write fails
+   */
+  GenericKubernetesResource edit(ResourceType type, String namespace, String name, boolean status,
+      UnaryOperator<GenericKubernetesResource> change);
+
+  /** Applies a JSON merge patch (RFC 7386) to the object. */
+  GenericKubernetesResource mergePatch(ResourceType type, String namespace, String name, JsonNode patch);
+
+  /**
+   * Deletes the object, its dependents in the background.
+   *
+   * @return false if there was no such object
+   */
+  boolean delete(ResourceType type, String namespace, String name);
+
+  /**
+   * Waits until the object exists and satisfies {@code condition}.
+   *
+   * @return the object that satisfied it
+   * @throws ClusterRequestException if it does not within {@code timeout}
+   */
+  GenericKubernetesResource await(ResourceType type, String namespace, String name,
+      Predicate<GenericKubernetesResource> condition, Duration timeout);
+
+  /**
+   * Starts watching every object of {@code type} in every namespace that carries {@code labels}: a local store
+   * listed from the cluster and kept current by a watch (fabric8's informer), with optional indexes. The watch
+   * reconnects on its own while the cluster is unreachable. Events reach {@code handler} in order, on one thread
+   * per watch.
+   *
+   * @param indexers named functions from an object to the index values it is found under
+   */
+  ObjectWatch watch(ResourceType type, Map<String, String> labels,
+      Map<String, Function<GenericKubernetesResource, List<String>>> indexers, WatchHandler handler);
+
+  /**
+   * The whole log of one container of a pod, as it is now.
+   *
+   * @return the log, or empty if the pod or container is gone
+   */
+  Optional<String> log(String namespace, String pod, String container);
+
+  /**
+   * Follows the log of one container of a pod until it ends: the stream ends with the container; closing it stops
+   * following.
+   *
+   * @return the stream, or empty if the pod or container is gone
+   */
+  Optional<InputStream> followLog(String namespace, String pod, String container);
+
+  /** GETs {@code /healthz} as KubeFed's cluster controller does; completes with the answer, never exceptionally. */
+  CompletableFuture<HealthProbe> probe(Duration timeout);
+
+  /**
+   * Every type the cluster serves that can be listed and deleted, each at its group's preferred version (the
+   * API server's discovery).
+   */
+  List<ResourceType> servedTypes();
+}

@@ -1,0 +1,228 @@
+package io.fleetfed.core.fleet;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fleetfed.core.ValidationException;
+import io.fleetfed.core.Violation;
+import io.fleetfed.core.cluster.Backoff;
+import io.fleetfed.core.cluster.HealthCheck;
+import io.fleetfed.core.fleet.internal.members.Kubeconfigs;
+import io.fleetfed.core.fleet.internal.members.Members;
+import io.fleetfed.core.internal.Durations;
+import io.fleetfed.core.kubefed.TypeRegistry;
+import io.fleetfed.core.model.Cluster;
+import io.fleetfed.core.model.ClusterNames;
+import io.fleetfed.core.model.ResourceType;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Builds a {@link ClusterFleet}: where its members come from (a host's KubeFedClusters, kubeconfig contexts,
+ * fabric8 {@link Config}s) and how it works (health checks, retries, timeouts, adoption).
+ *
+ * <pre>{@code
+ * ClusterFleet fleet = ClusterFleet.builder()
+ *     .kubeconfig(sandbox.kubeconfig())
+ *     .memberContexts("dev1", "dev2")       // members used directly, nothing stored in a host
+ *     .health(HealthCheck.DEFAULT.withPeriod(Duration.ofSeconds(1)))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Invalid values fail at once: {@link ValidationException} for names and kubeconfig contexts,
+ * {@link IllegalArgumentException} for numbers and durations out of range.
+ */
+public final class ClusterFleetBuilder {
+  Optional<Kubeconfigs> kubeconfigs = Optional.empty();
+  Optional<Config> hostConfig = Optional.empty();
+  String hostName = "";
+  final Map<String, Members.Given> members = new LinkedHashMap<>();
+  final Map<String, Config> adminConfigs = new LinkedHashMap<>();
+  String federationNamespace = ClusterFleet.DEFAULT_FEDERATION_NAMESPACE;
+  boolean adopt;
+  boolean remoteStatus;
+  int concurrency = 16;
+  Duration requestTimeout = Duration.ofSeconds(10);
+  HealthCheck health = HealthCheck.DEFAULT;
+  Backoff backoff = Backoff.DEFAULT;
+  Duration watchReconnect = Duration.ofSeconds(1);
+  Predicate<ResourceType> runOnce = ClusterFleet::isRun;
+  TypeRegistry registry = TypeRegistry.standard();
+
+  ClusterFleetBuilder() {}
+
+  /** Reads these kubeconfig files, merged as {@code KUBECONFIG=a:b} merges them (the first wins). */
+  public ClusterFleetBuilder kubeconfig(Path... files) {
+    return kubeconfig(List.of(files));
+  }
+
+  /** Reads these kubeconfig files, merged as {@code KUBECONFIG=a:b} merges them (the first wins). */
+  public ClusterFleetBuilder kubeconfig(List<Path> files) {
+    this.kubeconfigs = Optional.of(Kubeconfigs.load(files));
+    return this;
+  }
+
+  /** Reads the files in the {@code KUBECONFIG} environment variable, or {@code ~/.kube/config}. */
+  public ClusterFleetBuilder kubeconfigFromEnvironment() {
+    this.kubeconfigs = Optional.of(Kubeconfigs.fromEnvironment());
+    return this;
+  }
+
+  /**
+   * Uses kubeconfig context {@code context} as the host cluster: members are read from its KubeFedClusters,
+   * and join/unjoin write there. The host goes by the context's name in ServiceAccount names.
+   */
+  public ClusterFleetBuilder hostContext(String context) {
+    Kubeconfigs kc = requireKubeconfig();
+    if (context.contains(":") || context.contains("/")) {
+      throw new ValidationException(List.of(new Violation(Optional.of(kc.describeFiles()),
+          Optional.of("context " + context), Optional.of("host-cluster-context"), "host-cluster-name must be set "
+              + "if the name of the host cluster context contains one of \":\" or \"/\"; use hostContext(context, "
+              + "hostName)")));
+    }
+    kc.requireValidClusterName(context);
+    return host(context, kc.config(context));
+  }
+
+  /**
+   * Uses kubeconfig context {@code context} as the host cluster, going by {@code hostName} in ServiceAccount
+   * names (kubefedctl's {@code --host-cluster-name}, needed when the context's name is not a valid name).
+   */
+  public ClusterFleetBuilder hostContext(String context, String hostName) {
+    return host(hostName, requireKubeconfig().config(context));
+  }
+
+  /** Uses {@code config} as the host cluster, which goes by {@code name} in ServiceAccount names. */
+  public ClusterFleetBuilder host(String name, Config config) {
+    ClusterNames.requireValid(name);
+    this.hostConfig = Optional.of(Objects.requireNonNull(config, "config"));
+    this.hostName = name;
+    return this;
+  }
+
+  /** Uses these kubeconfig contexts as members named after them, without storing them in a host. */
+  public ClusterFleetBuilder memberContexts(String... contexts) {
+    Kubeconfigs kc = requireKubeconfig();
+    for (String context : contexts) {
+      kc.requireValidClusterName(context);
+      member(context, kc.config(context), Map.of());
+    }
+    return this;
+  }
+
+  /** Uses kubeconfig context {@code context} as member {@code clusterName} with placement labels. */
+  public ClusterFleetBuilder memberContext(String context, String clusterName, Map<String, String> labels) {
+    return member(clusterName, requireKubeconfig().config(context), labels);
+  }
+
+  /** Uses every context of the kubeconfig as a member named after it. */
+  public ClusterFleetBuilder allContextsAsMembers() {
+    Kubeconfigs kc = requireKubeconfig();
+    return memberContexts(kc.contexts().toArray(String[]::new));
+  }
+
+  /** Uses {@code config} as member {@code name}, without storing it in a host. */
+  public ClusterFleetBuilder member(String name, Config config) {
+    return member(name, config, Map.of());
+  }
+
+  /** Uses {@code config} as member {@code name} with placement labels, without storing it in a host. */
+  public ClusterFleetBuilder member(String name, Config config, Map<String, String> labels) {
+    ClusterNames.requireValid(name);
+    Map<String, String> checked = Cluster.ready(name).withLabels(labels).labels();
+    if (members.put(name, new Members.Given(Objects.requireNonNull(config, "config"), checked)) != null) {
+      throw new ValidationException("members", "cluster \"" + name + "\" is given twice");
+    }
+    return this;
+  }
+
+  /** KubeFed's namespace in the host (default {@value ClusterFleet#DEFAULT_FEDERATION_NAMESPACE}). */
+  public ClusterFleetBuilder federationNamespace(String namespace) {
+    this.federationNamespace = Objects.requireNonNull(namespace, "namespace");
+    return this;
+  }
+
+  /** Whether an existing object fleetfed does not manage is taken over (default false: {@code AlreadyExists}). */
+  public ClusterFleetBuilder adoptResources(boolean adopt) {
+    this.adopt = adopt;
+    return this;
+  }
+
+  /** Whether each copy's {@code .status} is collected into the fleet's statuses (default false). */
+  public ClusterFleetBuilder collectRemoteStatus(boolean collect) {
+    this.remoteStatus = collect;
+    return this;
+  }
+
+  /** How many cluster operations run at once (default 16). */
+  public ClusterFleetBuilder concurrency(int concurrency) {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
+    }
+    this.concurrency = concurrency;
+    return this;
+  }
+
+  /** How long one request to a cluster may take (default 10 s). */
+  public ClusterFleetBuilder requestTimeout(Duration timeout) {
+    Durations.requirePositive(timeout, "requestTimeout");
+    this.requestTimeout = timeout;
+    return this;
+  }
+
+  /** How clusters are probed (default {@link HealthCheck#DEFAULT}). */
+  public ClusterFleetBuilder health(HealthCheck health) {
+    this.health = Objects.requireNonNull(health, "health");
+    return this;
+  }
+
+  /** How failed operations are retried in the background (default {@link Backoff#DEFAULT}). */
+  public ClusterFleetBuilder retry(Backoff backoff) {
+    this.backoff = Objects.requireNonNull(backoff, "backoff");
+    return this;
+  }
+
+  /** The first wait before a watch reconnects to a cluster whose watch broke (default 1 s). */
+  public ClusterFleetBuilder watchReconnect(Duration interval) {
+    Durations.requirePositive(interval, "watchReconnect");
+    this.watchReconnect = interval;
+    return this;
+  }
+
+  /** Which target types are run-once (default: Tekton's TaskRun, PipelineRun, CustomRun and Run). */
+  public ClusterFleetBuilder runOnce(Predicate<ResourceType> runOnce) {
+    this.runOnce = Objects.requireNonNull(runOnce, "runOnce");
+    return this;
+  }
+
+  /** The types the fleet knows, for draining (default {@link TypeRegistry#standard()}). */
+  public ClusterFleetBuilder registry(TypeRegistry registry) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    return this;
+  }
+
+  private Kubeconfigs requireKubeconfig() {
+    if (kubeconfigs.isEmpty()) {
+      kubeconfigs = Optional.of(Kubeconfigs.fromEnvironment());
+    }
+    return kubeconfigs.get();
+  }
+
+  /**
+   * Builds the fleet: reads members from the host (if any), builds one client per member, and probes each
+   * once so that health is known.
+   *
+   * @throws ValidationException if no cluster is given
+   * @throws io.fleetfed.core.FederationException if the host cannot be read
+   */
+  public ClusterFleet build() {
+    if (hostConfig.isEmpty() && members.isEmpty()) {
+      throw new ValidationException("clusters", "a fleet needs a host cluster or at least one member");
+    }
+    return new ClusterFleet(this);
+  }
+}

@@ -1,0 +1,360 @@
+package io.fleetfed.core.fleet.internal.apply;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fleetfed.core.cluster.ClusterRequestException;
+import io.fleetfed.core.fleet.internal.cluster.Errors;
+import io.fleetfed.core.fleet.internal.members.Member;
+import io.fleetfed.core.fleet.internal.plan.Plan;
+import io.fleetfed.core.model.FederatedResource;
+import io.fleetfed.core.model.ResourceType;
+import io.fleetfed.core.render.ManagedMetadata;
+import io.fleetfed.core.status.ClusterAction;
+import io.fleetfed.core.status.ClusterOutcome;
+import io.fleetfed.core.status.PropagationStatus;
+import io.fleetfed.core.status.ResourceKey;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Applying, the second room of propagation: brings one cluster's copy of one federated object in line with its
+ * {@link Plan} — create (with its namespace), conditional update keeping what retention keeps, nothing when hash
+ * and content match, delete or orphan where the object is no longer placed — and says what it did as KubeFed's
+ * per-cluster status. It reads through the member's {@link TypeCache} and writes through the member's
+ * {@link io.fleetfed.core.cluster.ClusterClient}; it records what it learns in the object's {@link Tracked}.
+ */
+public final class CopySync {
+  private static final int CONFLICT_ATTEMPTS = 5;
+  /** On a federated object, {@code "true"} lets it adopt existing objects even when the fleet does not. */
+  public static final String ADOPT_ANNOTATION = "fleetfed.io/adopt";
+
+  /**
+   * What the sync may do.
+   *
+   * @param adopt whether existing objects fleetfed does not manage are taken over, fleet-wide
+   * @param remoteStatus whether each copy's {@code .status} is collected
+   * @param runOnce which types are runs: created once, never updated, never re-created once finished
+   */
+  public record Settings(boolean adopt, boolean remoteStatus, Predicate<ResourceType> runOnce) {}
+
+  private final Settings settings;
+  private final Caches caches;
+  private final KubernetesSerialization json = new KubernetesSerialization();
+
+  public CopySync(Settings settings, Caches caches) {
+    this.settings = settings;
+    this.caches = caches;
+  }
+
+  /**
+   * The object {@code ns/name} on {@code m} as {@code cache} knows it; read from the cluster when the cache has not
+   * listed it yet, since absence there proves nothing.
+   */
+  public static Optional<GenericKubernetesResource> lookup(Member m, TypeCache cache, String ns, String name) {
+    Optional<GenericKubernetesResource> known = cache.get(ns, name);
+    return known.isEmpty() && !cache.synced() && m.ready() ? m.client().get(cache.type(), ns, name) : known;
+  }
+
+  /**
+   * Brings {@code m}'s copy in line with {@code plan}; {@code call} is the explicit call it belongs to (empty for
+   * background reconciliation), and {@code explicit} says whether it may overwrite another fleet's version.
+   *
+   * @return the outcome, or null if the cluster has nothing to do with the object
+   */
+  public ClusterOutcome sync(Tracked t, Plan plan, Member m, Optional<Long> call, boolean explicit)
+      throws InterruptedException {
+    String cluster = m.name();
+    TypeCache cache;
+    try {
+      cache = caches.cache(m, plan.type(), call);
+    } catch (ClusterRequestException e) {
+      return ClusterOutcome.failed(cluster, PropagationStatus.CACHED_RETRIEVAL_FAILED, e.getMessage());
+    }
+    Optional<GenericKubernetesResource> current = lookup(m, cache, plan.namespace(), plan.name());
+    boolean ours = current.filter(o -> isOurs(o, t.key)).isPresent();
+    current.filter(o -> ours).ifPresent(o -> observe(t, plan, cluster, o));
+    Optional<Plan.Desired> desired = plan.desired(cluster);
+    if (desired == null) {
+      if (!ours && plan.deleting() && !m.ready() && !cache.synced()) {
+        return ClusterOutcome.failed(cluster, PropagationStatus.CLUSTER_NOT_READY, m.notReady()
+            + "; whether it holds a copy is known once it is back");
+      }
+      if (!ours) {
+        return null;
+      }
+      if (!m.ready()) {
+        return ClusterOutcome.failed(cluster, PropagationStatus.CLUSTER_NOT_READY, m.notReady());
+      }
+      if (current.get().getMetadata().getDeletionTimestamp() != null) {
+        return ClusterOutcome.failed(cluster, PropagationStatus.WAITING_FOR_REMOVAL, "the copy is being deleted");
+      }
+      // a drained cluster keeps its namespaces (deleting one deletes everything in it, managed or not)
+      boolean keep = plan.orphan() || (m.drained() && plan.resource().type().isNamespace());
+      return keep ? orphan(t, m, cache, current.get()) : remove(t, m, cache, plan);
+    }
+    if (!m.ready()) {
+      return ClusterOutcome.failed(cluster, PropagationStatus.CLUSTER_NOT_READY, m.notReady());
+    }
+    Plan.Desired want = desired.orElseThrow();
+    if (current.isEmpty()) {
+      if (settings.runOnce().test(plan.resource().type()) && t.finishedRuns.contains(cluster)) {
+        return new ClusterOutcome(cluster, ClusterAction.UNCHANGED, PropagationStatus.OK,
+            Optional.of("the run finished and its copy was removed; a run is never created twice"));
+      }
+      return create(t, m, cache, plan, want, explicit);
+    }
+    return reconcileExisting(t, m, cache, plan, want, current.get(), explicit);
+  }
+
+  private ClusterOutcome create(Tracked t, Member m, TypeCache cache, Plan plan, Plan.Desired want,
+      boolean explicit) throws InterruptedException {
+    String cluster = m.name();
+    GenericKubernetesResource object = json.convertValue(Retention.markOwnAnnotations(want.object().deepCopy()),
+        GenericKubernetesResource.class);
+    try {
+      GenericKubernetesResource created = m.client().createWithNamespace(plan.type(), object);
+      cache.wrote(plan.namespace(), plan.name(), Optional.of(created));
+      recordWrite(t, cluster, created, want);
+      return ClusterOutcome.ok(cluster, ClusterAction.CREATED);
+    } catch (ClusterRequestException e) {
+      if (e.isConflict()) {
+        Optional<GenericKubernetesResource> existing = fetch(m, plan);
+        if (existing.isPresent()) {
+          return reconcileExisting(t, m, cache, plan, want, existing.get(), explicit);
+        }
+      }
+      return failure(cluster, e, PropagationStatus.CREATION_FAILED, PropagationStatus.CREATION_TIMED_OUT);
+    } catch (RuntimeException e) {
+      return failure(cluster, e, PropagationStatus.CREATION_FAILED, PropagationStatus.CREATION_TIMED_OUT);
+    }
+  }
+
+  private ClusterOutcome reconcileExisting(Tracked t, Member m, TypeCache cache, Plan plan, Plan.Desired want,
+      GenericKubernetesResource current, boolean explicit) throws InterruptedException {
+    String cluster = m.name();
+    for (int attempt = 1; ; attempt++) {
+      Map<String, String> labels = labels(current);
+      if ("false".equals(labels.get(ManagedMetadata.MANAGED_LABEL))) {
+        return ClusterOutcome.failed(cluster, PropagationStatus.MANAGED_LABEL_FALSE,
+            "the cluster's object is labelled " + ManagedMetadata.MANAGED_LABEL + ": \"false\"");
+      }
+      boolean ours = isOurs(current, t.key);
+      if (!ours && !adopt(plan.resource()) && !isHolder(current)) {
+        return ClusterOutcome.failed(cluster, PropagationStatus.ALREADY_EXISTS, "an object fleetfed does not "
+            + "manage already exists there; adopt it (adoptResources) or remove it");
+      }
+      if (ours && current.getMetadata().getDeletionTimestamp() != null) {
+        return ClusterOutcome.failed(cluster, PropagationStatus.WAITING_FOR_REMOVAL,
+            "the copy is being deleted; it is created again once it is gone");
+      }
+      if (ours) {
+        observe(t, plan, cluster, current);
+        if (settings.runOnce().test(plan.resource().type())) {
+          t.written.put(cluster, hash(current));
+          return new ClusterOutcome(cluster, ClusterAction.UNCHANGED, PropagationStatus.OK,
+              hash(current).equals(want.hash()) ? Optional.empty()
+                  : Optional.of("a run is never updated once created; delete it to run it again"));
+        }
+      }
+      String have = hash(current);
+      if (ours && have.equals(want.hash()) && version(current).equals(t.verified.get(cluster))) {
+        t.written.put(cluster, want.hash());
+        return ClusterOutcome.ok(cluster, ClusterAction.UNCHANGED);   // exactly what this fleet last saw match
+      }
+      JsonNode currentTree = json.convertValue(current, JsonNode.class);
+      ObjectNode toWrite = Retention.retain(want.object().deepCopy(), currentTree, plan.resource().retainReplicas());
+      if (ours && have.equals(want.hash()) && unchangedByOthers(t, plan, cluster, toWrite, currentTree)) {
+        t.verified.put(cluster, version(current));
+        t.written.put(cluster, want.hash());
+        boolean retain = plan.resource().retainReplicas();
+        t.digests.computeIfAbsent(cluster, c -> new Tracked.Digest(() -> Retention.digest(currentTree, retain)));
+        return ClusterOutcome.ok(cluster, ClusterAction.UNCHANGED);
+      }
+      if (ours && !explicit && !have.isEmpty() && !have.equals(want.hash())
+          && want.hash().equals(t.written.get(cluster))) {
+        // we wrote our version here and another fleet wrote its own since: do not fight it in the background
+        return ClusterOutcome.failed(cluster, PropagationStatus.OWNED_BY_ANOTHER_WRITER,
+            "another writer propagated a different version of this object here; propagate it again to overwrite");
+      }
+      try {
+        GenericKubernetesResource updated = m.client().update(plan.type(),
+            json.convertValue(toWrite, GenericKubernetesResource.class));
+        cache.wrote(plan.namespace(), plan.name(), Optional.of(updated));
+        recordWrite(t, cluster, updated, want);
+        return ClusterOutcome.ok(cluster, ClusterAction.UPDATED);
+      } catch (ClusterRequestException e) {
+        if ((e.isConflict() || e.isNotFound()) && attempt < CONFLICT_ATTEMPTS) {
+          Optional<GenericKubernetesResource> fresh = fetch(m, plan);
+          if (fresh.isEmpty()) {
+            cache.wrote(plan.namespace(), plan.name(), Optional.empty());
+            return create(t, m, cache, plan, want, explicit);
+          }
+          current = fresh.get();
+          continue;
+        }
+        return failure(cluster, e, PropagationStatus.UPDATE_FAILED, PropagationStatus.UPDATE_TIMED_OUT);
+      } catch (RuntimeException e) {
+        return failure(cluster, e, PropagationStatus.UPDATE_FAILED, PropagationStatus.UPDATE_TIMED_OUT);
+      }
+    }
+  }
+
+  /**
+   * Whether a copy whose resourceVersion moved since this fleet verified it still holds what this fleet wrote:
+   * everything the plan says ({@code matches}) and, when this fleet knows what its last write returned, nothing
+   * added outside metadata and status (a status update or a label added by someone passes; a key added to
+   * {@code data} or {@code spec} by hand does not).
+   */
+  private static boolean unchangedByOthers(Tracked t, Plan plan, String cluster, ObjectNode toWrite,
+      JsonNode current) {
+    if (!Retention.matches(toWrite, current)) {
+      return false;
+    }
+    Tracked.Digest digest = t.digests.get(cluster);
+    return digest == null || digest.get().equals(Retention.digest(current, plan.resource().retainReplicas()));
+  }
+
+  private void recordWrite(Tracked t, String cluster, GenericKubernetesResource written, Plan.Desired want) {
+    t.verified.put(cluster, version(written));
+    t.written.put(cluster, want.hash());
+    boolean retain = t.plan.resource().retainReplicas();
+    t.digests.put(cluster, new Tracked.Digest(() -> Retention.digest(json.convertValue(written, JsonNode.class),
+        retain)));
+  }
+
+  private ClusterOutcome remove(Tracked t, Member m, TypeCache cache, Plan plan) {
+    try {
+      m.client().delete(plan.type(), plan.namespace(), plan.name());
+      Optional<GenericKubernetesResource> left = fetch(m, plan);
+      if (left.isPresent() && isOurs(left.get(), t.key)) {
+        // held by a finalizer: KubeFed reports it until it is gone, and so do we
+        cache.wrote(plan.namespace(), plan.name(), left);
+        return ClusterOutcome.failed(m.name(), PropagationStatus.WAITING_FOR_REMOVAL,
+            "the copy is being deleted and is held by finalizers " + left.get().getMetadata().getFinalizers());
+      }
+      cache.wrote(plan.namespace(), plan.name(), Optional.empty());
+      t.forgetCopy(m.name());
+      return ClusterOutcome.ok(m.name(), ClusterAction.DELETED);
+    } catch (RuntimeException e) {
+      return failure(m.name(), e, PropagationStatus.DELETION_FAILED, PropagationStatus.DELETION_TIMED_OUT);
+    }
+  }
+
+  private ClusterOutcome orphan(Tracked t, Member m, TypeCache cache, GenericKubernetesResource current) {
+    Plan plan = t.plan;
+    GenericKubernetesResource copy = json.clone(current);
+    for (int attempt = 1; ; attempt++) {
+      if (copy.getMetadata().getLabels() != null) {
+        copy.getMetadata().getLabels().remove(ManagedMetadata.MANAGED_LABEL);
+      }
+      if (copy.getMetadata().getAnnotations() != null) {
+        copy.getMetadata().getAnnotations().remove(ManagedMetadata.SOURCE_ANNOTATION);
+        copy.getMetadata().getAnnotations().remove(ManagedMetadata.HASH_ANNOTATION);
+        copy.getMetadata().getAnnotations().remove(Retention.OWN_ANNOTATIONS);
+      }
+      try {
+        m.client().update(plan.type(), copy);
+        cache.wrote(plan.namespace(), plan.name(), Optional.empty());
+        t.forgetCopy(m.name());
+        return ClusterOutcome.ok(m.name(), ClusterAction.ORPHANED);
+      } catch (ClusterRequestException e) {
+        if (e.isConflict() && attempt < CONFLICT_ATTEMPTS) {
+          Optional<GenericKubernetesResource> fresh = fetch(m, plan);
+          if (fresh.isEmpty() || !isOurs(fresh.get(), t.key)) {
+            return ClusterOutcome.ok(m.name(), ClusterAction.ORPHANED);
+          }
+          copy = fresh.get();
+          continue;
+        }
+        if (e.isNotFound()) {
+          return ClusterOutcome.ok(m.name(), ClusterAction.ORPHANED);
+        }
+        return failure(m.name(), e, PropagationStatus.LABEL_REMOVAL_FAILED,
+            PropagationStatus.LABEL_REMOVAL_TIMED_OUT);
+      } catch (RuntimeException e) {
+        return failure(m.name(), e, PropagationStatus.LABEL_REMOVAL_FAILED,
+            PropagationStatus.LABEL_REMOVAL_TIMED_OUT);
+      }
+    }
+  }
+
+  private static Optional<GenericKubernetesResource> fetch(Member m, Plan plan) {
+    return m.client().get(plan.type(), plan.namespace(), plan.name());
+  }
+
+  private static ClusterOutcome failure(String cluster, Throwable e, PropagationStatus failed,
+      PropagationStatus timedOut) {
+    return ClusterOutcome.failed(cluster, Errors.isTimeout(e) ? timedOut : failed, Errors.describe(e));
+  }
+
+  /** Notes what the copy says about itself: its remote status, whether a run finished. */
+  public void observe(Tracked t, Plan plan, String cluster, GenericKubernetesResource copy) {
+    Object status = copy.getAdditionalProperties().get("status");
+    if (settings.remoteStatus()) {
+      if (status == null) {
+        t.remoteStatus.remove(cluster);
+      } else {
+        t.remoteStatus.put(cluster, json.convertValue(status, JsonNode.class));
+      }
+    }
+    if (status != null && settings.runOnce().test(plan.resource().type()) && finished(status)) {
+      t.finishedRuns.add(cluster);
+    }
+  }
+
+  private boolean finished(Object status) {
+    JsonNode s = json.convertValue(status, JsonNode.class);
+    if (s.hasNonNull("completionTime")) {
+      return true;
+    }
+    for (JsonNode c : s.path("conditions")) {
+      if ("Succeeded".equals(c.path("type").asText())
+          && ("True".equals(c.path("status").asText()) || "False".equals(c.path("status").asText()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether an existing object fleetfed does not manage may be taken over: fleet-wide, or per resource. */
+  private boolean adopt(FederatedResource resource) {
+    return settings.adopt() || "true".equals(resource.annotations().get(ADOPT_ANNOTATION));
+  }
+
+  /**
+   * Whether {@code o} is a namespace fleetfed created only to hold objects (managed, but from no federated
+   * object): a FederatedNamespace for it takes it over without needing adoption.
+   */
+  private static boolean isHolder(GenericKubernetesResource o) {
+    Map<String, String> annotations = o.getMetadata().getAnnotations();
+    return "Namespace".equals(o.getKind()) && "true".equals(labels(o).get(ManagedMetadata.MANAGED_LABEL))
+        && (annotations == null || !annotations.containsKey(ManagedMetadata.SOURCE_ANNOTATION));
+  }
+
+  /** Whether {@code o} is fleetfed's copy of the federated object {@code key}. */
+  public static boolean isOurs(GenericKubernetesResource o, ResourceKey key) {
+    Map<String, String> annotations = o.getMetadata().getAnnotations();
+    return "true".equals(labels(o).get(ManagedMetadata.MANAGED_LABEL)) && annotations != null
+        && key.toString().equals(annotations.get(ManagedMetadata.SOURCE_ANNOTATION));
+  }
+
+  static Map<String, String> labels(GenericKubernetesResource o) {
+    Map<String, String> labels = o.getMetadata().getLabels();
+    return labels == null ? Map.of() : labels;
+  }
+
+  /** The copy's {@code fleetfed.io/hash}, or {@code ""}. */
+  public static String hash(GenericKubernetesResource o) {
+    Map<String, String> annotations = o.getMetadata().getAnnotations();
+    String hash = annotations == null ? null : annotations.get(ManagedMetadata.HASH_ANNOTATION);
+    return hash == null ? "" : hash;
+  }
+
+  private static String version(GenericKubernetesResource o) {
+    String v = o.getMetadata().getResourceVersion();
+    return v == null ? "" : v;
+  }
+}

@@ -1,0 +1,48 @@
+package io.fleetfed.core.fleet.internal.cluster;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.Duration;
+
+/**
+ * Makes the fleet's cluster clients: every one shares one Vert.x instance, and each request may take the fleet's
+ * request timeout, without fabric8's own retries (the fleet retries with its backoff); watches reconnect without
+ * limit.
+ */
+public final class Clients implements AutoCloseable {
+  private final Vertx vertx;
+  private final Duration requestTimeout;
+  private final Duration watchReconnect;
+
+  /** Starts the shared Vert.x instance, with {@code workers} worker threads. */
+  public Clients(int workers, Duration requestTimeout, Duration watchReconnect) {
+    this.requestTimeout = requestTimeout;
+    this.watchReconnect = watchReconnect;
+    this.vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(2, workers))
+        .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+  }
+
+  /** {@code config} with the fleet's timeouts. */
+  public Config tuned(Config config) {
+    int timeout = (int) requestTimeout.toMillis();
+    return new ConfigBuilder(config).withRequestTimeout(timeout).withConnectionTimeout(timeout)
+        .withRequestRetryBackoffLimit(0).withWatchReconnectInterval((int) watchReconnect.toMillis())
+        .withWatchReconnectLimit(-1).build();
+  }
+
+  /** A client for {@code cluster} reached with {@code config}; the caller closes it. */
+  public Fabric8ClusterClient client(String cluster, Config config) {
+    return new Fabric8ClusterClient(cluster, new KubernetesClientBuilder().withConfig(tuned(config))
+        .withHttpClientFactory(new VertxHttpClientFactory(vertx)).build());
+  }
+
+  /** Stops the shared Vert.x instance; close the clients first. */
+  @Override
+  public void close() {
+    vertx.close();
+  }
+}

@@ -1,0 +1,382 @@
+package io.fleetfed.core.fleet.internal.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.LogWatch;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fleetfed.core.cluster.ClusterClient;
+import io.fleetfed.core.cluster.ClusterHealth;
+import io.fleetfed.core.cluster.ClusterRequestException;
+import io.fleetfed.core.cluster.HealthProbe;
+import io.fleetfed.core.cluster.ObjectWatch;
+import io.fleetfed.core.cluster.ResourceContexts;
+import io.fleetfed.core.cluster.WatchHandler;
+import io.fleetfed.core.model.ResourceType;
+import io.fleetfed.core.model.Scope;
+import io.fleetfed.core.render.ManagedMetadata;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The seam over fabric8: one {@link KubernetesClient} per cluster, every failure turned into a
+ * {@link ClusterRequestException} described once ({@link Errors}).
+ */
+public final class Fabric8ClusterClient implements ClusterClient, AutoCloseable {
+  private final String cluster;
+  private final KubernetesClient client;
+  private final Map<ResourceType, ResourceDefinitionContext> contexts = new ConcurrentHashMap<>();
+  private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
+  private final Map<String, Object> namespaceLocks = new ConcurrentHashMap<>();
+  private final Set<InformerWatch> watches = ConcurrentHashMap.newKeySet();
+
+  /** Wraps {@code client}, which this object then owns (see {@link #close()}). */
+  public Fabric8ClusterClient(String cluster, KubernetesClient client) {
+    this.cluster = cluster;
+    this.client = client;
+  }
+
+  private ResourceDefinitionContext contextOf(ResourceType type) {
+    return contexts.computeIfAbsent(type, ResourceContexts::of);
+  }
+
+  @Override
+  public String cluster() {
+    return cluster;
+  }
+
+  @Override
+  public String url() {
+    return client.getConfiguration().getMasterUrl();
+  }
+
+  /** The fabric8 client, for the fleet's own use (join reads its configuration). */
+  public KubernetesClient fabric8() {
+    return client;
+  }
+
+  private <T> T call(Supplier<T> request) {
+    try {
+      return request.get();
+    } catch (KubernetesClientException e) {
+      throw Errors.of(cluster, e);
+    }
+  }
+
+  private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+      Resource<GenericKubernetesResource>> in(ResourceType type, String namespace) {
+    var op = client.genericKubernetesResources(contextOf(type));
+    return namespace.isEmpty() ? op : op.inNamespace(namespace);
+  }
+
+  private static String namespaceOf(GenericKubernetesResource o) {
+    String ns = o.getMetadata().getNamespace();
+    return ns == null ? "" : ns;
+  }
+
+  @Override
+  public Optional<GenericKubernetesResource> get(ResourceType type, String namespace, String name) {
+    return call(() -> Optional.ofNullable(in(type, namespace).withName(name).get()));
+  }
+
+  @Override
+  public List<GenericKubernetesResource> list(ResourceType type, String namespace, Map<String, String> labels) {
+    return call(() -> {
+      var op = client.genericKubernetesResources(contextOf(type));
+      var scoped = namespace.isEmpty() ? op.inAnyNamespace() : op.inNamespace(namespace);
+      return (labels.isEmpty() ? scoped : scoped.withLabels(labels)).list().getItems();
+    });
+  }
+
+  @Override
+  public GenericKubernetesResource create(ResourceType type, GenericKubernetesResource object) {
+    return call(() -> in(type, namespaceOf(object)).resource(object).create());
+  }
+
+  @Override
+  public GenericKubernetesResource createWithNamespace(ResourceType type, GenericKubernetesResource object) {
+    String namespace = type.scope() == Scope.NAMESPACED ? namespaceOf(object) : "";
+    ensureNamespace(namespace);
+    try {
+      return create(type, object);
+    } catch (ClusterRequestException e) {
+      if (!e.isNotFound() || namespace.isEmpty()) {
+        throw e;
+      }
+      namespaces.remove(namespace);   // the namespace was deleted behind our back: create it again
+      ensureNamespace(namespace);
+      return create(type, object);
+    }
+  }
+
+  @Override
+  public void ensureNamespace(String namespace) {
+    if (namespace.isEmpty() || namespaces.contains(namespace)) {
+      return;
+    }
+    synchronized (namespaceLocks.computeIfAbsent(namespace, n -> new Object())) {   // one GET per namespace
+      if (!namespaces.contains(namespace)) {
+        call(() -> {
+          if (client.namespaces().withName(namespace).get() == null) {
+            try {
+              client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                  .addToLabels(ManagedMetadata.MANAGED_LABEL, "true").endMetadata().build()).create();
+            } catch (KubernetesClientException e) {
+              if (e.getCode() != ClusterRequestException.CONFLICT) {
+                throw e;
+              }
+            }
+          }
+          return null;
+        });
+        namespaces.add(namespace);
+      }
+    }
+  }
+
+  @Override
+  public GenericKubernetesResource update(ResourceType type, GenericKubernetesResource object) {
+    return call(() -> in(type, namespaceOf(object)).resource(object).update());
+  }
+
+  @Override
+  public GenericKubernetesResource edit(ResourceType type, String namespace, String name, boolean status,
+      UnaryOperator<GenericKubernetesResource> change) {
+    return call(() -> {
+      Resource<GenericKubernetesResource> r = in(type, namespace).withName(name);
+      return status ? r.editStatus(change) : r.edit(change);
+    });
+  }
+
+  @Override
+  public GenericKubernetesResource mergePatch(ResourceType type, String namespace, String name, JsonNode patch) {
+    return call(() -> in(type, namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+        patch.toString()));
+  }
+
+  @Override
+  public boolean delete(ResourceType type, String namespace, String name) {
+    return call(() -> !in(type, namespace).withName(name).withPropagationPolicy(DeletionPropagation.BACKGROUND)
+        .delete().isEmpty());
+  }
+
+  @Override
+  public GenericKubernetesResource await(ResourceType type, String namespace, String name,
+      Predicate<GenericKubernetesResource> condition, Duration timeout) {
+    return call(() -> in(type, namespace).withName(name).waitUntilCondition(o -> o != null && condition.test(o),
+        timeout.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  @Override
+  public ObjectWatch watch(ResourceType type, Map<String, String> labels,
+      Map<String, Function<GenericKubernetesResource, List<String>>> indexers, WatchHandler handler) {
+    return call(() -> {
+      var all = client.genericKubernetesResources(contextOf(type)).inAnyNamespace();
+      SharedIndexInformer<GenericKubernetesResource> informer =
+          (labels.isEmpty() ? all : all.withLabels(labels)).runnableInformer(0);
+      informer.exceptionHandler((started, t) -> true);   // keep trying while the cluster cannot be reached
+      if (!indexers.isEmpty()) {
+        informer.addIndexers(new LinkedHashMap<>(indexers));
+      }
+      informer.addEventHandler(new ResourceEventHandler<>() {
+        @Override
+        public void onAdd(GenericKubernetesResource o) {
+          handler.changed(o);
+        }
+
+        @Override
+        public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource o) {
+          handler.changed(o);
+        }
+
+        @Override
+        public void onDelete(GenericKubernetesResource o, boolean finalStateUnknown) {
+          handler.deleted(o);
+        }
+      });
+      InformerWatch watch = new InformerWatch(informer, informer.start().toCompletableFuture(), watches);
+      watches.add(watch);
+      return watch;
+    });
+  }
+
+  /** An {@link ObjectWatch} over a fabric8 informer. */
+  private static final class InformerWatch implements ObjectWatch {
+    private final SharedIndexInformer<GenericKubernetesResource> informer;
+    private final CompletableFuture<Void> started;
+    private final Set<InformerWatch> open;
+
+    InformerWatch(SharedIndexInformer<GenericKubernetesResource> informer, CompletableFuture<Void> started,
+        Set<InformerWatch> open) {
+      this.informer = informer;
+      this.started = started;
+      this.open = open;
+    }
+
+    @Override
+    public boolean synced() {
+      return informer.hasSynced();
+    }
+
+    @Override
+    public boolean awaitSynced(Duration timeout) throws InterruptedException {
+      try {
+        started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return true;
+      } catch (ExecutionException | TimeoutException e) {
+        return informer.hasSynced();
+      }
+    }
+
+    @Override
+    public Optional<GenericKubernetesResource> get(String namespace, String name) {
+      return Optional.ofNullable(informer.getStore().getByKey(namespace.isEmpty() ? name : namespace + "/" + name));
+    }
+
+    @Override
+    public List<GenericKubernetesResource> indexed(String index, String value) {
+      return informer.getIndexer().byIndex(index, value);
+    }
+
+    @Override
+    public void close() {
+      open.remove(this);
+      informer.close();
+    }
+  }
+
+  @Override
+  public Optional<String> log(String namespace, String pod, String container) {
+    try {
+      String text = client.pods().inNamespace(namespace).withName(pod).inContainer(container).getLog();
+      return Optional.of(text == null ? "" : text);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == ClusterRequestException.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw Errors.of(cluster, e);
+    }
+  }
+
+  @Override
+  public Optional<InputStream> followLog(String namespace, String pod, String container) {
+    try {
+      LogWatch watch = client.pods().inNamespace(namespace).withName(pod).inContainer(container).watchLog();
+      return Optional.of(new FilterInputStream(watch.getOutput()) {
+        @Override
+        public void close() throws IOException {
+          try {
+            super.close();
+          } finally {
+            watch.close();
+          }
+        }
+      });
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == ClusterRequestException.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw Errors.of(cluster, e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<HealthProbe> probe(Duration timeout) {
+    String base = client.getConfiguration().getMasterUrl();
+    String url = (base.endsWith("/") ? base : base + "/") + "healthz";
+    HttpRequest request = client.getHttpClient().newHttpRequestBuilder().uri(url)
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).build();
+    return client.getHttpClient().sendAsync(request, String.class)
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((HttpResponse<String> response, Throwable error) -> {
+          if (error != null) {
+            return new HealthProbe(ClusterHealth.OFFLINE,
+                Optional.of("cluster is not reachable: " + Errors.describe(error)));
+          }
+          String body = response.body() == null ? "" : response.body().trim();
+          return "ok".equals(body)
+              ? new HealthProbe(ClusterHealth.READY, Optional.of("/healthz responded with ok"))
+              : new HealthProbe(ClusterHealth.NOT_READY, Optional.of("/healthz responded without ok (HTTP "
+                  + response.code() + ")"));
+        });
+  }
+
+  @Override
+  public List<ResourceType> servedTypes() {
+    return call(() -> {
+      List<String> groupVersions = new ArrayList<>(List.of("v1"));
+      var groups = client.getApiGroups();
+      if (groups != null && groups.getGroups() != null) {
+        for (var g : groups.getGroups()) {
+          if (g.getPreferredVersion() != null) {
+            groupVersions.add(g.getPreferredVersion().getGroupVersion());
+          }
+        }
+      }
+      List<ResourceType> types = new ArrayList<>();
+      for (String gv : groupVersions) {
+        var list = client.getApiResources(gv);
+        if (list == null || list.getResources() == null) {
+          continue;
+        }
+        String group = gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "";
+        String version = gv.contains("/") ? gv.substring(gv.indexOf('/') + 1) : gv;
+        for (var r : list.getResources()) {
+          if (r.getName().contains("/") || r.getVerbs() == null
+              || !r.getVerbs().containsAll(List.of("list", "delete"))) {
+            continue;
+          }
+          try {
+            types.add(Boolean.TRUE.equals(r.getNamespaced())
+                ? ResourceType.namespaced(group, version, r.getKind(), r.getName())
+                : ResourceType.cluster(group, version, r.getKind(), r.getName()));
+          } catch (RuntimeException unusual) {
+            // a name fleetfed's types cannot hold is no type fleetfed ever wrote
+          }
+        }
+      }
+      return types;
+    });
+  }
+
+  /** Stops every watch of this client and closes it. */
+  @Override
+  public void close() {
+    List.copyOf(watches).forEach(InformerWatch::close);
+    client.close();
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterClient[" + cluster + "]";
+  }
+}

@@ -1,0 +1,513 @@
+package io.fleetfed.core.fleet.internal.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fleetfed.core.FederationException;
+import io.fleetfed.core.cluster.Backoff;
+import io.fleetfed.core.fleet.internal.apply.Caches;
+import io.fleetfed.core.fleet.internal.apply.CopySync;
+import io.fleetfed.core.fleet.internal.apply.Tracked;
+import io.fleetfed.core.fleet.internal.apply.TypeCache;
+import io.fleetfed.core.fleet.internal.cluster.Errors;
+import io.fleetfed.core.fleet.internal.members.Member;
+import io.fleetfed.core.fleet.internal.plan.Plan;
+import io.fleetfed.core.fleet.internal.plan.Planner;
+import io.fleetfed.core.fleet.internal.status.StatusBoard;
+import io.fleetfed.core.fleet.internal.status.Statuses;
+import io.fleetfed.core.model.Cluster;
+import io.fleetfed.core.model.FederatedResource;
+import io.fleetfed.core.model.ResourceType;
+import io.fleetfed.core.render.ManagedMetadata;
+import io.fleetfed.core.status.ClusterAction;
+import io.fleetfed.core.status.ClusterOutcome;
+import io.fleetfed.core.status.PropagationResult;
+import io.fleetfed.core.status.PropagationStatus;
+import io.fleetfed.core.status.ResourceKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The propagation engine, coordinating the three rooms for every federated object the fleet tracks: it plans
+ * ({@link Planner}, with the clusters eligible now), applies on every cluster in parallel on the fleet's workers
+ * ({@link CopySync}), and publishes the outcomes as statuses ({@link StatusBoard}). Explicit calls wait for their
+ * results; once started, watch events and failures queue background syncs ({@link Reconciler}).
+ */
+public final class Engine implements TypeCache.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  /**
+   * How the engine works.
+   *
+   * @param sync what applying may do
+   * @param requestTimeout how long one request may take (also how long a new watch waits for its first list)
+   * @param backoff how failed background syncs are retried
+   */
+  public record Settings(CopySync.Settings sync, Duration requestTimeout, Backoff backoff) {}
+
+  private final Settings settings;
+  private final Supplier<Collection<Member>> members;
+  private final StatusBoard board;
+  private final ExecutorService workers;
+  private final Caches caches;
+  private final CopySync copies;
+  private final Reconciler reconciler;
+  private final Map<ResourceKey, Tracked> tracked = new ConcurrentHashMap<>();
+  /** The FederatedNamespaces tracked, by the namespace they federate. */
+  private final Map<String, Tracked> namespaces = new ConcurrentHashMap<>();
+  private final AtomicLong calls = new AtomicLong();
+  private volatile boolean closed;
+
+  public Engine(Settings settings, Supplier<Collection<Member>> members, StatusBoard board, ExecutorService workers,
+      ScheduledExecutorService scheduler) {
+    this.settings = settings;
+    this.members = members;
+    this.board = board;
+    this.workers = workers;
+    this.caches = new Caches(this, settings.requestTimeout(), settings.sync().remoteStatus());
+    this.copies = new CopySync(settings.sync(), caches);
+    this.reconciler = new Reconciler(workers, scheduler, this::syncInBackground);
+  }
+
+  /** Starts an explicit call (a propagate, delete or inspect): before the fleet starts, caches list once per call. */
+  public long call() {
+    return calls.incrementAndGet();
+  }
+
+  /** Starts background reconciliation: caches watch, and every tracked object is synced everywhere. */
+  public void start() throws InterruptedException {
+    reconciler.start();
+    caches.watchAll(List.copyOf(members.get()));
+    for (Tracked t : tracked.values()) {
+      for (Member m : members.get()) {
+        reconciler.enqueue(t.key, m.name(), Duration.ZERO);
+      }
+    }
+  }
+
+  public boolean started() {
+    return reconciler.started();
+  }
+
+  /** Stops background reconciliation; explicit calls in flight fail rather than wait forever. */
+  public void close() {
+    closed = true;
+    reconciler.close();
+  }
+
+  /** Stops every watch, once no sync runs any more. */
+  public void stopCaches() {
+    caches.stopAll();
+  }
+
+  /** The federated object tracked under {@code key}, as last propagated. */
+  public Optional<FederatedResource> resource(ResourceKey key) {
+    return Optional.ofNullable(tracked.get(key)).map(t -> t.plan.resource());
+  }
+
+  // ---- planning ---------------------------------------------------------------------------------------
+
+  /**
+   * Places and renders {@code resource} for the clusters as they are now; throws on invalid input before anything
+   * is sent. A FederatedNamespace in {@code batch} (by name; propagated in the same call) restricts it as one
+   * already propagated would. When nothing it depends on changed since its last plan, that plan stands.
+   */
+  public Plan plan(FederatedResource resource, Map<String, FederatedResource> batch, Optional<Long> call)
+      throws InterruptedException {
+    ResourceType type = Planner.copyType(resource);
+    String namespace = Planner.copyNamespace(resource);
+    ResourceKey key = ResourceKey.of(resource);
+    List<Cluster> eligible = new ArrayList<>();
+    for (Member m : members.get()) {
+      if (m.drained()) {
+        continue;
+      }
+      if (m.cordoned() && !hasCopy(m, type, key, namespace, resource.name(), call)) {
+        continue;
+      }
+      eligible.add(m.state().toCluster());
+    }
+    eligible.sort(Comparator.comparing(Cluster::name));
+    Optional<Plan> last = Optional.ofNullable(tracked.get(key)).map(t -> t.plan);
+    return Planner.plan(resource, eligible, federatedNamespace(resource, batch), last);
+  }
+
+  /** The plan that deletes {@code resource} everywhere, or orphans its copies. */
+  public Plan deleting(FederatedResource resource, boolean orphan) {
+    return Planner.deleting(resource, orphan);
+  }
+
+  private Plan replanned(Plan p) throws InterruptedException {
+    return p.deleting() ? Planner.deleting(p.resource(), p.orphan()) : plan(p.resource(), Map.of(), Optional.empty());
+  }
+
+  private boolean hasCopy(Member m, ResourceType type, ResourceKey key, String ns, String name, Optional<Long> call)
+      throws InterruptedException {
+    return CopySync.lookup(m, caches.cache(m, type, call), ns, name).filter(o -> CopySync.isOurs(o, key))
+        .isPresent();
+  }
+
+  private Optional<FederatedResource> federatedNamespace(FederatedResource resource,
+      Map<String, FederatedResource> batch) {
+    if (!resource.type().isNamespaced() || resource.type().isNamespace()) {
+      return Optional.empty();
+    }
+    FederatedResource inBatch = batch.get(resource.namespace());
+    if (inBatch != null) {
+      return Optional.of(inBatch);
+    }
+    return Optional.ofNullable(namespaces.get(resource.namespace())).map(t -> t.plan)
+        .filter(p -> !p.deleting()).map(Plan::resource);
+  }
+
+  // ---- explicit calls ---------------------------------------------------------------------------------
+
+  /**
+   * Installs these plans and applies them on every cluster in parallel on the workers, telling {@code onEach} of
+   * each resource's result as soon as it is complete; returns when every result is told.
+   */
+  public List<PropagationResult> apply(List<Plan> plans, Optional<Long> call, Consumer<PropagationResult> onEach)
+      throws InterruptedException {
+    List<Tracked> ts = new ArrayList<>();
+    for (Plan plan : plans) {
+      ResourceKey key = ResourceKey.of(plan.resource());
+      Tracked t = tracked.compute(key, (k, before) -> {
+        if (before == null) {
+          return new Tracked(k, plan);
+        }
+        before.install(plan);
+        return before;
+      });
+      if (plan.resource().type().isNamespace()) {
+        namespaces.put(plan.name(), t);
+      }
+      ts.add(t);
+    }
+    return run(ts, call, true, onEach);
+  }
+
+  /**
+   * Syncs every cluster of {@code ts} in parallel on the workers and waits. {@code explicit} calls overwrite a
+   * copy another fleet wrote; re-syncs of what is tracked (uncordon, drain) do not.
+   */
+  private List<PropagationResult> run(List<Tracked> ts, Optional<Long> call, boolean explicit,
+      Consumer<PropagationResult> onEach) throws InterruptedException {
+    List<Member> all = List.copyOf(members.get());
+    Map<Tracked, List<CompletableFuture<Optional<ClusterOutcome>>>> futures = new LinkedHashMap<>();
+    List<CompletableFuture<Void>> notified = new ArrayList<>();
+    try {
+      for (Tracked t : ts) {
+        List<CompletableFuture<Optional<ClusterOutcome>>> perCluster = new ArrayList<>();
+        for (Member m : all) {
+          perCluster.add(CompletableFuture.supplyAsync(() -> syncAndRecord(t, m, call, explicit), workers));
+        }
+        futures.put(t, perCluster);
+        notified.add(CompletableFuture.allOf(perCluster.toArray(CompletableFuture[]::new)).thenRun(() -> {
+          try {
+            onEach.accept(result(t, perCluster));
+          } catch (RuntimeException e) {
+            LOG.warn("a progress callback failed on {}", t.key, e);
+          }
+        }));
+      }
+    } catch (RejectedExecutionException closing) {
+      throw new IllegalStateException("the fleet is closed");
+    }
+    // every sync, and every progress callback: the call returns only after it has told of every result
+    CompletableFuture<Void> done = CompletableFuture.allOf(Stream.concat(
+        futures.values().stream().flatMap(List::stream), notified.stream()).toArray(CompletableFuture[]::new));
+    while (true) {
+      try {
+        done.get(200, TimeUnit.MILLISECONDS);
+        break;
+      } catch (TimeoutException e) {
+        if (closed) {   // close() may have dropped queued syncs: never wait for them forever
+          throw new IllegalStateException("the fleet was closed before the call finished");
+        }
+      } catch (ExecutionException e) {
+        throw new FederationException("propagation failed unexpectedly: " + Errors.describe(e),
+            Errors.unwrap(e));
+      }
+    }
+    List<PropagationResult> results = new ArrayList<>();
+    for (Map.Entry<Tracked, List<CompletableFuture<Optional<ClusterOutcome>>>> e : futures.entrySet()) {
+      results.add(result(e.getKey(), e.getValue()));
+      finishIfDeleted(e.getKey());
+    }
+    // a FederatedNamespace narrows where objects in its namespace go: replan those already tracked
+    for (Tracked t : ts) {
+      if (t.plan.resource().type().isNamespace() && reconciler.started()) {
+        for (Tracked other : tracked.values()) {
+          if (other != t && other.plan.namespace().equals(t.plan.name()) && !other.plan.deleting()) {
+            replanLater(other);
+          }
+        }
+      }
+    }
+    return results;
+  }
+
+  /** What this call did to {@code t}, not what background reconciliation may have recorded since. */
+  private static PropagationResult result(Tracked t, List<CompletableFuture<Optional<ClusterOutcome>>> perCluster) {
+    List<ClusterOutcome> outcomes = new ArrayList<>();
+    for (CompletableFuture<Optional<ClusterOutcome>> f : perCluster) {
+      f.join().ifPresent(outcomes::add);
+    }
+    return Statuses.result(t.key, outcomes);
+  }
+
+  private void replanLater(Tracked t) {
+    try {
+      workers.execute(() -> {
+        try {
+          replan(t);
+          for (Member m : members.get()) {
+            reconciler.enqueue(t.key, m.name(), Duration.ZERO);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          LOG.warn("cannot re-plan {}: {}", t.key, e.getMessage());
+        }
+      });
+    } catch (RejectedExecutionException closing) {
+      // closing
+    }
+  }
+
+  /** Re-plans {@code t} for the clusters as they are now, unless an explicit call planned it meanwhile. */
+  private void replan(Tracked t) throws InterruptedException {
+    long seq;
+    Plan p;
+    synchronized (t) {
+      seq = t.seq;
+      p = t.plan;
+    }
+    Plan fresh = replanned(p);
+    synchronized (t) {
+      if (t.seq == seq && t.plan == p) {
+        t.plan = fresh;
+      }
+    }
+  }
+
+  private void finishIfDeleted(Tracked t) {
+    boolean[] removed = new boolean[1];
+    tracked.computeIfPresent(t.key, (k, v) -> {
+      // in the map's lock for this key: an explicit call re-planning it cannot slip in between
+      if (v == t && v.plan.deleting() && v.outcomes.values().stream().allMatch(Statuses::gone)) {
+        removed[0] = true;
+        return null;
+      }
+      return v;
+    });
+    if (removed[0]) {
+      namespaces.remove(t.plan.name(), t);
+      synchronized (t) {
+        board.publish(Statuses.deleted(t.key));
+      }
+    }
+  }
+
+  // ---- one cluster ------------------------------------------------------------------------------------
+
+  /**
+   * Syncs one cluster and records the outcome; {@code call} is present for a call a caller waits for and empty
+   * for background reconciliation, and {@code explicit} says whether it may overwrite another fleet's version.
+   */
+  private Optional<ClusterOutcome> syncAndRecord(Tracked t, Member m, Optional<Long> call, boolean explicit) {
+    ClusterOutcome outcome;
+    synchronized (t.lock(m.name())) {
+      long seq = t.seq;
+      try {
+        outcome = copies.sync(t, t.plan, m, call, explicit);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      } catch (RuntimeException e) {
+        LOG.warn("unexpected failure syncing {} to {}", t.key, m.name(), e);
+        outcome = ClusterOutcome.failed(m.name(), PropagationStatus.RETRIEVAL_FAILED, Errors.describe(e));
+      }
+      if (!members.get().contains(m)) {
+        return Optional.ofNullable(outcome);   // the cluster left the fleet meanwhile: nothing to record
+      }
+      if (outcome == null) {
+        t.outcomes.remove(m.name());
+      } else {
+        t.outcomes.put(m.name(), outcome);
+      }
+      Tracked.Stamped done = t.actions.get(m.name());
+      if (outcome != null && outcome.action() != ClusterAction.UNCHANGED && outcome.action() != ClusterAction.NONE) {
+        t.actions.put(m.name(), new Tracked.Stamped(seq, outcome));
+      } else if (call.isPresent() && done != null && done.seq() == seq
+          && (outcome == null || outcome.action() == ClusterAction.UNCHANGED)) {
+        // background reconciliation carried out this very plan a moment ago: report what it did
+        outcome = done.outcome();
+      }
+    }
+    publish(t);
+    if (outcome != null && outcome.status().isRecoverable() && reconciler.started()
+        && outcome.status() != PropagationStatus.CLUSTER_NOT_READY) {
+      int attempt = t.attempts.merge(m.name(), 1, Integer::sum);
+      reconciler.retryLater(t.key, m.name(), settings.backoff().delay(attempt));
+    } else {
+      t.attempts.remove(m.name());
+    }
+    return Optional.ofNullable(outcome);
+  }
+
+  private void syncInBackground(ResourceKey key, String cluster) {
+    Tracked t = tracked.get(key);
+    Member m = members.get().stream().filter(x -> x.name().equals(cluster)).findFirst().orElse(null);
+    if (t == null || m == null || closed) {
+      return;
+    }
+    syncAndRecord(t, m, Optional.empty(), false);
+    finishIfDeleted(t);
+  }
+
+  // ---- status -----------------------------------------------------------------------------------------
+
+  /** Publishes {@code t}'s status; under its lock, so that statuses reach the board in the order they were made. */
+  private void publish(Tracked t) {
+    synchronized (t) {
+      if (tracked.get(t.key) != t) {
+        return;   // deleted: its last status said so
+      }
+      board.publish(Statuses.of(t));
+    }
+  }
+
+  // ---- converging -------------------------------------------------------------------------------------
+
+  @Override
+  public void changed(TypeCache cache, GenericKubernetesResource object, boolean deleted) {
+    Map<String, String> annotations = object.getMetadata().getAnnotations();
+    String source = annotations == null ? null : annotations.get(ManagedMetadata.SOURCE_ANNOTATION);
+    if (source == null) {
+      return;
+    }
+    Tracked t = ResourceKey.parse(source).map(tracked::get).orElse(null);
+    if (t == null) {
+      return;
+    }
+    String cluster = cache.cluster();
+    Plan plan = t.plan;
+    if (!sameType(plan.type(), cache.type())) {
+      return;
+    }
+    if (!deleted) {
+      JsonNode before = t.remoteStatus.get(cluster);
+      copies.observe(t, plan, cluster, object);
+      JsonNode after = t.remoteStatus.get(cluster);
+      if (settings.sync().remoteStatus() && !Objects.equals(before, after) && t.outcomes.containsKey(cluster)) {
+        publish(t);
+      }
+    }
+    reconciler.enqueue(t.key, cluster, Duration.ZERO);
+  }
+
+  private static boolean sameType(ResourceType a, ResourceType b) {
+    return a.group().equals(b.group()) && a.version().equals(b.version()) && a.plural().equals(b.plural());
+  }
+
+  /** A cluster's health changed: every object is brought up to date there. */
+  public void clusterChanged(Member m) {
+    for (Tracked t : tracked.values()) {
+      if (reconciler.started()) {
+        reconciler.enqueue(t.key, m.name(), Duration.ZERO);
+      } else if (t.outcomes.containsKey(m.name()) && !m.ready()) {
+        // without background reconciliation, at least report that the cluster is gone
+        synchronized (t.lock(m.name())) {
+          t.outcomes.computeIfPresent(m.name(), (c, o) ->
+              ClusterOutcome.failed(c, PropagationStatus.CLUSTER_NOT_READY, m.notReady()));
+        }
+        publish(t);
+      }
+    }
+  }
+
+  /** Replans every object, after cluster membership, labels or cordons changed. */
+  public void replanAll() throws InterruptedException {
+    for (Tracked t : tracked.values()) {
+      try {
+        replan(t);
+      } catch (RuntimeException e) {
+        LOG.warn("cannot re-plan {}: {}", t.key, e.getMessage());
+      }
+    }
+  }
+
+  /** Brings every tracked object in line on every cluster now, as planned, waiting for it. */
+  public List<PropagationResult> syncAll() throws InterruptedException {
+    return run(List.copyOf(tracked.values()), Optional.of(call()), false, r -> { });
+  }
+
+  /** Brings every object in line on every cluster, logging rather than throwing. */
+  public void syncAllQuietly() {
+    try {
+      syncAll();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warn("cannot bring every object in line: {}", e.getMessage());
+    }
+  }
+
+  /** Whether no background reconciliation is queued, waiting for a retry, or running. */
+  public boolean idle() {
+    return reconciler.idle();
+  }
+
+  /** The fleet's cached copy of {@code key} in {@code cluster}: what reconciliation will act on. */
+  public Optional<GenericKubernetesResource> cached(ResourceKey key, String cluster) {
+    Tracked t = tracked.get(key);
+    if (t == null) {
+      return Optional.empty();
+    }
+    return caches.existing(cluster, t.plan.type()).flatMap(c -> c.get(t.plan.namespace(), t.plan.name()));
+  }
+
+  /** Stops the watch of {@code key}'s type on {@code cluster}, whose view then goes stale (for tests). */
+  public void stopWatching(ResourceKey key, String cluster) {
+    Tracked t = tracked.get(key);
+    if (t != null) {
+      caches.existing(cluster, t.plan.type()).ifPresent(TypeCache::stop);
+    }
+  }
+
+  /** The types the fleet has caches of on {@code cluster}: objects of these may be its managed copies. */
+  public List<ResourceType> cachedTypes(String cluster) {
+    return caches.types(cluster);
+  }
+
+  /** Removes {@code cluster} from every object's outcomes and stops its caches, after it left the fleet. */
+  public void forget(String cluster) {
+    caches.forget(cluster);
+    for (Tracked t : tracked.values()) {
+      t.outcomes.remove(cluster);
+      t.forgetCopy(cluster);
+      publish(t);
+    }
+  }
+}
