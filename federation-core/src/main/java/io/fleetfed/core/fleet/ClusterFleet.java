@@ -559,6 +559,11 @@ public final class ClusterFleet implements AutoCloseable {
     return engine.cached(key, members.require(cluster).name());
   }
 
+  /** For tests: the fabric8 configuration (credentials included) the fleet reaches {@code cluster} with. */
+  Config clientConfig(String cluster) {
+    return members.require(cluster).client().fabric8().getConfiguration();
+  }
+
   /** For tests: stops watching the type of {@code key} on {@code cluster}, so that its view goes stale. */
   void stopWatching(ResourceKey key, String cluster) {
     engine.stopWatching(key, members.require(cluster).name());

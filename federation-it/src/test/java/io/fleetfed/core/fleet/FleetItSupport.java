@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fleetfed.core.cluster.ClusterHealth;
 import io.fleetfed.core.cluster.ClusterState;
 import io.fleetfed.core.cluster.ResourceContexts;
-import io.fleetfed.core.fleet.internal.cluster.Fabric8ClusterClient;
 import io.fleetfed.core.kubefed.BuiltInTypes;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.Placement;
@@ -131,7 +130,7 @@ final class FleetItSupport {
 
   /** The fabric8 configuration the fleet reaches {@code cluster} with (its credentials), read from its client. */
   static io.fabric8.kubernetes.client.Config usedConfig(ClusterFleet fleet, String cluster) {
-    return ((Fabric8ClusterClient) fleet.client(cluster)).fabric8().getConfiguration();
+    return fleet.clientConfig(cluster);
   }
 
   /** Writes a kubeconfig file with one context (cluster and user named after it) at {@code server}. */
