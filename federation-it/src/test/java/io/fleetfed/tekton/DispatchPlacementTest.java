@@ -5,6 +5,7 @@ import static io.fleetfed.tekton.TektonSandbox.create;
 import static io.fleetfed.tekton.TektonSandbox.get;
 import static io.fleetfed.tekton.TektonSandbox.unique;
 import static io.fleetfed.tekton.TektonSandbox.yaml;
+import static io.fleetfed.testkit.FleetAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,7 +78,7 @@ class DispatchPlacementTest {
         .object();
     assertThat(record.at("/spec/placement/clusters/0/name").asText()).isEqualTo("dev2");
     assertThat(record.at("/metadata/annotations/fleetfed.io~1dispatch-key").asText()).isEqualTo(ns + "/clone-1");
-    assertThat(handle.status().phase()).isEqualTo(RunPhase.PENDING);
+    assertThat(handle.status()).hasPhase(RunPhase.PENDING);
   }
 
   @Test

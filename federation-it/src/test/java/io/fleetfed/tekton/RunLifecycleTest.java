@@ -5,6 +5,7 @@ import static io.fleetfed.tekton.TektonSandbox.create;
 import static io.fleetfed.tekton.TektonSandbox.get;
 import static io.fleetfed.tekton.TektonSandbox.unique;
 import static io.fleetfed.tekton.TektonSandbox.yaml;
+import static io.fleetfed.testkit.FleetAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -88,7 +89,7 @@ class RunLifecycleTest {
 
     RunStatus outcome = handle.await(WAIT);
 
-    assertThat(outcome.phase()).isEqualTo(RunPhase.SUCCEEDED);
+    assertThat(outcome).succeeded();
     assertThat(outcome.reason()).isEqualTo("Succeeded");
     assertThat(outcome.cluster()).isEqualTo(handle.cluster());
     assertThat(outcome.startTime()).isPresent();
@@ -122,7 +123,7 @@ class RunLifecycleTest {
 
     RunStatus outcome = handle.await(WAIT);
 
-    assertThat(outcome.phase()).isEqualTo(RunPhase.SUCCEEDED);
+    assertThat(outcome).succeeded();
     assertThat(outcome.results()).containsEntry("answer", "42");
   }
 
@@ -133,7 +134,7 @@ class RunLifecycleTest {
     tekton.script("f-1", RunScript.failsAfter(Duration.ofMillis(50), "StepFailed", "step s exited with 1"));
     RunStatus outcome = dispatcher.dispatch(DispatchRequest.builder(taskRun("f-1", "flaky")).build()).await(WAIT);
 
-    assertThat(outcome.phase()).isEqualTo(RunPhase.FAILED);
+    assertThat(outcome).hasPhase(RunPhase.FAILED);
     assertThat(outcome.reason()).isEqualTo("StepFailed");
     assertThat(outcome.message()).isEqualTo("step s exited with 1");
   }
@@ -149,7 +150,7 @@ class RunLifecycleTest {
     handle.cancel();
     RunStatus outcome = handle.await(WAIT);
 
-    assertThat(outcome.phase()).isEqualTo(RunPhase.CANCELLED);
+    assertThat(outcome).hasPhase(RunPhase.CANCELLED);
     assertThat(outcome.reason()).isEqualTo("TaskRunCancelled");
     assertThat(get(sandbox.cluster(handle.cluster()).client(), TektonTypes.TASK_RUN, ns, "c-1").orElseThrow()
         .at("/spec/status").asText()).isEqualTo("TaskRunCancelled");
@@ -165,7 +166,7 @@ class RunLifecycleTest {
 
     RunStatus outcome = handle.await(WAIT);
 
-    assertThat(outcome.phase()).isEqualTo(RunPhase.TIMED_OUT);
+    assertThat(outcome).hasPhase(RunPhase.TIMED_OUT);
     assertThat(outcome.reason()).isEqualTo("TaskRunTimeout");
     assertThat(get(sandbox.cluster(handle.cluster()).client(), TektonTypes.TASK_RUN, ns, "t-1").orElseThrow()
         .at("/spec/timeout").asText()).isEqualTo("300ms");
@@ -204,8 +205,7 @@ class RunLifecycleTest {
 
     RunStatus outcome = handle.await(WAIT);
 
-    assertThat(outcome.phase()).isEqualTo(RunPhase.SUCCEEDED);
-    assertThat(outcome.children()).extracting(ChildRunStatus::pipelineTask).containsExactly("fetch", "build", "test");
+    assertThat(outcome).succeeded().hasChildren("fetch", "build", "test");
     assertThat(outcome.children()).allSatisfy(c -> {
       assertThat(c.phase()).isEqualTo(RunPhase.SUCCEEDED);
       assertThat(c.name()).isEqualTo("p-1-" + c.pipelineTask());
@@ -231,7 +231,7 @@ class RunLifecycleTest {
       handle.cancel();
 
       RunStatus outcome = handle.await(WAIT);
-      assertThat(outcome.phase()).isEqualTo(RunPhase.CANCELLED);
+      assertThat(outcome).hasPhase(RunPhase.CANCELLED);
       assertThat(outcome.reason()).isEqualTo("Cancelled");
     } finally {
       tekton.taskScript("fetch", RunScript.succeeds());
@@ -252,7 +252,7 @@ class RunLifecycleTest {
     try {
       RunStatus outcome = handle.await(WAIT);
 
-      assertThat(outcome.phase()).isEqualTo(RunPhase.CLUSTER_LOST);
+      assertThat(outcome).hasPhase(RunPhase.CLUSTER_LOST);
       assertThat(outcome.reason()).isEqualTo("ClusterLost");
       assertThat(outcome.cluster()).isEqualTo(first);
       assertThat(handle.failovers()).isEmpty();
@@ -278,7 +278,7 @@ class RunLifecycleTest {
     try {
       RunStatus outcome = handle.await(WAIT);
 
-      assertThat(outcome.phase()).isEqualTo(RunPhase.SUCCEEDED);
+      assertThat(outcome).succeeded();
       assertThat(outcome.cluster()).isNotEqualTo(first);
       assertThat(handle.failovers().get(first)).contains("after the run started");
     } finally {
@@ -298,7 +298,7 @@ class RunLifecycleTest {
       RunHandle handle = restarted.dispatch(request);
 
       assertThat(handle.cluster()).isEqualTo(first.cluster());
-      assertThat(handle.await(WAIT).phase()).isEqualTo(RunPhase.SUCCEEDED);
+      assertThat(handle.await(WAIT)).succeeded();
     }
   }
 }

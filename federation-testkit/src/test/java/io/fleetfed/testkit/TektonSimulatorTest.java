@@ -523,7 +523,8 @@ class TektonSimulatorTest {
 
   @Test
   void aRunWhoseClusterGoesOfflineFinishesOnceItIsBack() {
-    tekton.script("tr-outage", RunScript.succeedsAfter(Duration.ofMillis(100)));
+    // long enough that its completion is written while the cluster is offline, however late Running is seen
+    tekton.script("tr-outage", RunScript.succeedsAfter(Duration.ofSeconds(2)));
     create(dev2, Tekton.taskRuns(V1), "tr-outage", Map.of("taskSpec", Map.of()));
     awaitReason(dev2, Tekton.taskRuns(V1), "tr-outage", "Running");
     long failedBefore = tekton.failedWrites();

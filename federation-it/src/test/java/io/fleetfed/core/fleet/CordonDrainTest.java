@@ -12,6 +12,7 @@ import static io.fleetfed.core.fleet.FleetItSupport.hostFleet;
 import static io.fleetfed.core.fleet.FleetItSupport.membersFleet;
 import static io.fleetfed.core.fleet.FleetItSupport.ready;
 import static io.fleetfed.core.fleet.FleetItSupport.unique;
+import static io.fleetfed.testkit.FleetAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -68,7 +69,7 @@ class CordonDrainTest {
     String before = unique("before");
     String after = unique("after");
     try (ClusterFleet fleet = sandbox.fleet().members("dev1", "dev2").start()) {
-      assertThat(fleet.propagate(configMap(ns, before, EVERYWHERE, Map.of("v", "1"))).isSuccess()).isTrue();
+      assertThat(fleet.propagate(configMap(ns, before, EVERYWHERE, Map.of("v", "1")))).isSuccess();
 
       ClusterState state = fleet.cordon("dev2");
       assertThat(state.cordoned()).isTrue();
@@ -77,7 +78,7 @@ class CordonDrainTest {
 
       FederatedResource fresh = configMap(ns, after, EVERYWHERE, Map.of("v", "1"));
       PropagationResult placed = fleet.propagate(fresh);
-      assertThat(placed.cluster("dev1")).get().extracting(ClusterOutcome::action).isEqualTo(ClusterAction.CREATED);
+      assertThat(placed).hasAction("dev1", ClusterAction.CREATED);
       assertThat(placed.cluster("dev2")).as(placed.toString()).isEmpty();
       assertThat(placed.isSuccess()).isTrue();
       assertThat(cm(dev2, ns, after)).as("new object on the cordoned dev2").isNull();
@@ -85,7 +86,7 @@ class CordonDrainTest {
       // the object propagated before the cordon stays there and still gets updates
       assertThat(cm(dev2, ns, before)).isNotNull();
       PropagationResult updated = fleet.propagate(configMap(ns, before, EVERYWHERE, Map.of("v", "2")));
-      assertThat(updated.cluster("dev2")).get().extracting(ClusterOutcome::action).isEqualTo(ClusterAction.UPDATED);
+      assertThat(updated).hasAction("dev2", ClusterAction.UPDATED);
       assertThat(cm(dev2, ns, before).getData()).containsEntry("v", "2");
 
       // uncordoned: the new object reaches dev2 once propagated again
@@ -108,7 +109,7 @@ class CordonDrainTest {
     try (ClusterFleet fleet = sandbox.fleet().members("dev1", "dev2").start();
         ClusterFleet other = sandbox.fleet().members("dev1", "dev2").start()) {
       FederatedResource a = configMap(ns, everywhere, EVERYWHERE, Map.of("k", "a"));
-      assertThat(fleet.propagate(a).isSuccess()).isTrue();
+      assertThat(fleet.propagate(a)).isSuccess();
       assertThat(fleet.propagate(configMap(ns, onlyDev2, Placement.clusters("dev2"), Map.of("k", "b")))
           .isSuccess()).isTrue();
       // objects of another fleet instance: not tracked by `fleet`, one of a type `fleet` never touched

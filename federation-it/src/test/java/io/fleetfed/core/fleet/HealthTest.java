@@ -7,6 +7,7 @@ import static io.fleetfed.core.fleet.FleetItSupport.configMap;
 import static io.fleetfed.core.fleet.FleetItSupport.membersFleet;
 import static io.fleetfed.core.fleet.FleetItSupport.quick;
 import static io.fleetfed.core.fleet.FleetItSupport.unique;
+import static io.fleetfed.testkit.FleetAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -119,9 +120,8 @@ class HealthTest {
         String name = unique("sick");
         PropagationResult result = fleet.propagate(configMap("team", name, Placement.clusters("dev1", "sick"),
             Map.of("a", "b")));
-        assertThat(result.cluster("sick")).get().extracting(ClusterOutcome::status)
-            .isEqualTo(PropagationStatus.CLUSTER_NOT_READY);
-        assertThat(result.cluster("dev1")).get().extracting(ClusterOutcome::action).isEqualTo(ClusterAction.CREATED);
+        assertThat(result).hasStatus("sick", PropagationStatus.CLUSTER_NOT_READY);
+        assertThat(result).hasAction("dev1", ClusterAction.CREATED);
       }
     } finally {
       server.stop(0);
@@ -157,8 +157,7 @@ class HealthTest {
       String name = unique("missed");
       PropagationResult result = fleet.propagate(configMap("team", name, Placement.clusters("dev1", "dev2"),
           Map.of("a", "b")));
-      assertThat(result.cluster("dev2")).get().extracting(ClusterOutcome::status)
-          .isEqualTo(PropagationStatus.CLUSTER_NOT_READY);
+      assertThat(result).hasStatus("dev2", PropagationStatus.CLUSTER_NOT_READY);
       assertThat(result.cluster("dev1")).get().extracting(ClusterOutcome::isOk).isEqualTo(true);
       sandbox.cluster("dev2").goOnline();
       await(WAIT, name + " on dev2",
@@ -173,7 +172,7 @@ class HealthTest {
     try (ClusterFleet fleet = sandbox.fleet().members("dev1", "dev2").start()) {
       String name = unique("gone");
       var cm = configMap("team", name, Placement.clusters("dev1", "dev2"), Map.of("a", "b"));
-      assertThat(fleet.propagate(cm).isSuccess()).isTrue();
+      assertThat(fleet.propagate(cm)).isSuccess();
       sandbox.cluster("dev2").goOffline();
       FederatedStatus s = fleet.await(ResourceKey.of(cm), st -> st.cluster("dev2")
           .map(c -> c.status() == PropagationStatus.CLUSTER_NOT_READY).orElse(false), WAIT);

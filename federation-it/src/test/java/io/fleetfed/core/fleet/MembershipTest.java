@@ -9,6 +9,7 @@ import static io.fleetfed.core.fleet.FleetItSupport.quick;
 import static io.fleetfed.core.fleet.FleetItSupport.ready;
 import static io.fleetfed.core.fleet.FleetItSupport.unique;
 import static io.fleetfed.core.fleet.FleetItSupport.usedConfig;
+import static io.fleetfed.testkit.FleetAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +25,6 @@ import io.fleetfed.core.cluster.ClusterState;
 import io.fleetfed.core.cluster.UnjoinResult;
 import io.fleetfed.core.model.Placement;
 import io.fleetfed.core.status.ClusterAction;
-import io.fleetfed.core.status.ClusterOutcome;
 import io.fleetfed.core.status.PropagationResult;
 import io.fleetfed.testkit.FleetSandbox;
 import java.nio.charset.StandardCharsets;
@@ -188,7 +188,7 @@ class MembershipTest {
       String name = unique("joined");
       PropagationResult result = second.propagate(configMap("team", name, Placement.clusters("dev2"),
           Map.of("k", "v")));
-      assertThat(result.cluster("dev2")).get().extracting(ClusterOutcome::action).isEqualTo(ClusterAction.CREATED);
+      assertThat(result).hasAction("dev2", ClusterAction.CREATED);
       assertThat(dev2.configMaps().inNamespace("team").withName(name).get()).isNotNull();
 
       // the fleet's client for dev2 carries the ServiceAccount's token, not the kubeconfig user's

@@ -11,6 +11,7 @@ import static io.fleetfed.core.fleet.FleetItSupport.get;
 import static io.fleetfed.core.fleet.FleetItSupport.membersFleet;
 import static io.fleetfed.core.fleet.FleetItSupport.ready;
 import static io.fleetfed.core.fleet.FleetItSupport.unique;
+import static io.fleetfed.testkit.FleetAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -102,10 +103,9 @@ class PropagationEdgeTest {
     PropagationResult result = fleet.propagate(configMap(ns, name, Placement.clusters("dev1", "dev2"),
         Map.of("owner", "fleetfed")));
 
-    assertThat(result.cluster("dev2")).get().extracting(ClusterOutcome::status)
-        .isEqualTo(PropagationStatus.ALREADY_EXISTS);
+    assertThat(result).hasStatus("dev2", PropagationStatus.ALREADY_EXISTS);
     assertThat(result.cluster("dev2").orElseThrow().status().reason()).isEqualTo("AlreadyExists");
-    assertThat(result.cluster("dev1")).get().extracting(ClusterOutcome::action).isEqualTo(ClusterAction.CREATED);
+    assertThat(result).hasAction("dev1", ClusterAction.CREATED);
     ConfigMap theirs = cm(dev2, ns, name);
     assertThat(theirs.getData()).containsExactly(Map.entry("owner", "someone-else"));
     assertThat(theirs.getMetadata().getResourceVersion()).isEqualTo(versionBefore);
@@ -126,7 +126,7 @@ class PropagationEdgeTest {
     try (ClusterFleet adopting = ready(membersFleet(sandbox, "dev1", "dev2").adoptResources(true).build())) {
       PropagationResult result = adopting.propagate(configMap(ns, name, Placement.clusters("dev2"),
           Map.of("owner", "fleetfed")));
-      assertThat(result.cluster("dev2")).get().extracting(ClusterOutcome::action).isEqualTo(ClusterAction.UPDATED);
+      assertThat(result).hasAction("dev2", ClusterAction.UPDATED);
       assertThat(result.isSuccess()).isTrue();
       ConfigMap adopted = cm(dev2, ns, name);
       assertThat(adopted.getData()).containsExactly(Map.entry("owner", "fleetfed"));
@@ -145,8 +145,7 @@ class PropagationEdgeTest {
     FederatedResource cm = configMap(ns, name, Placement.clusters("dev2"), Map.of("owner", "fleetfed"));
     try (ClusterFleet adopting = ready(membersFleet(sandbox, "dev1", "dev2").adoptResources(true).build())) {
       PropagationResult result = adopting.propagate(cm);
-      assertThat(result.cluster("dev2")).get().extracting(ClusterOutcome::status)
-          .isEqualTo(PropagationStatus.MANAGED_LABEL_FALSE);
+      assertThat(result).hasStatus("dev2", PropagationStatus.MANAGED_LABEL_FALSE);
       assertThat(result.cluster("dev2").orElseThrow().status().reason()).isEqualTo("ManagedLabelFalse");
       adopting.delete(cm);
     }
@@ -170,8 +169,7 @@ class PropagationEdgeTest {
       return c;
     });
     PropagationResult result = fleet.propagate(configMap(ns, name, Placement.clusters("dev2"), Map.of("v", "2")));
-    assertThat(result.cluster("dev2")).get().extracting(ClusterOutcome::status)
-        .isEqualTo(PropagationStatus.MANAGED_LABEL_FALSE);
+    assertThat(result).hasStatus("dev2", PropagationStatus.MANAGED_LABEL_FALSE);
     assertThat(cm(dev2, ns, name).getData()).containsEntry("v", "mine");
   }
 
@@ -186,7 +184,7 @@ class PropagationEdgeTest {
         .template(Map.of("metadata", Map.of("annotations", Map.of("tekton.dev/note", "kept"),
             "labels", Map.of("app", "x")), "data", Map.of("a", "b")))
         .placement(Placement.clusters("dev2")).build();
-    assertThat(fleet.propagate(cm).isSuccess()).isTrue();
+    assertThat(fleet.propagate(cm)).isSuccess();
     Namespace created = dev2.namespaces().withName(ns).get();
     assertThat(created).isNotNull();
     assertThat(created.getMetadata().getLabels()).containsEntry(ManagedMetadata.MANAGED_LABEL, "true");
@@ -235,7 +233,7 @@ class PropagationEdgeTest {
         .template(Map.of("metadata", Map.of("labels", Map.of("app", "kept"),
             "annotations", Map.of("note", "kept")), "data", Map.of("a", "b")))
         .placement(Placement.clusters("dev1", "dev2")).build();
-    assertThat(fleet.propagate(cm).isSuccess()).isTrue();
+    assertThat(fleet.propagate(cm)).isSuccess();
 
     PropagationResult result = fleet.delete(cm, true);
     assertThat(result.isSuccess()).as(result.toString()).isTrue();
@@ -257,7 +255,7 @@ class PropagationEdgeTest {
     String ns = unique("edge");
     String name = unique("delete");
     FederatedResource cm = configMap(ns, name, Placement.clusters("dev1", "dev2"), Map.of("a", "b"));
-    assertThat(fleet.propagate(cm).isSuccess()).isTrue();
+    assertThat(fleet.propagate(cm)).isSuccess();
     PropagationResult result = fleet.delete(cm);
     assertThat(result.clusters().values()).allMatch(o -> o.action() == ClusterAction.DELETED, result.toString());
     assertThat(cm(dev1, ns, name)).isNull();
@@ -290,8 +288,8 @@ class PropagationEdgeTest {
     String dev2Version = cm(dev2, ns, name).getMetadata().getResourceVersion();
     FederatedResource moved = configMap(ns, name, Placement.clusters("dev2"), Map.of("a", "b"));
     PropagationResult result = fleet.propagate(moved);
-    assertThat(result.cluster("dev1")).get().extracting(ClusterOutcome::action).isEqualTo(ClusterAction.DELETED);
-    assertThat(result.cluster("dev2")).get().extracting(ClusterOutcome::action).isEqualTo(ClusterAction.UNCHANGED);
+    assertThat(result).hasAction("dev1", ClusterAction.DELETED);
+    assertThat(result).hasAction("dev2", ClusterAction.UNCHANGED);
     assertThat(cm(dev1, ns, name)).isNull();
     assertThat(cm(dev2, ns, name).getMetadata().getResourceVersion()).isEqualTo(dev2Version);
     assertThat(fleet.status(moved).orElseThrow().clusters()).containsOnlyKeys("dev2");
@@ -352,7 +350,7 @@ class PropagationEdgeTest {
 
       PropagationResult result = own.propagate(configMap(ns, name, Placement.clusters("dev2"), Map.of("v", "2")));
 
-      assertThat(result.cluster("dev2")).get().extracting(ClusterOutcome::action).isEqualTo(ClusterAction.UPDATED);
+      assertThat(result).hasAction("dev2", ClusterAction.UPDATED);
       assertThat(sandbox.cluster("dev2").writeCount()).as("a rejected update and its retry").isEqualTo(2);
       ConfigMap copy = cm(dev2, ns, name);
       assertThat(copy.getData()).containsEntry("v", "2");
@@ -383,7 +381,7 @@ class PropagationEdgeTest {
         go.countDown();
         for (PropagationResult r : List.of(ra.get(), rb.get())) {
           assertThat(r.isSuccess()).as(r.toString()).isTrue();
-          assertThat(r.cluster("dev2")).get().extracting(ClusterOutcome::action).isEqualTo(ClusterAction.UPDATED);
+          assertThat(r).hasAction("dev2", ClusterAction.UPDATED);
         }
         // whoever wrote last, the copy is one whole version: its data and its hash agree
         String v = cm(dev2, ns, name).getData().get("v");

@@ -10,6 +10,7 @@ import static io.fleetfed.core.fleet.FleetItSupport.crd;
 import static io.fleetfed.core.fleet.FleetItSupport.membersFleet;
 import static io.fleetfed.core.fleet.FleetItSupport.ready;
 import static io.fleetfed.core.fleet.FleetItSupport.unique;
+import static io.fleetfed.testkit.FleetAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -87,7 +88,7 @@ class StatusTest {
         throw new IllegalStateException("a broken listener");
       });
       fleet.addStatusListener(heard::add);
-      assertThat(fleet.propagate(cm).isSuccess()).isTrue();
+      assertThat(fleet.propagate(cm)).isSuccess();
       await(WAIT, "a Propagated status of " + key + " (heard " + heard + ")", () -> heard.stream()
           .anyMatch(s -> s.key().equals(key) && s.isPropagated() && s.clusters().keySet()
               .equals(java.util.Set.of("dev1", "dev2"))));
@@ -104,7 +105,7 @@ class StatusTest {
     ConcurrentLinkedQueue<FederatedStatus> heard = new ConcurrentLinkedQueue<>();
     try (ClusterFleet fleet = ready(membersFleet(sandbox, "dev1", "dev2").collectRemoteStatus(true).build())) {
       fleet.addStatusListener(heard::add);
-      assertThat(fleet.propagate(w).isSuccess()).isTrue();
+      assertThat(fleet.propagate(w)).isSuccess();
       dev2.genericKubernetesResources(context(WIDGETS)).inNamespace("status").withName(name).editStatus(o -> {
         o.setAdditionalProperty("status", Map.of("phase", "Done", "observedGeneration", 1));
         return o;
@@ -128,7 +129,7 @@ class StatusTest {
     FederatedResource d = deployment("status", name, Placement.clusters("dev2"));
     ResourceKey key = ResourceKey.of(d);
     try (ClusterFleet fleet = ready(membersFleet(sandbox, "dev1", "dev2").collectRemoteStatus(true).build())) {
-      assertThat(fleet.propagate(d).isSuccess()).isTrue();
+      assertThat(fleet.propagate(d)).isSuccess();
       dev2.apps().deployments().inNamespace("status").withName(name).editStatus(o -> {
         o.setStatus(new DeploymentStatusBuilder().withReplicas(3).withReadyReplicas(3).build());
         return o;
@@ -164,9 +165,8 @@ class StatusTest {
       PropagationResult result = fleet.propagate(cm);
       assertThat(result.isSuccess()).isFalse();
       assertThat(result.condition().reason()).isEqualTo(PropagationCondition.CHECK_CLUSTERS);
-      assertThat(result.cluster("dev1")).get().extracting(ClusterOutcome::action).isEqualTo(ClusterAction.CREATED);
-      assertThat(result.cluster("dev3")).get().extracting(ClusterOutcome::status)
-          .isEqualTo(PropagationStatus.CLUSTER_NOT_READY);
+      assertThat(result).hasAction("dev1", ClusterAction.CREATED);
+      assertThat(result).hasStatus("dev3", PropagationStatus.CLUSTER_NOT_READY);
       assertThat(result.failures()).extracting(ClusterOutcome::cluster).containsExactly("dev3");
 
       FederatedStatus status = fleet.status(key).orElseThrow();
@@ -181,7 +181,7 @@ class StatusTest {
           .hasMessageContaining(key.toString())
           .satisfies(e -> assertThat(((PropagationFailedException) e).result()).isEqualTo(result));
       assertThat(fleet.propagate(configMap("status", unique("fine"), Placement.clusters("dev1"), Map.of()))
-          .orThrow().isSuccess()).isTrue();
+          .orThrow()).isSuccess();
     }
   }
 
@@ -197,7 +197,7 @@ class StatusTest {
       CompletableFuture<FederatedStatus> gone = fleet.awaitAsync(key, FederatedStatus::deleted, WAIT);
       PropagationResult result = fleet.delete(cm);
       assertThat(result.isSuccess()).as(result.toString()).isTrue();
-      assertThat(result.cluster("dev2")).get().extracting(ClusterOutcome::action).isEqualTo(ClusterAction.DELETED);
+      assertThat(result).hasAction("dev2", ClusterAction.DELETED);
       FederatedStatus last = gone.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
       assertThat(last.deleted()).isTrue();
       assertThat(last.key()).isEqualTo(key);
@@ -220,9 +220,8 @@ class StatusTest {
       awaitHealth(fleet, "dev3", ClusterHealth.OFFLINE);
       CompletableFuture<FederatedStatus> gone = fleet.awaitAsync(key, FederatedStatus::deleted, WAIT);
       PropagationResult result = fleet.delete(cm);
-      assertThat(result.cluster("dev1")).get().extracting(ClusterOutcome::action).isEqualTo(ClusterAction.DELETED);
-      assertThat(result.cluster("dev3")).get().extracting(ClusterOutcome::status)
-          .isEqualTo(PropagationStatus.CLUSTER_NOT_READY);
+      assertThat(result).hasAction("dev1", ClusterAction.DELETED);
+      assertThat(result).hasStatus("dev3", PropagationStatus.CLUSTER_NOT_READY);
       assertThat(fleet.status(key)).get().extracting(FederatedStatus::deleted).isEqualTo(false);
       sandbox.cluster("dev3").goOnline();
       assertThat(gone.get(WAIT.toMillis(), TimeUnit.MILLISECONDS).deleted()).isTrue();
