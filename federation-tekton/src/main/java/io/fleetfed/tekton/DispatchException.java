@@ -32,17 +32,18 @@ public class DispatchException extends FederationException {
    * @param cluster the cluster involved, or empty when none is (the run was not placed)
    */
   public DispatchException(String message, String kind, String namespace, String name, Optional<String> cluster) {
-    super(message);
-    this.kind = Objects.requireNonNull(kind, "kind");
-    this.namespace = Objects.requireNonNull(namespace, "namespace");
-    this.name = Objects.requireNonNull(name, "name");
-    this.cluster = Objects.requireNonNull(cluster, "cluster").orElse(null);
+    this(message, kind, namespace, name, cluster, Optional.empty());
   }
 
   /** As {@link #DispatchException(String, String, String, String, Optional)}, with the failure that caused it. */
   public DispatchException(String message, String kind, String namespace, String name, Optional<String> cluster,
       Throwable cause) {
-    super(message, Objects.requireNonNull(cause, "cause"));
+    this(message, kind, namespace, name, cluster, Optional.of(cause));
+  }
+
+  private DispatchException(String message, String kind, String namespace, String name, Optional<String> cluster,
+      Optional<Throwable> cause) {
+    super(message, cause.orElse(null));
     this.kind = Objects.requireNonNull(kind, "kind");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.name = Objects.requireNonNull(name, "name");

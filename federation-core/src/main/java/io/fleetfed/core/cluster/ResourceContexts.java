@@ -1,7 +1,6 @@
 package io.fleetfed.core.cluster;
 
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fleetfed.core.fleet.internal.plan.Planner;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.ResourceType;
 
@@ -26,6 +25,6 @@ public final class ResourceContexts {
 
   /** The context of {@code resource}'s member copies: its type at its template's {@code apiVersion}, if it has one. */
   public static ResourceDefinitionContext of(FederatedResource resource) {
-    return of(Planner.copyType(resource));
+    return of(resource.copyType());
   }
 }

@@ -18,8 +18,6 @@ import io.fleetfed.core.fleet.internal.members.HealthProber;
 import io.fleetfed.core.fleet.internal.members.Kubeconfigs;
 import io.fleetfed.core.fleet.internal.members.Member;
 import io.fleetfed.core.fleet.internal.members.Members;
-import io.fleetfed.core.fleet.internal.plan.Plan;
-import io.fleetfed.core.fleet.internal.status.Inspector;
 import io.fleetfed.core.fleet.internal.status.StatusBoard;
 import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.ClusterNames;
@@ -33,9 +31,6 @@ import io.fleetfed.core.status.StatusListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -406,23 +401,7 @@ public final class ClusterFleet implements AutoCloseable {
     Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(progress, "progress");
     try {
-      List<FederatedResource> batch = List.copyOf(resources);
-      Map<String, FederatedResource> namespaces = federatedNamespaces(batch);
-      Optional<Long> call = Optional.of(engine.call());
-      List<Plan> plans = new ArrayList<>();
-      for (FederatedResource r : batch) {
-        plans.add(engine.plan(r, namespaces, call));
-      }
-      // FederatedNamespaces first: their namespaces then exist, as theirs, before the objects inside them
-      List<Plan> first = plans.stream().filter(p -> p.resource().type().isNamespace()).toList();
-      List<Plan> then = plans.stream().filter(p -> !p.resource().type().isNamespace()).toList();
-      Map<ResourceKey, PropagationResult> byKey = new HashMap<>();
-      for (List<Plan> group : List.of(first, then)) {
-        if (!group.isEmpty()) {
-          engine.apply(group, call, progress).forEach(r -> byKey.put(r.key(), r));
-        }
-      }
-      return batch.stream().map(r -> byKey.get(ResourceKey.of(r))).toList();
+      return engine.propagateAll(List.copyOf(resources), progress);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FederationException("interrupted while propagating", e);
@@ -442,7 +421,7 @@ public final class ClusterFleet implements AutoCloseable {
   public PropagationResult delete(FederatedResource resource, boolean orphan) {
     requireOpen();
     try {
-      return engine.apply(List.of(engine.deleting(resource, orphan)), Optional.of(engine.call()), r -> { }).get(0);
+      return engine.delete(Objects.requireNonNull(resource, "resource"), orphan);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FederationException("interrupted while deleting", e);
@@ -464,34 +443,12 @@ public final class ClusterFleet implements AutoCloseable {
    */
   public Map<ResourceKey, List<CopyReport>> inspectAll(Collection<FederatedResource> resources) {
     requireOpen();
-    Map<String, FederatedResource> batch = federatedNamespaces(resources);
-    Optional<Long> call = Optional.of(engine.call());
-    Map<ResourceKey, List<CopyReport>> reports = new LinkedHashMap<>();
     try {
-      for (FederatedResource r : resources) {
-        Map<String, FederatedResource> namespaces = new HashMap<>(batch);
-        if (!namespaces.containsKey(r.namespace())) {
-          engine.resource(new ResourceKey("FederatedNamespace", Optional.of(r.namespace()), r.namespace()))
-              .ifPresent(ns -> namespaces.put(ns.name(), ns));
-        }
-        reports.put(ResourceKey.of(r), Inspector.inspect(engine.plan(r, namespaces, call), members.all()));
-      }
+      return engine.inspectAll(List.copyOf(resources));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FederationException("interrupted while inspecting", e);
     }
-    return Collections.unmodifiableMap(reports);
-  }
-
-  /** The FederatedNamespaces among {@code resources}, by the namespace they federate (the first one wins). */
-  private static Map<String, FederatedResource> federatedNamespaces(Collection<FederatedResource> resources) {
-    Map<String, FederatedResource> namespaces = new HashMap<>();
-    for (FederatedResource r : resources) {
-      if (r.type().isNamespace()) {
-        namespaces.putIfAbsent(r.name(), r);
-      }
-    }
-    return namespaces;
   }
 
   // ---- status -----------------------------------------------------------------------------------------

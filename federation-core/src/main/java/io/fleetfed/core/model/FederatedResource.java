@@ -84,6 +84,25 @@ public final class FederatedResource {
     return type;
   }
 
+  /**
+   * The type of the objects rendered on each cluster: the target type at the template's own {@code apiVersion}
+   * when it names one (a template's version wins over the type registry's), else the target type.
+   *
+   * <pre>{@code
+   * FederatedResource run = FederatedResource.builder(TektonTypes.TASK_RUN)          // tekton.dev/v1
+   *     .namespace("ci").name("build").template(Map.of("apiVersion", "tekton.dev/v1beta1")).build();
+   * run.copyType().apiVersion();                                                     // "tekton.dev/v1beta1"
+   * }</pre>
+   */
+  public ResourceType copyType() {
+    String apiVersion = template.path("apiVersion").asText("");
+    if (apiVersion.isEmpty()) {
+      return type;
+    }
+    String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+    return version.equals(type.version()) ? type : type.withVersion(version);
+  }
+
   /** The kind of the federated object itself, KubeFed-style: {@code Federated<Kind>}. */
   public String federatedKind() {
     return "Federated" + type.kind();

@@ -36,6 +36,25 @@ class FederatedResourceTest {
   }
 
   @Nested
+  class CopyType {
+    @Test
+    void isTheTargetTypeUnlessTheTemplateNamesAnotherVersion() {
+      FederatedResource plain = FederatedResource.builder(TASK_RUNS).namespace("ci").name("build").build();
+      assertThat(plain.copyType()).isSameAs(TASK_RUNS);
+      FederatedResource sameVersion = plain.toBuilder().template(object("{\"apiVersion\": \"tekton.dev/v1\"}"))
+          .build();
+      assertThat(sameVersion.copyType()).isSameAs(TASK_RUNS);
+      FederatedResource older = plain.toBuilder().template(object("{\"apiVersion\": \"tekton.dev/v1beta1\"}"))
+          .build();
+      assertThat(older.copyType()).isEqualTo(TASK_RUNS.withVersion("v1beta1"));
+      assertThat(older.copyType().apiVersion()).isEqualTo("tekton.dev/v1beta1");
+      FederatedResource core = FederatedResource.builder(CONFIG_MAPS).namespace("ci").name("settings")
+          .template(object("{\"apiVersion\": \"v1\"}")).build();
+      assertThat(core.copyType()).isSameAs(CONFIG_MAPS);
+    }
+  }
+
+  @Nested
   class Overrides {
     @Test
     void aClusterMayHaveOnlyOneEntry() {

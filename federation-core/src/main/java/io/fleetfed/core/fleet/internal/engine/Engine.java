@@ -13,6 +13,7 @@ import io.fleetfed.core.fleet.internal.members.Member;
 import io.fleetfed.core.fleet.internal.plan.Plan;
 import io.fleetfed.core.fleet.internal.plan.Planner;
 import io.fleetfed.core.fleet.internal.status.StatusBoard;
+import io.fleetfed.core.fleet.internal.status.Inspector;
 import io.fleetfed.core.fleet.internal.status.Statuses;
 import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.FederatedResource;
@@ -20,13 +21,16 @@ import io.fleetfed.core.model.ResourceType;
 import io.fleetfed.core.render.ManagedMetadata;
 import io.fleetfed.core.status.ClusterAction;
 import io.fleetfed.core.status.ClusterOutcome;
+import io.fleetfed.core.status.CopyReport;
 import io.fleetfed.core.status.PropagationResult;
 import io.fleetfed.core.status.PropagationStatus;
 import io.fleetfed.core.status.ResourceKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,11 +124,6 @@ public final class Engine implements TypeCache.Listener {
     caches.stopAll();
   }
 
-  /** The federated object tracked under {@code key}, as last propagated. */
-  public Optional<FederatedResource> resource(ResourceKey key) {
-    return Optional.ofNullable(tracked.get(key)).map(t -> t.plan.resource());
-  }
-
   // ---- planning ---------------------------------------------------------------------------------------
 
   /**
@@ -134,7 +133,7 @@ public final class Engine implements TypeCache.Listener {
    */
   public Plan plan(FederatedResource resource, Map<String, FederatedResource> batch, Optional<Long> call)
       throws InterruptedException {
-    ResourceType type = Planner.copyType(resource);
+    ResourceType type = resource.copyType();
     String namespace = Planner.copyNamespace(resource);
     ResourceKey key = ResourceKey.of(resource);
     List<Cluster> eligible = new ArrayList<>();
@@ -150,11 +149,6 @@ public final class Engine implements TypeCache.Listener {
     eligible.sort(Comparator.comparing(Cluster::name));
     Optional<Plan> last = Optional.ofNullable(tracked.get(key)).map(t -> t.plan);
     return Planner.plan(resource, eligible, federatedNamespace(resource, batch), last);
-  }
-
-  /** The plan that deletes {@code resource} everywhere, or orphans its copies. */
-  public Plan deleting(FederatedResource resource, boolean orphan) {
-    return Planner.deleting(resource, orphan);
   }
 
   private Plan replanned(Plan p) throws InterruptedException {
@@ -181,6 +175,61 @@ public final class Engine implements TypeCache.Listener {
   }
 
   // ---- explicit calls ---------------------------------------------------------------------------------
+
+  /**
+   * Propagates a batch: every resource is planned before anything is sent (an invalid one sends nothing), then
+   * FederatedNamespaces are applied first, so that their namespaces exist, as theirs, before the objects inside
+   * them; {@code progress} hears of each result as soon as it is complete. Results are in input order.
+   */
+  public List<PropagationResult> propagateAll(List<FederatedResource> batch, Consumer<PropagationResult> progress)
+      throws InterruptedException {
+    Map<String, FederatedResource> namespaces = federatedNamespaces(batch);
+    Optional<Long> call = Optional.of(call());
+    List<Plan> plans = new ArrayList<>();
+    for (FederatedResource r : batch) {
+      plans.add(plan(r, namespaces, call));
+    }
+    List<Plan> first = plans.stream().filter(p -> p.resource().type().isNamespace()).toList();
+    List<Plan> then = plans.stream().filter(p -> !p.resource().type().isNamespace()).toList();
+    Map<ResourceKey, PropagationResult> byKey = new HashMap<>();
+    for (List<Plan> group : List.of(first, then)) {
+      if (!group.isEmpty()) {
+        apply(group, call, progress).forEach(r -> byKey.put(r.key(), r));
+      }
+    }
+    return batch.stream().map(r -> byKey.get(ResourceKey.of(r))).toList();
+  }
+
+  /** Deletes {@code resource}'s copies everywhere, or with {@code orphan} lets them go. */
+  public PropagationResult delete(FederatedResource resource, boolean orphan) throws InterruptedException {
+    return apply(List.of(Planner.deleting(resource, orphan)), Optional.of(call()), r -> { }).get(0);
+  }
+
+  /**
+   * What each member holds of each resource, read without writing, in input order; a FederatedNamespace among
+   * them (or one already propagated) restricts the placement of the objects in its namespace.
+   */
+  public Map<ResourceKey, List<CopyReport>> inspectAll(List<FederatedResource> resources)
+      throws InterruptedException {
+    Map<String, FederatedResource> batch = federatedNamespaces(resources);
+    Optional<Long> call = Optional.of(call());
+    Map<ResourceKey, List<CopyReport>> reports = new LinkedHashMap<>();
+    for (FederatedResource r : resources) {
+      reports.put(ResourceKey.of(r), Inspector.inspect(plan(r, batch, call), members.get()));
+    }
+    return Collections.unmodifiableMap(reports);
+  }
+
+  /** The FederatedNamespaces among {@code resources}, by the namespace they federate (the first one wins). */
+  private static Map<String, FederatedResource> federatedNamespaces(Collection<FederatedResource> resources) {
+    Map<String, FederatedResource> namespaces = new HashMap<>();
+    for (FederatedResource r : resources) {
+      if (r.type().isNamespace()) {
+        namespaces.putIfAbsent(r.name(), r);
+      }
+    }
+    return namespaces;
+  }
 
   /**
    * Installs these plans and applies them on every cluster in parallel on the workers, telling {@code onEach} of

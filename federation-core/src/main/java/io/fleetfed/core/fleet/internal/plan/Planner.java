@@ -2,7 +2,6 @@ package io.fleetfed.core.fleet.internal.plan;
 
 import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.FederatedResource;
-import io.fleetfed.core.model.ResourceType;
 import io.fleetfed.core.render.ClusterRendering;
 import io.fleetfed.core.render.Renderer;
 import io.fleetfed.core.render.ResourceRendering;
@@ -19,16 +18,6 @@ import java.util.Optional;
 public final class Planner {
   private Planner() {}
 
-  /** The type of {@code resource}'s member copies: its target type at its template's apiVersion, if it has one. */
-  public static ResourceType copyType(FederatedResource resource) {
-    String apiVersion = resource.template().path("apiVersion").asText("");
-    if (apiVersion.isEmpty()) {
-      return resource.type();
-    }
-    String version = apiVersion.contains("/") ? apiVersion.substring(apiVersion.indexOf('/') + 1) : apiVersion;
-    return version.equals(resource.type().version()) ? resource.type() : resource.type().withVersion(version);
-  }
-
   /** The namespace of {@code resource}'s copies: its own, or {@code ""} for a cluster-scoped type. */
   public static String copyNamespace(FederatedResource resource) {
     return resource.type().isNamespaced() ? resource.namespace() : "";
@@ -36,7 +25,7 @@ public final class Planner {
 
   /** The plan that removes {@code resource} from every cluster (or, with {@code orphan}, lets its copies go). */
   public static Plan deleting(FederatedResource resource, boolean orphan) {
-    return new Plan(resource, copyType(resource), copyNamespace(resource), resource.name(), Map.of(), List.of(),
+    return new Plan(resource, resource.copyType(), copyNamespace(resource), resource.name(), Map.of(), List.of(),
         true, orphan, Optional.empty());
   }
 
@@ -61,7 +50,7 @@ public final class Planner {
     for (ClusterRendering r : rendering.clusters().values()) {
       placed.put(r.cluster(), r.object().map(o -> new Plan.Desired(o, r.hash().orElseThrow())));
     }
-    return new Plan(resource, copyType(resource), copyNamespace(resource), resource.name(), placed,
+    return new Plan(resource, resource.copyType(), copyNamespace(resource), resource.name(), placed,
         List.copyOf(eligible), false, false, federatedNamespace);
   }
 }
