@@ -2,8 +2,11 @@ package io.fleetfed.testkit;
 
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fleetfed.core.cluster.ResourceContexts;
+import io.fleetfed.core.model.ResourceType;
 import io.fleetfed.tekton.TektonTypes;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Names, labels and resource contexts of the Tekton kinds the simulator reads and writes. */
 final class Tekton {
@@ -30,12 +33,22 @@ final class Tekton {
   private Tekton() {
   }
 
+  private static final Map<String, ResourceType> KINDS = Map.of(TASK_RUN, TektonTypes.TASK_RUN, PIPELINE_RUN,
+      TektonTypes.PIPELINE_RUN, "Task", TektonTypes.TASK, "Pipeline", TektonTypes.PIPELINE);
+  /** Each kind's context at each version, made once: the simulator asks on every write. */
+  private static final Map<String, ResourceDefinitionContext> CONTEXTS = new ConcurrentHashMap<>();
+
+  private static ResourceDefinitionContext context(String kind, String version) {
+    return CONTEXTS.computeIfAbsent(kind + "/" + version,
+        k -> ResourceContexts.of(KINDS.get(kind).withVersion(version)));
+  }
+
   static ResourceDefinitionContext taskRuns(String version) {
-    return ResourceContexts.of(TektonTypes.TASK_RUN.withVersion(version));
+    return context(TASK_RUN, version);
   }
 
   static ResourceDefinitionContext pipelineRuns(String version) {
-    return ResourceContexts.of(TektonTypes.PIPELINE_RUN.withVersion(version));
+    return context(PIPELINE_RUN, version);
   }
 
   static ResourceDefinitionContext runs(String kind, String version) {
@@ -43,11 +56,11 @@ final class Tekton {
   }
 
   static ResourceDefinitionContext tasks(String version) {
-    return ResourceContexts.of(TektonTypes.TASK.withVersion(version));
+    return context("Task", version);
   }
 
   static ResourceDefinitionContext pipelines(String version) {
-    return ResourceContexts.of(TektonTypes.PIPELINE.withVersion(version));
+    return context("Pipeline", version);
   }
 
   static ResourceDefinitionContext clusterTasks() {

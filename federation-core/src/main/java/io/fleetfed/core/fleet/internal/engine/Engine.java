@@ -12,8 +12,8 @@ import io.fleetfed.core.fleet.internal.cluster.Errors;
 import io.fleetfed.core.fleet.internal.members.Member;
 import io.fleetfed.core.fleet.internal.plan.Plan;
 import io.fleetfed.core.fleet.internal.plan.Planner;
-import io.fleetfed.core.fleet.internal.status.StatusBoard;
 import io.fleetfed.core.fleet.internal.status.Inspector;
+import io.fleetfed.core.fleet.internal.status.StatusBoard;
 import io.fleetfed.core.fleet.internal.status.Statuses;
 import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.FederatedResource;
@@ -94,7 +94,7 @@ public final class Engine implements TypeCache.Listener {
   }
 
   /** Starts an explicit call (a propagate, delete or inspect): before the fleet starts, caches list once per call. */
-  public long call() {
+  private long call() {
     return calls.incrementAndGet();
   }
 
@@ -131,7 +131,7 @@ public final class Engine implements TypeCache.Listener {
    * is sent. A FederatedNamespace in {@code batch} (by name; propagated in the same call) restricts it as one
    * already propagated would. When nothing it depends on changed since its last plan, that plan stands.
    */
-  public Plan plan(FederatedResource resource, Map<String, FederatedResource> batch, Optional<Long> call)
+  private Plan plan(FederatedResource resource, Map<String, FederatedResource> batch, Optional<Long> call)
       throws InterruptedException {
     ResourceType type = resource.copyType();
     String namespace = Planner.copyNamespace(resource);
@@ -235,7 +235,7 @@ public final class Engine implements TypeCache.Listener {
    * Installs these plans and applies them on every cluster in parallel on the workers, telling {@code onEach} of
    * each resource's result as soon as it is complete; returns when every result is told.
    */
-  public List<PropagationResult> apply(List<Plan> plans, Optional<Long> call, Consumer<PropagationResult> onEach)
+  private List<PropagationResult> apply(List<Plan> plans, Optional<Long> call, Consumer<PropagationResult> onEach)
       throws InterruptedException {
     List<Tracked> ts = new ArrayList<>();
     for (Plan plan : plans) {
