@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,12 +79,12 @@ final class ClusterChooser {
    * The member run {@code kind namespace/name} goes to.
    *
    * @param clusters every member as it is now
-   * @param load the runs occupying each member (absent: none)
+   * @param load the runs occupying a member, asked only of the eligible ones
    * @param hostName the host cluster's name ({@code ""} without a host)
    * @param tried clusters tried already for this run, with why each was left
    * @throws DispatchException if no cluster is eligible, naming why each was passed over
    */
-  static ClusterChoice choose(Constraints constraints, List<ClusterState> clusters, Map<String, Integer> load,
+  static ClusterChoice choose(Constraints constraints, List<ClusterState> clusters, ToIntFunction<String> load,
       Capacities capacities, String hostName, Map<String, String> tried, String kind, String namespace,
       String name) {
     Map<String, String> passed = new HashMap<>();
@@ -95,7 +96,7 @@ final class ClusterChooser {
       if (why.isPresent()) {
         passed.put(c.name(), why.get());
       } else {
-        candidates.add(new Candidate(c.name(), load.getOrDefault(c.name(), 0), capacities.of(c)));
+        candidates.add(new Candidate(c.name(), load.applyAsInt(c.name()), capacities.of(c)));
       }
     }
     for (String wanted : constraints.clusters()) {

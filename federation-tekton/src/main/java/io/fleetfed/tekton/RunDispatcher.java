@@ -367,7 +367,7 @@ public final class RunDispatcher implements AutoCloseable {
 
   private ClusterChoice choose(DispatchRequest request, ResourceType type, String namespace, String name,
       Map<String, String> tried) {
-    return ClusterChooser.choose(ClusterChooser.Constraints.of(request), fleet.clusters(), load(), capacities,
+    return ClusterChooser.choose(ClusterChooser.Constraints.of(request), fleet.clusters(), this::load, capacities,
         fleet.hostName(), tried, type.kind(), namespace, name);
   }
 
@@ -375,10 +375,15 @@ public final class RunDispatcher implements AutoCloseable {
   public Map<String, Integer> load() {
     Map<String, Integer> load = new TreeMap<>();
     for (ClusterState c : fleet.clusters()) {
-      Watcher w = watcher(c.name());
-      load.put(c.name(), w == null ? 0 : w.load());
+      load.put(c.name(), load(c.name()));
     }
     return load;
+  }
+
+  /** The runs occupying {@code cluster}, watching it from now on. */
+  private int load(String cluster) {
+    Watcher w = watcher(cluster);
+    return w == null ? 0 : w.load();
   }
 
   /**

@@ -158,7 +158,11 @@ class ClusterChooserTest {
   }
 
   private static ClusterChoice choose(Row row) {
-    return ClusterChooser.choose(row.constraints(), row.clusters(), row.load(), row.capacities(), "dev1",
-        row.tried(), "TaskRun", "ci", "build-1");
+    return ClusterChooser.choose(row.constraints(), row.clusters(), cluster -> {
+      assertThat(row.passedOver().get(cluster)).as("the load of %s, which is not eligible", cluster)
+          .satisfiesAnyOf(why -> assertThat(why).isNull(), why -> assertThat(why).startsWith("more loaded"),
+              why -> assertThat(why).startsWith("as loaded"));
+      return row.load().getOrDefault(cluster, 0);
+    }, row.capacities(), "dev1", row.tried(), "TaskRun", "ci", "build-1");
   }
 }
