@@ -1,6 +1,7 @@
 /**
  * An in-process fleet of Kubernetes API servers for tests: one fabric8 CRUD mock server per named cluster, with a
- * kubeconfig, discovery for kubectl and fabric8, outages, latency, a JUnit 5 extension and AssertJ assertions.
+ * kubeconfig, discovery for kubectl and fabric8, outages, latency, a JUnit 5 extension and AssertJ assertions; a
+ * {@code ClusterFleet} and a {@code RunDispatcher} over it; a simulated Tekton controller.
  *
  * <h2>A sandbox by hand</h2>
  * <pre>{@code
@@ -46,6 +47,28 @@
  *   @Test
  *   void test() {
  *     fleet.cluster("a").client()...
+ *   }
+ * }
+ * }</pre>
+ *
+ * <h2>A fleet over the sandbox</h2>
+ * {@link io.fleetfed.testkit.SandboxFleet} stands a {@link io.fleetfed.core.fleet.ClusterFleet} on sandbox clusters,
+ * reacting quickly as tests want, and {@link io.fleetfed.testkit.EnableFleet} gives each test a fresh one (and a
+ * {@link io.fleetfed.tekton.RunDispatcher} over it):
+ * <pre>{@code
+ * @EnableFleetSandbox(clusters = {"dev1", "dev2", "dev3"})
+ * @EnableFleet(host = "dev1", members = {"dev2:security=low", "dev3"})
+ * class DispatchTest {
+ *   @Test
+ *   void runsOnTheLowSecurityMember(RunDispatcher dispatcher) {
+ *     assertThat(dispatcher.dispatch(request).await(Duration.ofSeconds(30))).succeeded().ranOn("dev2");
+ *   }
+ *
+ *   @Test
+ *   void propagates(FleetSandbox sandbox) {
+ *     try (ClusterFleet fleet = sandbox.fleet().members("dev2", "dev3").start()) {
+ *       assertThat(fleet.propagate(nginx)).isSuccess().hasAction("dev2", ClusterAction.CREATED);
+ *     }
  *   }
  * }
  * }</pre>
