@@ -93,24 +93,16 @@ final class ApplyCommand extends FleetCommand {
           Problems.warn(err, "cluster " + member.name() + " is cordoned: it takes no new placements");
         }
       }
-      // FederatedNamespaces are sent on their own first: the fleet restricts the objects of a namespace to the
-      // placement of its FederatedNamespace only once that is propagated.
-      List<FederatedResource> namespaces = input.namespaces();
-      List<FederatedResource> others = input.others();
-      Progress progress = new Progress(err, "propagated", namespaces.size() + others.size());
+      // one call: FederatedNamespaces go first, so that their namespaces restrict the objects inside them, and a
+      // member that does not answer costs one timeout, not one per object
+      List<FederatedResource> ordered = new ArrayList<>(input.namespaces());
+      ordered.addAll(input.others());
+      Progress progress = new Progress(err, "propagated", ordered.size());
       Results results = new Results(output, out, err);
-      int done = 0;
-      for (List<FederatedResource> group : List.of(namespaces, others)) {
-        for (int from = 0; from < group.size(); from += progress.batchSize()) {
-          List<FederatedResource> batch = group.subList(from, Math.min(group.size(), from + progress.batchSize()));
-          try {
-            results.add(f.propagateAll(batch), "placed on no member");
-          } catch (ValidationException e) {
-            throw input.locate(e);
-          }
-          done += batch.size();
-          progress.done(done);
-        }
+      try {
+        results.add(f.propagateAll(ordered, r -> progress.finished()), "placed on no member");
+      } catch (ValidationException e) {
+        throw input.locate(e);
       }
       results.finish();
       if (!adopt && results.failed(PropagationStatus.ALREADY_EXISTS)) {

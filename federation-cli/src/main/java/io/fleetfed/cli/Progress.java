@@ -20,6 +20,7 @@ final class Progress {
   private final int total;
   private final int step;
   private int nextReport;
+  private int finished;
 
   /** Progress of {@code total} objects, each reported as {@code <verb> <done>/<total>}. */
   Progress(PrintWriter err, String verb, int total) {
@@ -30,17 +31,17 @@ final class Progress {
     this.nextReport = step;
   }
 
-  /** How many objects to hand to the library at once: about a tenth of them, so progress moves in tenths. */
-  int batchSize() {
-    return enabled() ? step : Math.max(1, total);
-  }
-
   private boolean enabled() {
     return total > QUIET_UP_TO;
   }
 
+  /** One more object is finished: prints a line at every step and at the end. Thread-safe. */
+  synchronized void finished() {
+    done(++finished);
+  }
+
   /** {@code done} objects are finished: prints a line at every step and at the end. */
-  void done(int done) {
+  private synchronized void done(int done) {
     if (enabled() && (done >= nextReport || done == total)) {
       err.println(verb + " " + done + "/" + total);
       err.flush();

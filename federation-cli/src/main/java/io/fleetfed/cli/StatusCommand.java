@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetfed.core.fleet.ClusterFleet;
-import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.status.CopyReport;
 import io.fleetfed.core.status.ResourceKey;
 import java.util.ArrayList;
@@ -23,13 +22,16 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
         "Shows what each member holds of every federated object of the input, read from the members without"
-            + " writing anything: whether the object is placed there, whether fleetfed's copy is present and up to"
-            + " date, what stands in the way (such as AlreadyExists or ClusterNotReady), and the copy's own status"
-            + " (its Ready, Succeeded, Available or Complete condition, or its phase)."},
+            + " writing anything (one list per type and member, members in parallel): whether the object is placed"
+            + " there, whether fleetfed's copy is present (Unknown when the member cannot be read), whether it is up"
+            + " to date (its content, not only its hash: a hand edit of a field fleetfed manages is drift, and each"
+            + " such field is named on stderr), what stands in the way (such as AlreadyExists or ClusterNotReady),"
+            + " and the copy's own status (its Ready, Succeeded, Available or Complete condition, or its phase)."},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every object is converged: each member holds exactly what it should",
+    exitCodeList = {"0:every object is converged: each member is known to hold exactly what it should",
         "2:invalid input: files, YAML, options, kubeconfig, contexts",
-        "3:some object is not converged, or the host cluster could not be read"})
+        "3:some object is not converged (missing, out of date, drifted, in the way) or a member could not be read,"
+            + " or the host cluster could not be read"})
 final class StatusCommand extends FleetCommand {
   /** The conditions that tell whether an object is done, most telling first. */
   private static final List<String> CONDITIONS = List.of("Ready", "Succeeded", "Available", "Complete");
@@ -52,20 +54,12 @@ final class StatusCommand extends FleetCommand {
     Map<ResourceKey, List<CopyReport>> reports = new LinkedHashMap<>();
     try (ClusterFleet f = fleet.open()) {
       input.warn(f.clusters().stream().map(c -> c.name()).toList(), err);
-      List<FederatedResource> resources = input.resources();
-      Progress progress = new Progress(err, "inspected", resources.size());
-      // in batches, together with every FederatedNamespace of the input, which restricts its objects' placement
-      List<FederatedResource> namespaces = resources.stream().filter(r -> r.type().isNamespace()).toList();
-      for (int from = 0; from < resources.size(); from += progress.batchSize()) {
-        List<FederatedResource> batch = new ArrayList<>(namespaces);
-        batch.addAll(resources.subList(from, Math.min(resources.size(), from + progress.batchSize())));
-        Map<ResourceKey, List<CopyReport>> found = f.inspectAll(batch);
-        for (FederatedResource r : resources.subList(from, Math.min(resources.size(), from + progress.batchSize()))) {
-          reports.put(ResourceKey.of(r), found.get(ResourceKey.of(r)));
-        }
-        progress.done(Math.min(resources.size(), from + progress.batchSize()));
-      }
+      // every FederatedNamespace of the input is inspected with the objects it restricts the placement of
+      reports.putAll(f.inspectAll(input.resources()));
     }
+    reports.forEach((key, copies) -> copies.stream().filter(c -> !c.drift().isEmpty()).forEach(c ->
+        Problems.warn(err, key + ": " + c.cluster() + ": drift: changed outside fleetfed at "
+            + String.join(", ", c.drift()))));
     boolean converged = reports.values().stream().flatMap(List::stream).allMatch(CopyReport::isConverged);
     if (output != Format.table) {
       out.print(output.write(tree(reports)));
@@ -77,7 +71,7 @@ final class StatusCommand extends FleetCommand {
         table.row(key, "<none>", "", "", "", "", "");
       }
       for (CopyReport c : copies) {
-        table.row(key, c.cluster(), Table.bool(c.placed()), Table.bool(c.present()),
+        table.row(key, c.cluster(), Table.bool(c.placed()), presence(c),
             c.present() ? Table.bool(c.upToDate()) : "", c.problem().map(p -> p.reason()).orElse(""),
             summary(c.remoteStatus()));
       }
@@ -102,8 +96,16 @@ final class StatusCommand extends FleetCommand {
         copy.put("cluster", c.cluster());
         copy.put("health", ClustersCommand.health(c.health()));
         copy.put("placed", c.placed());
-        copy.put("present", c.present());
+        if (c.presence() == CopyReport.Presence.UNKNOWN) {
+          copy.putNull("present");
+        } else {
+          copy.put("present", c.present());
+        }
+        copy.put("presence", presence(c));
         copy.put("upToDate", c.upToDate());
+        ArrayNode drift = copy.putArray("drift");
+        c.drift().forEach(drift::add);
+        c.message().ifPresent(m -> copy.put("message", m));
         copy.put("converged", c.isConverged());
         copy.put("problem", c.problem().map(p -> p.reason()).orElse(""));
         copy.put("status", summary(c.remoteStatus()));
@@ -111,6 +113,15 @@ final class StatusCommand extends FleetCommand {
       }
     });
     return root;
+  }
+
+  /** {@code True}, {@code False} or {@code Unknown}: whether the member holds fleetfed's copy. */
+  private static String presence(CopyReport c) {
+    return switch (c.presence()) {
+      case PRESENT -> "True";
+      case ABSENT -> "False";
+      case UNKNOWN -> "Unknown";
+    };
   }
 
   /**

@@ -147,6 +147,32 @@ class PropagationCommandsIT {
   }
 
   @Test
+  @DisplayName("status shows a hand edit of a field fleetfed manages as drift, names the field, and exits 3")
+  void handEditIsDrift() throws IOException {
+    assertThat(fleetfed("apply", "-f", "scenario.yaml").exitCode()).isZero();
+    client(DEV2).apps().deployments().inNamespace("testing-fed").withName("nginx-fed").edit(d -> {
+      d.getSpec().setReplicas(7);   // as kubectl scale or patch would: the hash annotation still says 3
+      return d;
+    });
+
+    FleetfedJar.Result status = fleetfed("status", "-f", "scenario.yaml");
+
+    assertThat(status.exitCode()).isEqualTo(3);
+    assertThat(status.stdout()).containsPattern("(?m)^FederatedDeployment/testing-fed/nginx-fed    dev2-context"
+        + "   True     True      False        -         -$");
+    assertThat(status.stderrLines()).contains("warning: FederatedDeployment/testing-fed/nginx-fed: dev2-context:"
+        + " drift: changed outside fleetfed at /spec/replicas");
+    JsonNode json = JSON.readTree(fleetfed("status", "-f", "scenario.yaml", "-o", "json").stdout());
+    assertThat(json.at("/objects/1/converged").asBoolean()).isFalse();
+    assertThat(json.at("/objects/1/clusters/1/drift/0").asText()).isEqualTo("/spec/replicas");
+    assertThat(json.at("/objects/1/clusters/1/presence").asText()).isEqualTo("True");
+
+    assertThat(fleetfed("apply", "-f", "scenario.yaml").exitCode()).isZero();   // restored
+    assertThat(nginx(DEV2).getSpec().getReplicas()).isEqualTo(3);
+    assertThat(fleetfed("status", "-f", "scenario.yaml").exitCode()).isZero();
+  }
+
+  @Test
   @DisplayName("delete --orphan keeps the copies unmanaged; apply then finds them in the way until --adopt; delete"
       + " removes them")
   void orphanAdoptDelete() {
@@ -267,8 +293,9 @@ class PropagationCommandsIT {
     FleetfedJar.Result status = fleetfed("status", "-f", "scenario.yaml", "--request-timeout", "2s");
 
     assertThat(status.exitCode()).isEqualTo(3);
+    // an offline member's copies are not known to be absent: they are Unknown
     assertThat(status.stdout()).containsPattern("(?m)^FederatedDeployment/testing-fed/nginx-fed    dev2-context"
-        + "   True     False     -            ClusterNotReady   -$");
+        + "   True     Unknown   -            ClusterNotReady   -$");
 
     FleetfedJar.Result delete = fleetfed("delete", "-f", "scenario.yaml", "--request-timeout", "2s");
 

@@ -44,6 +44,21 @@ public class ClusterRequestException extends FederationException {
     this.timeout = timeout;
   }
 
+  /**
+   * Creates an exception without an underlying one, such as for a request that was never answered in time.
+   *
+   * @param cluster the cluster the request went to
+   * @param code the HTTP status code, or 0 when no answer came
+   * @param timeout whether the request ran out of time
+   * @param message the reason, without credentials
+   */
+  public ClusterRequestException(String cluster, int code, boolean timeout, String message) {
+    super(message);
+    this.cluster = cluster;
+    this.code = code;
+    this.timeout = timeout;
+  }
+
   /** The cluster the request went to. */
   public String cluster() {
     return cluster;

@@ -419,9 +419,24 @@ public final class ClusterFleet implements AutoCloseable {
    * {@code ClusterNotReady}; once started, the fleet finishes the job when they come back.
    */
   public PropagationResult delete(FederatedResource resource, boolean orphan) {
+    return deleteAll(List.of(Objects.requireNonNull(resource, "resource")), orphan, r -> { }).get(0);
+  }
+
+  /**
+   * Removes every resource from the fleet as {@link #delete(FederatedResource, boolean)} does, in one call: a member
+   * that fails or does not answer is tried once for all of them, not once each. FederatedNamespaces go last.
+   * {@code progress} hears of each result as soon as every cluster is done with it, as in
+   * {@link #propagateAll(Collection, Consumer)}.
+   *
+   * @return the results, in input order
+   */
+  public List<PropagationResult> deleteAll(Collection<FederatedResource> resources, boolean orphan,
+      Consumer<PropagationResult> progress) {
     requireOpen();
+    Objects.requireNonNull(resources, "resources");
+    Objects.requireNonNull(progress, "progress");
     try {
-      return engine.delete(Objects.requireNonNull(resource, "resource"), orphan);
+      return engine.deleteAll(List.copyOf(resources), orphan, progress);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FederationException("interrupted while deleting", e);

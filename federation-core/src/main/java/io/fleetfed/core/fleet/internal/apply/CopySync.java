@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fleetfed.core.cluster.ClusterRequestException;
 import io.fleetfed.core.fleet.internal.cluster.Errors;
 import io.fleetfed.core.fleet.internal.members.Member;
+import io.fleetfed.core.fleet.internal.members.Outage;
 import io.fleetfed.core.fleet.internal.plan.Plan;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.ResourceType;
@@ -15,6 +16,9 @@ import io.fleetfed.core.status.ClusterAction;
 import io.fleetfed.core.status.ClusterOutcome;
 import io.fleetfed.core.status.PropagationStatus;
 import io.fleetfed.core.status.ResourceKey;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -40,6 +44,26 @@ public final class CopySync {
    */
   public record Settings(boolean adopt, boolean remoteStatus, Predicate<ResourceType> runOnce) {}
 
+  /** One sync of one object on one member: the member, the call it belongs to, whether the member failed. */
+  private static final class Attempt {
+    final Member m;
+    final long call;
+    boolean memberFailed;
+
+    Attempt(Member m, long call) {
+      this.m = m;
+      this.call = call;
+    }
+
+    /** Notes {@code e}: a failure of the member as a whole is remembered for the requests that follow. */
+    void failed(RuntimeException e) {
+      if (e instanceof ClusterRequestException c && Outage.isMemberFailure(c)) {
+        memberFailed = true;
+        m.outage().failed(call, c);
+      }
+    }
+  }
+
   private final Settings settings;
   private final Caches caches;
   private final KubernetesSerialization json = new KubernetesSerialization();
@@ -47,6 +71,32 @@ public final class CopySync {
   public CopySync(Settings settings, Caches caches) {
     this.settings = settings;
     this.caches = caches;
+  }
+
+  /**
+   * Before the syncs of an explicit call reach {@code m}: lists (or awaits the watch of) each of {@code types} on it
+   * once, so that the syncs find it ready, and remembers a failure of the member as a whole for the rest of the
+   * call. One worker waits on a slow member, not every worker its objects were given to.
+   */
+  public void prime(Member m, Collection<ResourceType> types, long call, Duration timeout)
+      throws InterruptedException {
+    if (!m.ready()) {
+      return;
+    }
+    for (ResourceType type : types) {
+      if (m.outage().blocking(call).isPresent()) {
+        return;
+      }
+      try {
+        TypeCache cache = caches.cache(m, type, Optional.of(call));
+        if (!cache.awaitSynced(timeout)) {
+          m.outage().failed(call, new ClusterRequestException(m.name(), 0, true, "the watch of " + type.plural()
+              + " on " + m.name() + " has not listed within " + timeout.toMillis() + " ms"));
+        }
+      } catch (ClusterRequestException e) {
+        m.outage().failed(call, e);   // a failure of one type only is reported by each sync
+      }
+    }
   }
 
   /**
@@ -66,11 +116,66 @@ public final class CopySync {
    */
   public ClusterOutcome sync(Tracked t, Plan plan, Member m, Optional<Long> call, boolean explicit)
       throws InterruptedException {
+    Attempt a = new Attempt(m, call.orElse(Outage.BACKGROUND));
+    if (m.ready()) {
+      Optional<ClusterRequestException> out = m.outage().blocking(a.call);
+      if (out.isPresent()) {
+        return notTried(t, plan, m, out.get(), a.call != Outage.BACKGROUND);
+      }
+    }
+    ClusterOutcome outcome;
+    try {
+      outcome = sync(t, plan, a, call, explicit);
+    } catch (ClusterRequestException e) {
+      a.failed(e);
+      if (!a.memberFailed) {
+        throw e;
+      }
+      outcome = notTried(t, plan, m, e, false);
+    }
+    if (!a.memberFailed && m.ready()) {
+      m.outage().answered();
+    }
+    return outcome;
+  }
+
+  /**
+   * What {@code m}'s failure as a whole means for this object: the operation it would have needed (create, update,
+   * delete or orphan) timed out or failed, as KubeFed reports it; null when the member has nothing to do with it.
+   */
+  private static ClusterOutcome notTried(Tracked t, Plan plan, Member m, ClusterRequestException e,
+      boolean earlier) {
+    String cluster = m.name();
+    Optional<Plan.Desired> desired = plan.desired(cluster);
+    boolean copy = t.written.containsKey(cluster) || t.outcomes.containsKey(cluster);
+    PropagationStatus failed;
+    PropagationStatus timedOut;
+    if (desired != null) {
+      failed = copy ? PropagationStatus.UPDATE_FAILED : PropagationStatus.CREATION_FAILED;
+      timedOut = copy ? PropagationStatus.UPDATE_TIMED_OUT : PropagationStatus.CREATION_TIMED_OUT;
+    } else if (copy || plan.deleting()) {
+      failed = plan.orphan() ? PropagationStatus.LABEL_REMOVAL_FAILED : PropagationStatus.DELETION_FAILED;
+      timedOut = plan.orphan() ? PropagationStatus.LABEL_REMOVAL_TIMED_OUT : PropagationStatus.DELETION_TIMED_OUT;
+    } else {
+      return null;
+    }
+    String why = e.getMessage() + (earlier ? "; not tried again in this call: " + cluster + " failed earlier in it"
+        : "");
+    return ClusterOutcome.failed(cluster, e.isTimeout() ? timedOut : failed, why);
+  }
+
+  private ClusterOutcome sync(Tracked t, Plan plan, Attempt a, Optional<Long> call, boolean explicit)
+      throws InterruptedException {
+    Member m = a.m;
     String cluster = m.name();
     TypeCache cache;
     try {
       cache = caches.cache(m, plan.type(), call);
     } catch (ClusterRequestException e) {
+      a.failed(e);
+      if (a.memberFailed) {
+        return notTried(t, plan, m, e, false);
+      }
       return ClusterOutcome.failed(cluster, PropagationStatus.CACHED_RETRIEVAL_FAILED, e.getMessage());
     }
     Optional<GenericKubernetesResource> current = lookup(m, cache, plan.namespace(), plan.name());
@@ -93,7 +198,7 @@ public final class CopySync {
       }
       // a drained cluster keeps its namespaces (deleting one deletes everything in it, managed or not)
       boolean keep = plan.orphan() || (m.drained() && plan.resource().type().isNamespace());
-      return keep ? orphan(t, m, cache, current.get()) : remove(t, m, cache, plan);
+      return keep ? orphan(t, a, cache, current.get()) : remove(t, a, cache, plan);
     }
     if (!m.ready()) {
       return ClusterOutcome.failed(cluster, PropagationStatus.CLUSTER_NOT_READY, m.notReady());
@@ -104,13 +209,14 @@ public final class CopySync {
         return new ClusterOutcome(cluster, ClusterAction.UNCHANGED, PropagationStatus.OK,
             Optional.of("the run finished and its copy was removed; a run is never created twice"));
       }
-      return create(t, m, cache, plan, want, explicit);
+      return create(t, a, cache, plan, want, explicit);
     }
-    return reconcileExisting(t, m, cache, plan, want, current.get(), explicit);
+    return reconcileExisting(t, a, cache, plan, want, current.get(), explicit);
   }
 
-  private ClusterOutcome create(Tracked t, Member m, TypeCache cache, Plan plan, Plan.Desired want,
+  private ClusterOutcome create(Tracked t, Attempt a, TypeCache cache, Plan plan, Plan.Desired want,
       boolean explicit) throws InterruptedException {
+    Member m = a.m;
     String cluster = m.name();
     GenericKubernetesResource object = json.convertValue(Retention.markOwnAnnotations(want.object().deepCopy()),
         GenericKubernetesResource.class);
@@ -123,17 +229,18 @@ public final class CopySync {
       if (e.isConflict()) {
         Optional<GenericKubernetesResource> existing = fetch(m, plan);
         if (existing.isPresent()) {
-          return reconcileExisting(t, m, cache, plan, want, existing.get(), explicit);
+          return reconcileExisting(t, a, cache, plan, want, existing.get(), explicit);
         }
       }
-      return failure(cluster, e, PropagationStatus.CREATION_FAILED, PropagationStatus.CREATION_TIMED_OUT);
+      return failure(a, e, PropagationStatus.CREATION_FAILED, PropagationStatus.CREATION_TIMED_OUT);
     } catch (RuntimeException e) {
-      return failure(cluster, e, PropagationStatus.CREATION_FAILED, PropagationStatus.CREATION_TIMED_OUT);
+      return failure(a, e, PropagationStatus.CREATION_FAILED, PropagationStatus.CREATION_TIMED_OUT);
     }
   }
 
-  private ClusterOutcome reconcileExisting(Tracked t, Member m, TypeCache cache, Plan plan, Plan.Desired want,
+  private ClusterOutcome reconcileExisting(Tracked t, Attempt a, TypeCache cache, Plan plan, Plan.Desired want,
       GenericKubernetesResource current, boolean explicit) throws InterruptedException {
+    Member m = a.m;
     String cluster = m.name();
     for (int attempt = 1; ; attempt++) {
       Map<String, String> labels = labels(current);
@@ -190,14 +297,14 @@ public final class CopySync {
           Optional<GenericKubernetesResource> fresh = fetch(m, plan);
           if (fresh.isEmpty()) {
             cache.wrote(plan.namespace(), plan.name(), Optional.empty());
-            return create(t, m, cache, plan, want, explicit);
+            return create(t, a, cache, plan, want, explicit);
           }
           current = fresh.get();
           continue;
         }
-        return failure(cluster, e, PropagationStatus.UPDATE_FAILED, PropagationStatus.UPDATE_TIMED_OUT);
+        return failure(a, e, PropagationStatus.UPDATE_FAILED, PropagationStatus.UPDATE_TIMED_OUT);
       } catch (RuntimeException e) {
-        return failure(cluster, e, PropagationStatus.UPDATE_FAILED, PropagationStatus.UPDATE_TIMED_OUT);
+        return failure(a, e, PropagationStatus.UPDATE_FAILED, PropagationStatus.UPDATE_TIMED_OUT);
       }
     }
   }
@@ -225,7 +332,8 @@ public final class CopySync {
         retain)));
   }
 
-  private ClusterOutcome remove(Tracked t, Member m, TypeCache cache, Plan plan) {
+  private ClusterOutcome remove(Tracked t, Attempt a, TypeCache cache, Plan plan) {
+    Member m = a.m;
     try {
       m.client().delete(plan.type(), plan.namespace(), plan.name());
       Optional<GenericKubernetesResource> left = fetch(m, plan);
@@ -239,11 +347,12 @@ public final class CopySync {
       t.forgetCopy(m.name());
       return ClusterOutcome.ok(m.name(), ClusterAction.DELETED);
     } catch (RuntimeException e) {
-      return failure(m.name(), e, PropagationStatus.DELETION_FAILED, PropagationStatus.DELETION_TIMED_OUT);
+      return failure(a, e, PropagationStatus.DELETION_FAILED, PropagationStatus.DELETION_TIMED_OUT);
     }
   }
 
-  private ClusterOutcome orphan(Tracked t, Member m, TypeCache cache, GenericKubernetesResource current) {
+  private ClusterOutcome orphan(Tracked t, Attempt a, TypeCache cache, GenericKubernetesResource current) {
+    Member m = a.m;
     Plan plan = t.plan;
     GenericKubernetesResource copy = json.clone(current);
     for (int attempt = 1; ; attempt++) {
@@ -272,11 +381,9 @@ public final class CopySync {
         if (e.isNotFound()) {
           return ClusterOutcome.ok(m.name(), ClusterAction.ORPHANED);
         }
-        return failure(m.name(), e, PropagationStatus.LABEL_REMOVAL_FAILED,
-            PropagationStatus.LABEL_REMOVAL_TIMED_OUT);
+        return failure(a, e, PropagationStatus.LABEL_REMOVAL_FAILED, PropagationStatus.LABEL_REMOVAL_TIMED_OUT);
       } catch (RuntimeException e) {
-        return failure(m.name(), e, PropagationStatus.LABEL_REMOVAL_FAILED,
-            PropagationStatus.LABEL_REMOVAL_TIMED_OUT);
+        return failure(a, e, PropagationStatus.LABEL_REMOVAL_FAILED, PropagationStatus.LABEL_REMOVAL_TIMED_OUT);
       }
     }
   }
@@ -285,9 +392,25 @@ public final class CopySync {
     return m.client().get(plan.type(), plan.namespace(), plan.name());
   }
 
-  private static ClusterOutcome failure(String cluster, Throwable e, PropagationStatus failed,
+  private static ClusterOutcome failure(Attempt a, RuntimeException e, PropagationStatus failed,
       PropagationStatus timedOut) {
-    return ClusterOutcome.failed(cluster, Errors.isTimeout(e) ? timedOut : failed, Errors.describe(e));
+    a.failed(e);
+    return ClusterOutcome.failed(a.m.name(), Errors.isTimeout(e) ? timedOut : failed, Errors.describe(e));
+  }
+
+  /**
+   * Where {@code current}, fleetfed's copy on {@code cluster}, does not hold what the plan would write there now:
+   * the JSON pointers of the fields fleetfed manages that hold something else; empty when it holds all of them. A
+   * run is never updated, so it has no drift.
+   */
+  public List<String> drift(Plan plan, String cluster, GenericKubernetesResource current) {
+    Optional<Plan.Desired> desired = plan.desired(cluster);
+    if (desired == null || desired.isEmpty() || settings.runOnce().test(plan.resource().type())) {
+      return List.of();
+    }
+    JsonNode tree = json.convertValue(current, JsonNode.class);
+    ObjectNode toWrite = Retention.retain(desired.get().object().deepCopy(), tree, plan.resource().retainReplicas());
+    return Retention.differences(toWrite, tree);
   }
 
   /** Notes what the copy says about itself: its remote status, whether a run finished. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetfed.core.FederationException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -150,6 +152,47 @@ final class Retention {
       }
     }
     return true;
+  }
+
+  /**
+   * The JSON pointers where {@code actual} does not hold what {@code desired} says, by the rules of
+   * {@link #matches}: empty exactly when it matches.
+   */
+  static List<String> differences(JsonNode desired, JsonNode actual) {
+    List<String> paths = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> field : desired.properties()) {
+      String name = field.getKey();
+      if ("status".equals(name)) {
+        continue;
+      }
+      if ("metadata".equals(name)) {
+        for (String part : List.of("labels", "annotations")) {
+          collect(field.getValue().path(part), actual.path("metadata").path(part), "/metadata/" + part, paths);
+        }
+        continue;
+      }
+      collect(field.getValue(), actual.path(name), "/" + escape(name), paths);
+    }
+    return paths;
+  }
+
+  private static void collect(JsonNode want, JsonNode have, String path, List<String> paths) {
+    if (want.isObject() && have.isObject()) {
+      for (Map.Entry<String, JsonNode> f : want.properties()) {
+        collect(f.getValue(), have.path(f.getKey()), path + "/" + escape(f.getKey()), paths);
+      }
+    } else if (want.isArray() && have.isArray() && want.size() == have.size()) {
+      for (int i = 0; i < want.size(); i++) {
+        collect(want.get(i), have.get(i), path + "/" + i, paths);
+      }
+    } else if (!contains(want, have)) {
+      paths.add(path);
+    }
+  }
+
+  /** A JSON pointer token (RFC 6901). */
+  private static String escape(String token) {
+    return token.replace("~", "~0").replace("/", "~1");
   }
 
   private static boolean contains(JsonNode want, JsonNode have) {

@@ -2,6 +2,7 @@ package io.fleetfed.core.fleet.internal.apply;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fleetfed.core.cluster.ClusterClient;
+import io.fleetfed.core.cluster.ClusterRequestException;
 import io.fleetfed.core.cluster.ObjectWatch;
 import io.fleetfed.core.cluster.WatchHandler;
 import io.fleetfed.core.model.ResourceType;
@@ -44,6 +45,10 @@ public final class TypeCache {
   private volatile ObjectWatch watch;
   private volatile Map<String, GenericKubernetesResource> snapshot = Map.of();
   private volatile long snapshotCall = -1;
+  /** The last list that failed, and for which explicit call: the same call does not list again. */
+  private volatile Failed failed;
+
+  private record Failed(long call, ClusterRequestException cause) {}
   private final AtomicLong writes = new AtomicLong();
 
   TypeCache(ClusterClient client, ResourceType type, Listener listener) {
@@ -111,10 +116,25 @@ public final class TypeCache {
     if (watch != null || snapshotCall >= call) {
       return;   // the common case, on every sync of a call: no lock taken
     }
+    rethrowIfFailed(call);
     synchronized (this) {
       if (watch == null && snapshotCall < call) {
-        list(call);
+        rethrowIfFailed(call);
+        try {
+          list(call);
+        } catch (ClusterRequestException e) {
+          failed = new Failed(call, e);
+          throw e;
+        }
       }
+    }
+  }
+
+  /** A list that failed for {@code call} fails every sync of that call at once, rather than being tried again. */
+  private void rethrowIfFailed(long call) {
+    Failed f = failed;
+    if (f != null && f.call() == call) {
+      throw f.cause();
     }
   }
 
@@ -128,6 +148,16 @@ public final class TypeCache {
     overlay.values().removeIf(w -> w.seq() <= before);
     snapshot = fresh;
     snapshotCall = call;
+  }
+
+  /**
+   * Waits up to {@code timeout} for a watch's first list.
+   *
+   * @return whether the view has listed the cluster's objects
+   */
+  public boolean awaitSynced(Duration timeout) throws InterruptedException {
+    ObjectWatch w = watch;
+    return w == null ? synced() : w.synced() || w.awaitSynced(timeout);
   }
 
   /** Whether the view has listed the cluster's objects at least once. */

@@ -26,6 +26,11 @@ public final class Clients implements AutoCloseable {
         .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
   }
 
+  /** How long one request may take. */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
   /** {@code config} with the fleet's timeouts. */
   public Config tuned(Config config) {
     int timeout = (int) requestTimeout.toMillis();

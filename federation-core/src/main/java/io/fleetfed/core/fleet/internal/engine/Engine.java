@@ -75,6 +75,7 @@ public final class Engine implements TypeCache.Listener {
   private final ExecutorService workers;
   private final Caches caches;
   private final CopySync copies;
+  private final Inspector inspector;
   private final Reconciler reconciler;
   private final Map<ResourceKey, Tracked> tracked = new ConcurrentHashMap<>();
   /** The FederatedNamespaces tracked, by the namespace they federate. */
@@ -90,6 +91,7 @@ public final class Engine implements TypeCache.Listener {
     this.workers = workers;
     this.caches = new Caches(this, settings.requestTimeout(), settings.sync().remoteStatus());
     this.copies = new CopySync(settings.sync(), caches);
+    this.inspector = new Inspector(caches, copies, settings.requestTimeout());
     this.reconciler = new Reconciler(workers, scheduler, this::syncInBackground);
   }
 
@@ -200,23 +202,69 @@ public final class Engine implements TypeCache.Listener {
     return batch.stream().map(r -> byKey.get(ResourceKey.of(r))).toList();
   }
 
-  /** Deletes {@code resource}'s copies everywhere, or with {@code orphan} lets them go. */
-  public PropagationResult delete(FederatedResource resource, boolean orphan) throws InterruptedException {
-    return apply(List.of(Planner.deleting(resource, orphan)), Optional.of(call()), r -> { }).get(0);
+  /**
+   * Deletes every resource's copies everywhere, or with {@code orphan} lets them go, in one call: objects first,
+   * FederatedNamespaces last (their namespaces hold the others). Results are in input order.
+   */
+  public List<PropagationResult> deleteAll(List<FederatedResource> resources, boolean orphan,
+      Consumer<PropagationResult> progress) throws InterruptedException {
+    Optional<Long> call = Optional.of(call());
+    List<Plan> plans = resources.stream().map(r -> Planner.deleting(r, orphan)).toList();
+    List<Plan> first = plans.stream().filter(p -> !p.resource().type().isNamespace()).toList();
+    List<Plan> then = plans.stream().filter(p -> p.resource().type().isNamespace()).toList();
+    Map<ResourceKey, PropagationResult> byKey = new HashMap<>();
+    for (List<Plan> group : List.of(first, then)) {
+      if (!group.isEmpty()) {
+        apply(group, call, progress).forEach(r -> byKey.put(r.key(), r));
+      }
+    }
+    return resources.stream().map(r -> byKey.get(ResourceKey.of(r))).toList();
   }
 
   /**
    * What each member holds of each resource, read without writing, in input order; a FederatedNamespace among
-   * them (or one already propagated) restricts the placement of the objects in its namespace.
+   * them (or one already propagated) restricts the placement of the objects in its namespace. Members are read in
+   * parallel, each with one list per type.
    */
   public Map<ResourceKey, List<CopyReport>> inspectAll(List<FederatedResource> resources)
       throws InterruptedException {
     Map<String, FederatedResource> batch = federatedNamespaces(resources);
-    Optional<Long> call = Optional.of(call());
-    Map<ResourceKey, List<CopyReport>> reports = new LinkedHashMap<>();
+    long call = call();
+    List<Plan> plans = new ArrayList<>();
     for (FederatedResource r : resources) {
-      reports.put(ResourceKey.of(r), Inspector.inspect(plan(r, batch, call), members.get()));
+      plans.add(plan(r, batch, Optional.of(call)));
     }
+    List<Member> sorted = members.get().stream().sorted(Comparator.comparing(Member::name)).toList();
+    List<CompletableFuture<Map<Plan, CopyReport>>> perMember = new ArrayList<>();
+    try {
+      for (Member m : sorted) {
+        perMember.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            return inspector.inspect(m, plans, call);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FederationException("interrupted while inspecting " + m.name(), e);
+          }
+        }, workers));
+      }
+    } catch (RejectedExecutionException closing) {
+      throw new IllegalStateException("the fleet is closed");
+    }
+    Map<ResourceKey, List<CopyReport>> reports = new LinkedHashMap<>();
+    for (Plan p : plans) {
+      reports.put(ResourceKey.of(p.resource()), new ArrayList<>());
+    }
+    for (CompletableFuture<Map<Plan, CopyReport>> f : perMember) {
+      Map<Plan, CopyReport> found;
+      try {
+        found = f.get();
+      } catch (ExecutionException e) {
+        throw Errors.unwrap(e) instanceof RuntimeException r ? r
+            : new FederationException("inspection failed unexpectedly: " + Errors.describe(e), Errors.unwrap(e));
+      }
+      found.forEach((p, r) -> reports.get(ResourceKey.of(p.resource())).add(r));
+    }
+    reports.replaceAll((k, v) -> List.copyOf(v));
     return Collections.unmodifiableMap(reports);
   }
 
@@ -265,10 +313,25 @@ public final class Engine implements TypeCache.Listener {
     Map<Tracked, List<CompletableFuture<Optional<ClusterOutcome>>>> futures = new LinkedHashMap<>();
     List<CompletableFuture<Void>> notified = new ArrayList<>();
     try {
+      // each member is read once first, on one worker: a slow member keeps that worker, not all of them, and its
+      // objects' syncs start only once it answered or failed (then they fail at once, without a request)
+      Map<String, ResourceType> types = new LinkedHashMap<>();
+      ts.forEach(t -> types.putIfAbsent(t.plan.type().group() + "/" + t.plan.type().version() + "/"
+          + t.plan.type().plural(), t.plan.type()));
+      Map<Member, CompletableFuture<Void>> primed = new HashMap<>();
+      for (Member m : all) {
+        primed.put(m, call.isEmpty() ? CompletableFuture.completedFuture(null) : CompletableFuture.runAsync(() -> {
+          try {
+            copies.prime(m, types.values(), call.get(), settings.requestTimeout());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }, workers));
+      }
       for (Tracked t : ts) {
         List<CompletableFuture<Optional<ClusterOutcome>>> perCluster = new ArrayList<>();
         for (Member m : all) {
-          perCluster.add(CompletableFuture.supplyAsync(() -> syncAndRecord(t, m, call, explicit), workers));
+          perCluster.add(primed.get(m).thenApplyAsync(v -> syncAndRecord(t, m, call, explicit), workers));
         }
         futures.put(t, perCluster);
         notified.add(CompletableFuture.allOf(perCluster.toArray(CompletableFuture[]::new)).thenRun(() -> {
@@ -294,6 +357,9 @@ public final class Engine implements TypeCache.Listener {
           throw new IllegalStateException("the fleet was closed before the call finished");
         }
       } catch (ExecutionException e) {
+        if (Errors.unwrap(e) instanceof RejectedExecutionException) {
+          throw new IllegalStateException("the fleet was closed before the call finished");
+        }
         throw new FederationException("propagation failed unexpectedly: " + Errors.describe(e),
             Errors.unwrap(e));
       }

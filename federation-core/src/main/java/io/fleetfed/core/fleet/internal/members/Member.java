@@ -4,6 +4,7 @@ import io.fleetfed.core.cluster.ClusterHealth;
 import io.fleetfed.core.cluster.ClusterState;
 import io.fleetfed.core.cluster.HealthCheck;
 import io.fleetfed.core.fleet.internal.cluster.Fabric8ClusterClient;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,13 +24,19 @@ public final class Member {
   /** For a joined member: the health its KubeFedCluster's status records, so that only changes are written. */
   private volatile Optional<ClusterHealth> recorded = Optional.empty();
   private int disagreeing;
+  private final Outage outage;
 
-  /** A member reached through {@code client}, which it then owns. */
-  public Member(String name, Map<String, String> labels, Fabric8ClusterClient client, boolean joined) {
+  /**
+   * A member reached through {@code client}, which it then owns; after a failure as a whole, background requests
+   * to it stay quiet for {@code quiet}.
+   */
+  public Member(String name, Map<String, String> labels, Fabric8ClusterClient client, boolean joined,
+      Duration quiet) {
     this.name = name;
     this.labels = Map.copyOf(labels);
     this.client = client;
     this.joined = joined;
+    this.outage = new Outage(quiet);
   }
 
   public String name() {
@@ -39,6 +46,11 @@ public final class Member {
   /** The seam to this member. */
   public Fabric8ClusterClient client() {
     return client;
+  }
+
+  /** What the member's last failure as a whole means for the requests that follow. */
+  public Outage outage() {
+    return outage;
   }
 
   public ClusterState state() {

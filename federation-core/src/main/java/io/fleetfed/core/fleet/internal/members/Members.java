@@ -72,7 +72,7 @@ public final class Members implements AutoCloseable {
 
   private Member add(String name, Map<String, String> labels, Config config, boolean joined) {
     ClusterNames.requireValid(name);
-    Member m = new Member(name, labels, clients.client(name, config), joined);
+    Member m = new Member(name, labels, clients.client(name, config), joined, clients.requestTimeout());
     members.put(name, m);
     return m;
   }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fleetfed.core.cluster.ClusterHealth;
 import io.fleetfed.core.cluster.HealthCheck;
 import io.fleetfed.core.fleet.internal.cluster.Fabric8ClusterClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ class MemberHealthTest {
     KubernetesClient unused = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
         .withMasterUrl("https://127.0.0.1:1/").build()).build();
     clients.add(unused);
-    return new Member("dev2", Map.of(), new Fabric8ClusterClient("dev2", unused), false);
+    return new Member("dev2", Map.of(), new Fabric8ClusterClient("dev2", unused), false, Duration.ofSeconds(1));
   }
 
   @Test
