@@ -560,7 +560,10 @@ public final class ClusterFleet implements AutoCloseable {
     return this;
   }
 
-  /** Stops reconciliation, waits for operations in flight, and closes every client. Idempotent. */
+  /**
+   * Stops reconciliation, waits for operations in flight (at most a request timeout), and closes every client;
+   * returns once the fleet's threads and connections are gone. Idempotent.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -576,13 +579,19 @@ public final class ClusterFleet implements AutoCloseable {
     clients.close();
   }
 
+  /**
+   * Stops the timer and the workers: work in flight may finish its request (at most a request timeout), then what
+   * is left is interrupted; returns once every thread is gone, or a further second has passed.
+   */
   private void shutDownExecutors() {
     scheduler.shutdownNow();
     workers.shutdown();
     try {
       if (!workers.awaitTermination(requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
         workers.shutdownNow();
+        workers.awaitTermination(1, TimeUnit.SECONDS);
       }
+      scheduler.awaitTermination(1, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       workers.shutdownNow();
       Thread.currentThread().interrupt();

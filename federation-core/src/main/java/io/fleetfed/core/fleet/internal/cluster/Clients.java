@@ -7,6 +7,11 @@ import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes the fleet's cluster clients: every one shares one Vert.x instance, and each request may take the fleet's
@@ -14,6 +19,10 @@ import java.time.Duration;
  * limit.
  */
 public final class Clients implements AutoCloseable {
+  /** How long closing waits for the shared Vert.x to stop. */
+  public static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+  private static final Logger LOG = LoggerFactory.getLogger(Clients.class);
+
   private final Vertx vertx;
   private final Duration requestTimeout;
   private final Duration watchReconnect;
@@ -45,9 +54,18 @@ public final class Clients implements AutoCloseable {
         .withHttpClientFactory(new VertxHttpClientFactory(vertx)).build());
   }
 
-  /** Stops the shared Vert.x instance; close the clients first. */
+  /**
+   * Stops the shared Vert.x instance and waits (at most {@link #CLOSE_WAIT}) until its threads are gone; close the
+   * clients first.
+   */
   @Override
   public void close() {
-    vertx.close();
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("the fleet's Vert.x did not stop within {}: {}", CLOSE_WAIT, e.toString());
+    }
   }
 }

@@ -107,12 +107,29 @@ public final class StatusBoard implements AutoCloseable {
     return done.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  @Override
-  public void close() {
+  /**
+   * Fails the waiters, and stops the listener thread once it has told what was queued (waiting at most
+   * {@code wait}; a listener that blocks longer is interrupted).
+   */
+  public void close(Duration wait) {
     notifier.shutdown();
     for (Waiter w : waiters) {
       w.done().completeExceptionally(new IllegalStateException("the fleet was closed"));
     }
     waiters.clear();
+    try {
+      if (!notifier.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        notifier.shutdownNow();
+        notifier.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      notifier.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(5));
   }
 }
