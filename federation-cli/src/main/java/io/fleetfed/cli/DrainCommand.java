@@ -10,14 +10,15 @@ import picocli.CommandLine.Command;
     name = "drain",
     mixinStandardHelpOptions = true,
     description = {
-        "Drains a member, as kubectl drain does a node: cordons it and deletes every object fleetfed manages"
-            + " there (labelled fleetfed.io/managed, of the built-in and Tekton types), whoever propagated it."
-            + " Namespaces fleetfed created to hold objects are kept. Until uncordoned, the member takes no"
-            + " placements.",
+        "Drains a member, as kubectl drain does a node: cordons it and deletes every copy fleetfed owns"
+            + " there, whoever propagated it: objects whose fleetfed.io/managed label, fleetfed.io/source annotation"
+            + " (naming a federated object of the copy's own kind, namespace and name) and fleetfed.io/hash"
+            + " annotation agree. Any other object with fleetfed's label is left alone, with a warning."
+            + " Namespaces are kept. Until uncordoned, the member takes no placements.",
         "With a host cluster the drain is recorded on the member's KubeFedCluster; without one, it is not, and the"
             + " next apply places objects there again."},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:drained: every managed object removed",
+    exitCodeList = {"0:drained: every copy fleetfed owns removed (objects left alone are warned about)",
         "2:invalid input: unknown context or cluster", "3:some object could not be removed (one error line each),"
             + " or the member is not Ready"})
 final class DrainCommand extends MemberCommand {
@@ -39,6 +40,7 @@ final class DrainCommand extends MemberCommand {
     }
     out.println("cluster/" + cluster + (result.isComplete() ? " drained: " : " cordoned, not fully drained: ")
         + result.removed() + " object" + (result.removed() == 1 ? "" : "s") + " removed");
+    result.leftAlone().forEach(o -> Problems.warn(err, cluster + ": left alone " + o));
     result.problems().forEach(p -> Problems.error(err, cluster + ": " + p.message()));
     return result.isComplete() ? 0 : Main.CLUSTER_FAILED;
   }

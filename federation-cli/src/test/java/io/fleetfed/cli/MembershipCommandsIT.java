@@ -2,6 +2,7 @@ package io.fleetfed.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -118,11 +119,15 @@ class MembershipCommandsIT {
     assertThat(cordon.stdout()).isEqualTo("cluster/dev2 cordoned\n");
     assertThat(annotations(kubeFedCluster("dev2"))).containsEntry("fleetfed.io/cordoned", "true");
 
+    client("dev2").configMaps().inNamespace("ci").resource(new ConfigMapBuilder().withNewMetadata()
+        .withName("labelled-by-hand").addToLabels("fleetfed.io/managed", "true").endMetadata().build()).create();
     FleetfedJar.Result drain = fleetfed("drain", "dev2", "--host-cluster-context", "dev1");
 
     assertThat(drain.exitCode()).isZero();
     assertThat(drain.stdout()).isEqualTo("cluster/dev2 drained: 1 object removed\n");
-    assertThat(drain.stderr()).startsWith("draining dev2");
+    assertThat(drain.stderr()).startsWith("draining dev2").contains("\nwarning: dev2: left alone ConfigMap"
+        + " ci/labelled-by-hand: not fleetfed's copy: it has fleetfed's label but no fleetfed.io/source annotation\n");
+    assertThat(client("dev2").configMaps().inNamespace("ci").withName("labelled-by-hand").get()).isNotNull();
     assertThat(client("dev2").configMaps().inNamespace("ci").withName("settings").get()).isNull();
     assertThat(annotations(kubeFedCluster("dev2"))).containsEntry("fleetfed.io/drained", "true");
 

@@ -7,6 +7,8 @@ import io.fleetfed.testkit.internal.ClusterServer;
 import io.fleetfed.testkit.internal.Crds;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * One cluster of a {@link FleetSandbox}: an in-process Kubernetes API server (fabric8's CRUD mock server) on a
@@ -131,6 +133,46 @@ public final class SandboxCluster {
    */
   public void latency(Duration latency) {
     server.latency(FleetSandbox.checkLatency(latency));
+  }
+
+  /**
+   * Makes this API server fail requests, as an overloaded or broken one would: the next {@code count} requests with
+   * method {@code method} whose path (without the query) matches the regular expression {@code pathRegex} are
+   * answered with HTTP {@code status} and a Kubernetes {@code Status} body, and not served; other requests are
+   * served as usual. Faults added earlier are matched first. {@link FleetSandbox#reset()} and {@link #clearFaults()}
+   * forget them.
+   *
+   * <pre>{@code
+   * // the first two deletes of ConfigMap app-1 in namespace ci get 503, the third succeeds
+   * cluster.failRequests("DELETE", "/api/v1/namespaces/ci/configmaps/app-1", 503, 2);
+   * }</pre>
+   *
+   * @param method the HTTP method, such as {@code DELETE}
+   * @param pathRegex a regular expression the whole path must match
+   * @param status the status to answer, 400 to 599
+   * @param count how many requests to fail, at least one
+   * @throws IllegalArgumentException if the pattern is invalid, the status is not an error or count is below one
+   */
+  public void failRequests(String method, String pathRegex, int status, int count) {
+    Objects.requireNonNull(method, "method");
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("status must be an HTTP error, 400 to 599: " + status);
+    }
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1: " + count);
+    }
+    Pattern path;
+    try {
+      path = Pattern.compile(Objects.requireNonNull(pathRegex, "pathRegex"));
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException("pathRegex is not a regular expression: " + e.getDescription(), e);
+    }
+    server.fail(method, path, status, count);
+  }
+
+  /** Forgets every fault added by {@link #failRequests} and not yet used up. */
+  public void clearFaults() {
+    server.clearFaults();
   }
 
   /**

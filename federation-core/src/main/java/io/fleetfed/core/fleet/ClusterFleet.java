@@ -305,23 +305,25 @@ public final class ClusterFleet implements AutoCloseable {
   }
 
   /**
-   * Drains {@code name}: cordons it and deletes every object fleetfed manages there, tracked by this fleet or
-   * not (found by their {@code fleetfed.io/managed} label and source annotation); placements are recomputed
-   * without it. Namespaces fleetfed created only to hold objects are kept.
+   * Drains {@code name}: cordons it and deletes every copy fleetfed owns there, tracked by this fleet or not;
+   * placements are recomputed without it. A copy is fleetfed's when its {@code fleetfed.io/managed} label, its
+   * {@code fleetfed.io/source} annotation (naming a federated object of the copy's own kind, namespace and name)
+   * and its {@code fleetfed.io/hash} annotation agree; an object labelled as fleetfed's that fails this is not
+   * touched and is listed in {@link DrainResult#leftAlone()}. A failed delete is retried when the failure may pass,
+   * then reported for that object; the others go on. Namespaces are kept.
    */
   public DrainResult drain(String name) {
     setCordon(name, true, true);
     Member m = members.require(name);
-    List<PropagationResult> synced;
     try {
-      synced = engine.syncAll();
+      List<PropagationResult> synced = engine.syncAll();
+      List<ResourceType> known = new ArrayList<>(engine.cachedTypes(name));
+      registry.all().forEach(c -> known.add(c.target()));
+      return Drainer.drain(m, synced, known);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new FederationException("interrupted while draining " + name, e);
     }
-    List<ResourceType> known = new ArrayList<>(engine.cachedTypes(name));
-    registry.all().forEach(c -> known.add(c.target()));
-    return Drainer.drain(m, synced, known);
   }
 
   private ClusterState setCordon(String name, boolean cordoned, boolean drained) {

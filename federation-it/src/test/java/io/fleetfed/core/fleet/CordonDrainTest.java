@@ -272,4 +272,84 @@ class CordonDrainTest {
       sandbox.cluster("dev2").goOnline();
     }
   }
+
+  @Test
+  void drainLeavesAloneAndReportsObjectsWithFleetfedsLabelThatAreNotItsCopies() {
+    sandbox.reset();
+    String ns = unique("foreign");
+    String copy = unique("copy");
+    String hash = "a".repeat(64);
+    try (ClusterFleet fleet = sandbox.fleet().members("dev1", "dev2").start();
+        ClusterFleet other = sandbox.fleet().members("dev1", "dev2").start()) {
+      other.propagate(configMap(ns, copy, Placement.clusters("dev2"), Map.of("k", "v"))).orThrow();
+      // labelled by hand, with annotations that do not agree with the object
+      Map<String, Map<String, String>> foreign = Map.of(
+          "label-only", Map.of(),
+          "names-another", Map.of(ManagedMetadata.SOURCE_ANNOTATION, "FederatedConfigMap/" + ns + "/" + copy,
+              ManagedMetadata.HASH_ANNOTATION, hash),
+          "other-kind", Map.of(ManagedMetadata.SOURCE_ANNOTATION, "FederatedSecret/" + ns + "/other-kind",
+              ManagedMetadata.HASH_ANNOTATION, hash),
+          "no-hash", Map.of(ManagedMetadata.SOURCE_ANNOTATION, "FederatedConfigMap/" + ns + "/no-hash"),
+          "bad-hash", Map.of(ManagedMetadata.SOURCE_ANNOTATION, "FederatedConfigMap/" + ns + "/bad-hash",
+              ManagedMetadata.HASH_ANNOTATION, "not-a-hash"));
+      foreign.forEach((name, annotations) -> dev2.configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
+          .withNewMetadata().withName(name).withNamespace(ns).addToLabels(ManagedMetadata.MANAGED_LABEL, "true")
+          .addToAnnotations(annotations).endMetadata().addToData("theirs", name).build()).create());
+      // cluster-scoped, with a source that names a namespaced object
+      dev2.rbac().clusterRoles().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder()
+          .withNewMetadata().withName(ns + "-role").addToLabels(ManagedMetadata.MANAGED_LABEL, "true")
+          .addToAnnotations(ManagedMetadata.SOURCE_ANNOTATION, "FederatedClusterRole/" + ns + "/" + ns + "-role")
+          .addToAnnotations(ManagedMetadata.HASH_ANNOTATION, hash).endMetadata().build()).create();
+
+      DrainResult result = fleet.drain("dev2");
+
+      assertThat(cm(dev2, ns, copy)).as("another fleet's real copy").isNull();
+      assertThat(result.removed()).isEqualTo(1);
+      assertThat(result.problems()).isEmpty();
+      assertThat(result.isComplete()).isTrue();
+      for (String name : foreign.keySet()) {
+        assertThat(cm(dev2, ns, name)).as(name).isNotNull();
+        assertThat(cm(dev2, ns, name).getData()).as(name).containsEntry("theirs", name);
+      }
+      assertThat(dev2.rbac().clusterRoles().withName(ns + "-role").get()).as("the cluster role").isNotNull();
+      assertThat(result.leftAlone()).extracting(DrainResult.LeftAlone::subject).containsExactlyInAnyOrder(
+          "ConfigMap " + ns + "/label-only", "ConfigMap " + ns + "/names-another",
+          "ConfigMap " + ns + "/other-kind", "ConfigMap " + ns + "/no-hash", "ConfigMap " + ns + "/bad-hash",
+          "ClusterRole " + ns + "-role");
+      assertThat(result.leftAlone()).filteredOn(o -> o.subject().endsWith("/no-hash")).singleElement()
+          .extracting(DrainResult.LeftAlone::reason).asString().contains(ManagedMetadata.HASH_ANNOTATION + " is missing");
+      assertThat(result.leftAlone()).filteredOn(o -> o.subject().endsWith("/names-another")).singleElement()
+          .extracting(DrainResult.LeftAlone::reason).asString().contains("names another object");
+    }
+  }
+
+  @Test
+  void aFailedDeleteIsRetriedThenReportedForThatObjectAndTheOthersGoOn() {
+    sandbox.reset();
+    String ns = unique("faulty");
+    try (ClusterFleet fleet = sandbox.fleet().members("dev1", "dev2").start();
+        ClusterFleet other = sandbox.fleet().members("dev1", "dev2").start()) {
+      for (String name : List.of("a-passing", "b-refused", "c-fine")) {
+        other.propagate(configMap(ns, name, Placement.clusters("dev2"), Map.of("k", name))).orThrow();
+      }
+      String path = "/api/v1/namespaces/" + ns + "/configmaps/";
+      sandbox.cluster("dev2").failRequests("DELETE", path + "a-passing", 503, 2);   // passes on the third try
+      sandbox.cluster("dev2").failRequests("DELETE", path + "b-refused", 403, 5);  // never retried: it won't pass
+
+      DrainResult result = fleet.drain("dev2");
+
+      assertThat(cm(dev2, ns, "a-passing")).as("deleted on its third try").isNull();
+      assertThat(cm(dev2, ns, "c-fine")).as("deleted after a failed one").isNull();
+      assertThat(cm(dev2, ns, "b-refused")).as("refused").isNotNull();
+      assertThat(result.removed()).isEqualTo(2);
+      assertThat(result.isComplete()).isFalse();
+      assertThat(result.problems()).singleElement().satisfies(p -> {
+        assertThat(p.reason()).isEqualTo(DrainResult.Reason.NOT_DELETED);
+        assertThat(p.subject()).isEqualTo("ConfigMap " + ns + "/b-refused");
+        assertThat(p.message()).contains("b-refused").contains("403").doesNotContain("tries");
+      });
+    } finally {
+      sandbox.cluster("dev2").clearFaults();
+    }
+  }
 }

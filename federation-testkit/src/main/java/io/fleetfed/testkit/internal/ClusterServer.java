@@ -24,6 +24,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
+import java.util.regex.Pattern;
+import java.util.regex.Pattern;
 
 /**
  * One sandbox cluster: a fabric8 {@link KubernetesMockServer} in CRUD mode on a fixed loopback port, whose store
@@ -243,6 +245,23 @@ public final class ClusterServer implements AutoCloseable {
 
   public long requestCount() {
     return dispatcher.requestCount();
+  }
+
+  /**
+   * Answers the next {@code count} matching requests with {@code status} instead of serving them.
+   *
+   * @param method the HTTP method
+   * @param path the pattern the whole request path (without query) must match
+   * @param status the HTTP status to answer
+   * @param count how many requests to fail
+   */
+  public void fail(String method, Pattern path, int status, int count) {
+    dispatcher.fail(method, path, status, count);
+  }
+
+  /** Forgets every injected fault not yet used up. */
+  public void clearFaults() {
+    dispatcher.clearFaults();
   }
 
   public long writeCount() {

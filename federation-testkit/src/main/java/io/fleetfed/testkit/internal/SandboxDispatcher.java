@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,6 +66,8 @@ final class SandboxDispatcher extends Dispatcher implements Resetable {
   private final PodLogs podLogs = new PodLogs();
   private volatile Duration latency = Duration.ZERO;
   private volatile Runnable afterRequest = () -> { };
+  /** Requests to answer with an error instead of serving them, in the order they were added. */
+  private final List<Fault> faults = new CopyOnWriteArrayList<>();
   private volatile CachedDiscovery cache;
 
   SandboxDispatcher(String clusterName) {
@@ -80,7 +84,8 @@ final class SandboxDispatcher extends Dispatcher implements Resetable {
     String path = pathOf(request.getPath());
     MockResponse response;
     try {
-      response = handle(request, method, path);
+      MockResponse failed = injectedFault(method, path);
+      response = failed != null ? failed : handle(request, method, path);
     } catch (RuntimeException e) {
       // Never log or return the exception's message: it may quote the request body (a Secret's data).
       if (isUnreadableBody(e)) {
@@ -648,6 +653,49 @@ final class SandboxDispatcher extends Dispatcher implements Resetable {
     this.latency = Objects.requireNonNull(latency, "latency");
   }
 
+  /**
+   * Answers the next {@code count} requests of {@code method} whose path matches {@code path} with {@code status}
+   * (a Kubernetes Status body), without serving them.
+   */
+  void fail(String method, Pattern path, int status, int count) {
+    faults.add(new Fault(method, path, status, new AtomicInteger(count)));
+  }
+
+  /** Forgets every fault not yet used up. */
+  void clearFaults() {
+    faults.clear();
+  }
+
+  /** The error response of the first fault that matches this request and is not used up, or null. */
+  private MockResponse injectedFault(HttpMethod method, String path) {
+    for (Fault f : faults) {
+      if (f.method().equalsIgnoreCase(method.name()) && f.path().matcher(path).matches()
+          && f.left().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        if (f.left().get() == 0) {
+          faults.remove(f);
+        }
+        return Responses.status(mapper, f.status(), reason(f.status()),
+            "the sandbox API server was told to fail " + method + " " + path + " (HTTP " + f.status() + ")");
+      }
+    }
+    return null;
+  }
+
+  private static String reason(int status) {
+    switch (status) {
+      case 403: return "Forbidden";
+      case 404: return "NotFound";
+      case 409: return "Conflict";
+      case 422: return "Invalid";
+      case 429: return "TooManyRequests";
+      case 503: return "ServiceUnavailable";
+      case 504: return "Timeout";
+      default: return status >= 500 ? "InternalError" : "BadRequest";
+    }
+  }
+
+  private record Fault(String method, Pattern path, int status, AtomicInteger left) {}
+
   void afterRequest(Runnable hook) {
     this.afterRequest = Objects.requireNonNull(hook, "hook");
   }
@@ -660,11 +708,12 @@ final class SandboxDispatcher extends Dispatcher implements Resetable {
     return podLogs;
   }
 
-  /** Wipes the store: every object and every CRD, without events to open watches. */
+  /** Wipes the store (every object and every CRD, without events to open watches) and forgets injected faults. */
   @Override
   public void reset() {
     store.reset();
     podLogs.clear();
+    faults.clear();
   }
 
   // shutdown() and releaseResources() are deliberately not passed on: the store outlives the HTTP server.

@@ -8,6 +8,7 @@ import io.fleetfed.core.cluster.ClusterRequestException;
 import io.fleetfed.core.fleet.internal.cluster.Errors;
 import io.fleetfed.core.fleet.internal.members.Member;
 import io.fleetfed.core.fleet.internal.members.Outage;
+import io.fleetfed.core.fleet.internal.members.Ownership;
 import io.fleetfed.core.fleet.internal.plan.Plan;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.ResourceType;
@@ -188,7 +189,9 @@ public final class CopySync {
             + "; whether it holds a copy is known once it is back");
       }
       if (!ours) {
-        return null;
+        return current.flatMap(o -> claimsToBe(o, t.key)).map(why -> new ClusterOutcome(cluster, ClusterAction.NONE,
+            PropagationStatus.OK, Optional.of("left alone: the object there is not fleetfed's copy: " + why)))
+            .orElse(null);
       }
       if (!m.ready()) {
         return ClusterOutcome.failed(cluster, PropagationStatus.CLUSTER_NOT_READY, m.notReady());
@@ -457,11 +460,21 @@ public final class CopySync {
         && (annotations == null || !annotations.containsKey(ManagedMetadata.SOURCE_ANNOTATION));
   }
 
-  /** Whether {@code o} is fleetfed's copy of the federated object {@code key}. */
-  public static boolean isOurs(GenericKubernetesResource o, ResourceKey key) {
+  /**
+   * Why {@code o}, whose source annotation names {@code key}, is nevertheless not fleetfed's copy of it; empty when
+   * it is, or does not claim to be.
+   */
+  private static Optional<String> claimsToBe(GenericKubernetesResource o, ResourceKey key) {
     Map<String, String> annotations = o.getMetadata().getAnnotations();
-    return "true".equals(labels(o).get(ManagedMetadata.MANAGED_LABEL)) && annotations != null
-        && key.toString().equals(annotations.get(ManagedMetadata.SOURCE_ANNOTATION));
+    if (annotations == null || !key.toString().equals(annotations.get(ManagedMetadata.SOURCE_ANNOTATION))) {
+      return Optional.empty();
+    }
+    return Ownership.whyNotOurs(o);
+  }
+
+  /** Whether {@code o} is fleetfed's copy of the federated object {@code key} (see {@link Ownership}). */
+  public static boolean isOurs(GenericKubernetesResource o, ResourceKey key) {
+    return Ownership.isCopyOf(o, key);
   }
 
   static Map<String, String> labels(GenericKubernetesResource o) {
