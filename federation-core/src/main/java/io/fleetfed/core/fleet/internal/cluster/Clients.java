@@ -51,7 +51,8 @@ public final class Clients implements AutoCloseable {
   /** A client for {@code cluster} reached with {@code config}; the caller closes it. */
   public Fabric8ClusterClient client(String cluster, Config config) {
     return new Fabric8ClusterClient(cluster, new KubernetesClientBuilder().withConfig(tuned(config))
-        .withHttpClientFactory(new VertxHttpClientFactory(vertx)).build());
+        .withHttpClientFactory(new VertxHttpClientFactory(vertx))
+        .withHttpClientBuilderConsumer(b -> RequestLog.replaceFabric8Logging(b, cluster)).build());
   }
 
   /**
