@@ -23,6 +23,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * java -jar federation-bench/target/benchmarks.jar fleet             # the fleet benchmarks only (FleetBenchmark)
  * java -jar federation-bench/target/benchmarks.jar fleet --quick     # a smoke run of them
  * java -jar federation-bench/target/benchmarks.jar dispatch          # the Tekton dispatch benchmark
+ * java -jar federation-bench/target/benchmarks.jar faults            # a slow member against a refusing one
  * </pre>
  *
  * <p>Each JMH benchmark class has a {@code ours} method and a {@code baseline} method; the ratio is ours divided by
@@ -47,6 +48,10 @@ public final class BenchMain {
       } catch (Exception e) {
         throw new IllegalStateException("the dispatch benchmark failed", e);
       }
+      return;
+    }
+    if (args.length > 0 && args[0].equals("faults")) {
+      FaultBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     Options options = new OptionsBuilder().parent(new CommandLineOptions(args)).build();

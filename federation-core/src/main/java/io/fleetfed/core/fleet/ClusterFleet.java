@@ -316,7 +316,7 @@ public final class ClusterFleet implements AutoCloseable {
     setCordon(name, true, true);
     Member m = members.require(name);
     try {
-      List<PropagationResult> synced = engine.syncAll();
+      List<PropagationResult> synced = engine.syncMember(m);
       List<ResourceType> known = new ArrayList<>(engine.cachedTypes(name));
       registry.all().forEach(c -> known.add(c.target()));
       return Drainer.drain(m, synced, known);

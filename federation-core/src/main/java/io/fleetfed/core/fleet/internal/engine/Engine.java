@@ -194,11 +194,7 @@ public final class Engine implements TypeCache.Listener {
     List<Plan> first = plans.stream().filter(p -> p.resource().type().isNamespace()).toList();
     List<Plan> then = plans.stream().filter(p -> !p.resource().type().isNamespace()).toList();
     Map<ResourceKey, PropagationResult> byKey = new HashMap<>();
-    for (List<Plan> group : List.of(first, then)) {
-      if (!group.isEmpty()) {
-        apply(group, call, progress).forEach(r -> byKey.put(r.key(), r));
-      }
-    }
+    apply(List.of(first, then), call, progress).forEach(r -> byKey.put(r.key(), r));
     return batch.stream().map(r -> byKey.get(ResourceKey.of(r))).toList();
   }
 
@@ -213,11 +209,7 @@ public final class Engine implements TypeCache.Listener {
     List<Plan> first = plans.stream().filter(p -> !p.resource().type().isNamespace()).toList();
     List<Plan> then = plans.stream().filter(p -> p.resource().type().isNamespace()).toList();
     Map<ResourceKey, PropagationResult> byKey = new HashMap<>();
-    for (List<Plan> group : List.of(first, then)) {
-      if (!group.isEmpty()) {
-        apply(group, call, progress).forEach(r -> byKey.put(r.key(), r));
-      }
-    }
+    apply(List.of(first, then), call, progress).forEach(r -> byKey.put(r.key(), r));
     return resources.stream().map(r -> byKey.get(ResourceKey.of(r))).toList();
   }
 
@@ -283,44 +275,54 @@ public final class Engine implements TypeCache.Listener {
    * Installs these plans and applies them on every cluster in parallel on the workers, telling {@code onEach} of
    * each resource's result as soon as it is complete; returns when every result is told.
    */
-  private List<PropagationResult> apply(List<Plan> plans, Optional<Long> call, Consumer<PropagationResult> onEach)
-      throws InterruptedException {
-    List<Tracked> ts = new ArrayList<>();
-    for (Plan plan : plans) {
-      ResourceKey key = ResourceKey.of(plan.resource());
-      Tracked t = tracked.compute(key, (k, before) -> {
-        if (before == null) {
-          return new Tracked(k, plan);
+  /**
+   * Tracks and syncs every plan, stage after stage per member: a member starts a stage once it is done with the
+   * one before (its namespaces exist before the objects in them are written, or its objects are gone before their
+   * namespace is deleted), without waiting for the other members.
+   */
+  private List<PropagationResult> apply(List<List<Plan>> stages, Optional<Long> call,
+      Consumer<PropagationResult> onEach) throws InterruptedException {
+    List<List<Tracked>> tracks = new ArrayList<>();
+    for (List<Plan> plans : stages) {
+      List<Tracked> ts = new ArrayList<>();
+      for (Plan plan : plans) {
+        ResourceKey key = ResourceKey.of(plan.resource());
+        Tracked t = tracked.compute(key, (k, before) -> {
+          if (before == null) {
+            return new Tracked(k, plan);
+          }
+          before.install(plan);
+          return before;
+        });
+        if (plan.resource().type().isNamespace()) {
+          namespaces.put(plan.name(), t);
         }
-        before.install(plan);
-        return before;
-      });
-      if (plan.resource().type().isNamespace()) {
-        namespaces.put(plan.name(), t);
+        ts.add(t);
       }
-      ts.add(t);
+      tracks.add(ts);
     }
-    return run(ts, call, true, onEach);
+    return run(tracks, members.get(), call, true, onEach);
   }
 
   /**
-   * Syncs every cluster of {@code ts} in parallel on the workers and waits. {@code explicit} calls overwrite a
-   * copy another fleet wrote; re-syncs of what is tracked (uncordon, drain) do not.
+   * Syncs every object of every stage on each of {@code targets} in parallel on the workers, and waits. Each member
+   * is read once first (then its objects' syncs start; if it failed, they fail at once, without a request), and
+   * goes through the stages in order on its own. {@code explicit} calls overwrite a copy another fleet wrote;
+   * re-syncs of what is tracked (uncordon, drain) do not.
    */
-  private List<PropagationResult> run(List<Tracked> ts, Optional<Long> call, boolean explicit,
-      Consumer<PropagationResult> onEach) throws InterruptedException {
-    List<Member> all = List.copyOf(members.get());
+  private List<PropagationResult> run(List<List<Tracked>> stages, Collection<Member> targets, Optional<Long> call,
+      boolean explicit, Consumer<PropagationResult> onEach) throws InterruptedException {
+    List<Member> all = List.copyOf(targets);
     Map<Tracked, List<CompletableFuture<Optional<ClusterOutcome>>>> futures = new LinkedHashMap<>();
     List<CompletableFuture<Void>> notified = new ArrayList<>();
     try {
-      // each member is read once first, on one worker: a slow member keeps that worker, not all of them, and its
-      // objects' syncs start only once it answered or failed (then they fail at once, without a request)
+      // each member is read once first, on one worker: a slow member keeps that worker, not all of them
       Map<String, ResourceType> types = new LinkedHashMap<>();
-      ts.forEach(t -> types.putIfAbsent(t.plan.type().group() + "/" + t.plan.type().version() + "/"
-          + t.plan.type().plural(), t.plan.type()));
-      Map<Member, CompletableFuture<Void>> primed = new HashMap<>();
+      stages.forEach(ts -> ts.forEach(t -> types.putIfAbsent(t.plan.type().group() + "/" + t.plan.type().version()
+          + "/" + t.plan.type().plural(), t.plan.type())));
+      Map<Member, CompletableFuture<?>> gate = new HashMap<>();
       for (Member m : all) {
-        primed.put(m, call.isEmpty() ? CompletableFuture.completedFuture(null) : CompletableFuture.runAsync(() -> {
+        gate.put(m, call.isEmpty() ? CompletableFuture.completedFuture(null) : CompletableFuture.runAsync(() -> {
           try {
             copies.prime(m, types.values(), call.get(), settings.requestTimeout());
           } catch (InterruptedException e) {
@@ -328,19 +330,26 @@ public final class Engine implements TypeCache.Listener {
           }
         }, workers));
       }
-      for (Tracked t : ts) {
-        List<CompletableFuture<Optional<ClusterOutcome>>> perCluster = new ArrayList<>();
-        for (Member m : all) {
-          perCluster.add(primed.get(m).thenApplyAsync(v -> syncAndRecord(t, m, call, explicit), workers));
-        }
-        futures.put(t, perCluster);
-        notified.add(CompletableFuture.allOf(perCluster.toArray(CompletableFuture[]::new)).thenRun(() -> {
-          try {
-            onEach.accept(result(t, perCluster));
-          } catch (RuntimeException e) {
-            LOG.warn("a progress callback failed on {}", t.key, e);
+      for (List<Tracked> ts : stages) {
+        Map<Member, List<CompletableFuture<?>>> stage = new HashMap<>();
+        for (Tracked t : ts) {
+          List<CompletableFuture<Optional<ClusterOutcome>>> perCluster = new ArrayList<>();
+          for (Member m : all) {
+            CompletableFuture<Optional<ClusterOutcome>> f =
+                gate.get(m).handle((v, e) -> null).thenApplyAsync(v -> syncAndRecord(t, m, call, explicit), workers);
+            perCluster.add(f);
+            stage.computeIfAbsent(m, k -> new ArrayList<>()).add(f);
           }
-        }));
+          futures.put(t, perCluster);
+          notified.add(CompletableFuture.allOf(perCluster.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            try {
+              onEach.accept(result(t, perCluster));
+            } catch (RuntimeException e) {
+              LOG.warn("a progress callback failed on {}", t.key, e);
+            }
+          }));
+        }
+        stage.forEach((m, fs) -> gate.put(m, CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new))));
       }
     } catch (RejectedExecutionException closing) {
       throw new IllegalStateException("the fleet is closed");
@@ -370,7 +379,7 @@ public final class Engine implements TypeCache.Listener {
       finishIfDeleted(e.getKey());
     }
     // a FederatedNamespace narrows where objects in its namespace go: replan those already tracked
-    for (Tracked t : ts) {
+    for (Tracked t : futures.keySet()) {
       if (t.plan.resource().type().isNamespace() && reconciler.started()) {
         for (Tracked other : tracked.values()) {
           if (other != t && other.plan.namespace().equals(t.plan.name()) && !other.plan.deleting()) {
@@ -575,7 +584,15 @@ public final class Engine implements TypeCache.Listener {
 
   /** Brings every tracked object in line on every cluster now, as planned, waiting for it. */
   public List<PropagationResult> syncAll() throws InterruptedException {
-    return run(List.copyOf(tracked.values()), Optional.of(call()), false, r -> { });
+    return run(List.of(List.copyOf(tracked.values())), members.get(), Optional.of(call()), false, r -> { });
+  }
+
+  /**
+   * Brings every tracked object in line on member {@code m} only (as a drain needs: the other members are not
+   * asked, so a slow one does not hold it up). The results name only {@code m}.
+   */
+  public List<PropagationResult> syncMember(Member m) throws InterruptedException {
+    return run(List.of(List.copyOf(tracked.values())), List.of(m), Optional.of(call()), false, r -> { });
   }
 
   /** Brings every object in line on every cluster, logging rather than throwing. */
