@@ -59,12 +59,17 @@ final class FleetfedJar {
   }
 
   static Result runWithStdin(Path workingDirectory, String stdin, String... args) {
+    return run(workingDirectory, Map.of(), stdin.getBytes(StandardCharsets.UTF_8), args);
+  }
+
+  /** Runs with {@code stdin} as the bytes of standard input, which need not be UTF-8. */
+  static Result runWithStdinBytes(Path workingDirectory, byte[] stdin, String... args) {
     return run(workingDirectory, Map.of(), stdin, args);
   }
 
   /** Runs with {@code environment} added to (or, for null values, removed from) this JVM's environment. */
   static Result runWithEnvironment(Path workingDirectory, Map<String, String> environment, String... args) {
-    return run(workingDirectory, environment, "", args);
+    return run(workingDirectory, environment, new byte[0], args);
   }
 
   /**
@@ -102,12 +107,12 @@ final class FleetfedJar {
     return builder.start();
   }
 
-  private static Result run(Path workingDirectory, Map<String, String> environment, String stdin, String... args) {
+  private static Result run(Path workingDirectory, Map<String, String> environment, byte[] stdin, String... args) {
     try {
       Process process = process(workingDirectory, environment, args);
       CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
       CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
-      process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().write(stdin);
       process.getOutputStream().close();
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly();
@@ -182,6 +187,15 @@ final class FleetfedJar {
       }
       throw new IllegalStateException("fleetfed " + description + " did not print '" + prefix + "' within "
           + timeout + "; stdout: " + stdout + "; stderr: " + stderr);
+    }
+
+    /** Kills the process as {@code kill -9} would (SIGKILL: no shutdown hook runs) and waits until it is gone. */
+    int kill() throws InterruptedException {
+      process.toHandle().destroyForcibly();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("fleetfed " + description + " did not die within 30 s of SIGKILL");
+      }
+      return process.exitValue();
     }
 
     /**

@@ -4,19 +4,26 @@ import static io.fleetfed.core.fleet.FleetItSupport.configMap;
 import static io.fleetfed.core.fleet.FleetItSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetfed.core.cluster.DrainResult;
 import io.fleetfed.core.cluster.HealthCheck;
+import io.fleetfed.core.kubefed.BuiltInTypes;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.Placement;
 import io.fleetfed.core.status.ClusterAction;
 import io.fleetfed.core.status.ClusterOutcome;
+import io.fleetfed.core.status.CopyReport;
 import io.fleetfed.core.status.PropagationResult;
 import io.fleetfed.core.status.PropagationStatus;
+import io.fleetfed.core.status.ResourceKey;
+import io.fleetfed.testkit.Await;
 import io.fleetfed.testkit.EnableFleetSandbox;
 import io.fleetfed.testkit.FleetSandbox;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +123,76 @@ class SlowMemberTest {
 
       assertThat(again.cluster("m4")).get().extracting(ClusterOutcome::isOk).isEqualTo(true);
       assertThat(sandbox.cluster("m4").client().configMaps().inNamespace(ns).withName("settings").get()).isNotNull();
+    }
+  }
+
+  @Test
+  void theHealthyMembersOfANamespaceFirstApplyFinishWhileTheSlowOneIsStillAwaited(FleetSandbox sandbox)
+      throws Exception {
+    String ns = unique("staged");
+    List<FederatedResource> objects = new ArrayList<>(objects(ns));
+    objects.add(0, FederatedResource.builder(BuiltInTypes.NAMESPACES).namespace(ns).name(ns).placement(EVERYWHERE)
+        .template(Map.of()).build());
+    // a long timeout: the healthy members must be done well within it, not after the slow member's failure
+    try (ClusterFleet fleet = sandbox.fleet().configure(b -> b.health(HealthCheck.DEFAULT)
+        .requestTimeout(Duration.ofSeconds(12))).start()) {
+      sandbox.cluster("m4").latency(SLOW);
+
+      CompletableFuture<List<PropagationResult>> call = CompletableFuture.supplyAsync(
+          () -> fleet.propagateAll(objects));
+
+      Await.until(Duration.ofSeconds(8), "the healthy members hold every copy while m4 is awaited", () -> {
+        for (String healthy : List.of("m1", "m2", "m3")) {
+          if (sandbox.cluster(healthy).client().configMaps().inNamespace(ns).list().getItems().size() < OBJECTS) {
+            return false;
+          }
+        }
+        return true;
+      });
+      assertThat(call).as("the call still awaits m4").isNotDone();
+      assertThat(call.get(60, TimeUnit.SECONDS)).allSatisfy(r -> {
+        assertThat(r.cluster("m1")).get().extracting(ClusterOutcome::isOk).isEqualTo(true);
+        assertThat(r.cluster("m4")).get().extracting(ClusterOutcome::status).isEqualTo(PropagationStatus.CREATION_TIMED_OUT);
+      });
+    }
+  }
+
+  @Test
+  void statusDrainAndDeleteWithASlowMemberCostOneTimeoutEach(FleetSandbox sandbox) {
+    String ns = unique("slow-ops");
+    List<FederatedResource> objects = objects(ns);
+    try (ClusterFleet fleet = fleet(sandbox)) {
+      assertThat(fleet.propagateAll(objects)).allSatisfy(r -> assertThat(r.isSuccess()).isTrue());
+      sandbox.cluster("m4").latency(SLOW);
+      sandbox.cluster("m4").resetCounts();
+
+      long started = System.nanoTime();
+      Map<ResourceKey, List<CopyReport>> status = fleet.inspectAll(objects);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).as("status").isLessThan(Duration.ofSeconds(30));
+      assertThat(status.values()).allSatisfy(reports -> {
+        assertThat(reports).filteredOn(c -> c.cluster().equals("m4")).singleElement()
+            .extracting(CopyReport::presence).isEqualTo(CopyReport.Presence.UNKNOWN);
+        assertThat(reports).filteredOn(c -> c.cluster().equals("m1")).singleElement()
+            .extracting(CopyReport::presence).isEqualTo(CopyReport.Presence.PRESENT);
+      });
+
+      started = System.nanoTime();
+      DrainResult drained = fleet.drain("m1");
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).as("drain").isLessThan(Duration.ofSeconds(30));
+      assertThat(drained.problems()).isEmpty();
+      assertThat(sandbox.cluster("m1").client().configMaps().inNamespace(ns).list().getItems()).isEmpty();
+
+      started = System.nanoTime();
+      List<PropagationResult> deleted = fleet.deleteAll(objects, false, r -> { });
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).as("delete").isLessThan(Duration.ofSeconds(30));
+      assertThat(deleted).allSatisfy(r -> {
+        assertThat(r.cluster("m2")).get().extracting(ClusterOutcome::action).isEqualTo(ClusterAction.DELETED);
+        assertThat(r.cluster("m4")).get().extracting(ClusterOutcome::status)
+            .isIn(PropagationStatus.DELETION_TIMED_OUT, PropagationStatus.CLUSTER_NOT_READY);
+      });
+      assertThat(sandbox.cluster("m3").client().configMaps().inNamespace(ns).list().getItems()).isEmpty();
+      assertThat(sandbox.cluster("m4").requestCount()).as("requests to the slow member over three calls")
+          .isLessThanOrEqualTo(9);
     }
   }
 }
