@@ -80,6 +80,8 @@ public final class RunDispatcher implements AutoCloseable {
   /** The annotation on dispatched runs (and their records) holding the dispatch key. */
   public static final String DISPATCH_KEY_ANNOTATION = Records.KEY;
   private static final int LOCK_STRIPES = 64;
+  /** How long closing waits for a dispatch in flight to end its request. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
 
   private final ClusterFleet fleet;
   private final ClusterChooser.Capacities capacities;
@@ -537,7 +539,11 @@ public final class RunDispatcher implements AutoCloseable {
 
   // ---- lifecycle --------------------------------------------------------------------------------------
 
-  /** Stops watching members and tells no more listeners; runs go on in their clusters. Idempotent. */
+  /**
+   * Stops watching members and tells no more listeners; runs go on in their clusters. Returns once the
+   * dispatcher's threads are gone (a dispatch in the middle of a request ends with it, within the fleet's request
+   * timeout). Idempotent.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -551,7 +557,11 @@ public final class RunDispatcher implements AutoCloseable {
     worker.shutdownNow();
     notifier.shutdown();
     try {
-      notifier.awaitTermination(5, TimeUnit.SECONDS);
+      // the listeners hear what was queued; a worker in a request ends with it (at most the fleet's timeout)
+      if (!notifier.awaitTermination(5, TimeUnit.SECONDS)) {
+        notifier.shutdownNow();
+      }
+      worker.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

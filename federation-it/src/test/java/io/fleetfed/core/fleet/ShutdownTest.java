@@ -5,15 +5,20 @@ import static io.fleetfed.core.fleet.FleetItSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetfed.core.model.Placement;
+import io.fleetfed.tekton.RunDispatcher;
 import io.fleetfed.testkit.EnableFleetSandbox;
 import io.fleetfed.testkit.FleetSandbox;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** {@code close()} returns once the fleet's threads and connections are gone, within a bounded time. */
+/**
+ * {@code close()} of a fleet, a dispatcher and a sandbox returns once their threads and connections are gone, within a
+ * bounded time.
+ */
 @EnableFleetSandbox(clusters = {"dev1", "dev2"})
 class ShutdownTest {
 
@@ -22,10 +27,21 @@ class ShutdownTest {
    * the sandbox's (its own Vert.x threads have the same names as a fleet's: identity tells them apart).
    */
   private static Set<Thread> threads() {
+    return threads(true);
+  }
+
+  private static Set<Thread> threads(boolean withoutSandboxes) {
     return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
         .filter(t -> !t.getName().startsWith("CachedSingleThreadScheduler") && !t.getName().startsWith("globalEventExecutor")
-            && !t.getName().equals("CompletableFutureDelayScheduler") && !t.getName().startsWith("sandbox-"))
+            && !t.getName().equals("CompletableFutureDelayScheduler")
+            && !(withoutSandboxes && t.getName().startsWith("sandbox-")))
         .collect(Collectors.toSet());
+  }
+
+  private static void assertNoneLeft(Set<Thread> before, Set<Thread> after, String what) {
+    Set<Thread> left = new HashSet<>(after);
+    left.removeAll(before);
+    assertThat(left.stream().map(Thread::getName).sorted().toList()).as("threads left by " + what).isEmpty();
   }
 
   @Test
@@ -44,9 +60,29 @@ class ShutdownTest {
       assertThat(Duration.ofNanos(System.nanoTime() - started)).as("close() of fleet %d", i)
           .isLessThan(Duration.ofSeconds(15));
     }
-    Set<Thread> left = threads();
-    left.removeAll(before);
-    assertThat(left.stream().map(Thread::getName).sorted().toList()).as("threads left by 50 closed fleets")
-        .isEmpty();
+    assertNoneLeft(before, threads(), "50 closed fleets");
+  }
+
+  @Test
+  void dispatchersClosedWithTheirFleetsLeaveNoThreadBehind(FleetSandbox sandbox) {
+    Set<Thread> before = threads();
+    for (int i = 0; i < 20; i++) {
+      try (ClusterFleet fleet = sandbox.fleet().host("dev1").members("dev2").build();
+          RunDispatcher dispatcher = RunDispatcher.builder(fleet).build()) {
+        assertThat(dispatcher.load()).containsKey("dev2");   // starts the member's watcher
+      }
+    }
+    assertNoneLeft(before, threads(), "20 closed dispatchers");
+  }
+
+  @Test
+  void sandboxesClosedLeaveNoThreadBehind() {
+    Set<Thread> before = threads(false);
+    for (int i = 0; i < 10; i++) {
+      try (FleetSandbox other = FleetSandbox.builder().clusters("a", "b").start()) {
+        other.cluster("a").client().configMaps().inNamespace("ci").list();
+      }
+    }
+    assertNoneLeft(before, threads(false), "10 closed sandboxes");
   }
 }
