@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetfed.core.cluster.HealthCheck;
 import io.fleetfed.core.fleet.ClusterFleet;
 import io.fleetfed.core.kubefed.BuiltInTypes;
 import io.fleetfed.core.model.LabelSelector;
@@ -17,6 +18,7 @@ import io.fleetfed.testkit.Await;
 import io.fleetfed.testkit.EnableFleet;
 import io.fleetfed.testkit.EnableFleetSandbox;
 import io.fleetfed.testkit.FleetSandbox;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -277,5 +279,31 @@ class DispatchPlacementTest {
     Await.until(WAIT, "dev2's copy removed", () -> get(sandbox.cluster("dev2").client(), TektonTypes.TASK_RUN, ns,
         "f-1").isEmpty());
     assertThat(seen).anySatisfy(s -> assertThat(s.cluster()).isEqualTo("dev3"));
+  }
+
+  @Test
+  @DisplayName("a member that stops answering costs one dispatch its timeout; the next ones go elsewhere at once")
+  void aSlowMemberCostsOneDispatch(FleetSandbox sandbox) {
+    task(sandbox, "t");
+    // KubeFed's health checks, slow to notice: the placement itself meets the silence
+    try (ClusterFleet slowToNotice = sandbox.fleet().host("dev1").members("dev2", "dev3")
+        .configure(b -> b.health(HealthCheck.DEFAULT).requestTimeout(Duration.ofSeconds(1))).start();
+        RunDispatcher own = RunDispatcher.builder(slowToNotice).build()) {
+      sandbox.cluster("dev2").latency(Duration.ofSeconds(120));
+
+      RunHandle first = own.dispatch(DispatchRequest.builder(taskRun("s-1", "t")).build());
+
+      assertThat(first.cluster()).isEqualTo("dev3");
+      assertThat(first.failovers()).containsOnlyKeys("dev2");
+      assertThat(first.failovers().get("dev2")).contains("TimedOut");
+
+      RunHandle second = own.dispatch(DispatchRequest.builder(taskRun("s-2", "t")).build());
+
+      assertThat(second.cluster()).isEqualTo("dev3");
+      assertThat(second.failovers()).as("not tried: it did not answer the first").isEmpty();
+      assertThat(second.choice().passedOver().get("dev2")).contains("did not answer a placement");
+    } finally {
+      sandbox.cluster("dev2").latency(Duration.ZERO);
+    }
   }
 }

@@ -367,8 +367,22 @@ public final class RunDispatcher implements AutoCloseable {
     return choose(request, RunKind.type(request.run()), request.namespace(), name, Map.of());
   }
 
+  /**
+   * The member to run on: members tried already for this run are out; so are members that did not answer a recent
+   * placement, as long as another member can take the run.
+   */
   private ClusterChoice choose(DispatchRequest request, ResourceType type, String namespace, String name,
       Map<String, String> tried) {
+    Map<String, String> avoided = new LinkedHashMap<>(placer.unanswering());
+    avoided.putAll(tried);
+    if (avoided.size() > tried.size()) {
+      try {
+        return ClusterChooser.choose(ClusterChooser.Constraints.of(request), fleet.clusters(), this::load,
+            capacities, fleet.hostName(), avoided, type.kind(), namespace, name);
+      } catch (DispatchException onlyTheUnanswering) {
+        // no other member may take it: try those that did not answer, rather than fail
+      }
+    }
     return ClusterChooser.choose(ClusterChooser.Constraints.of(request), fleet.clusters(), this::load, capacities,
         fleet.hostName(), tried, type.kind(), namespace, name);
   }

@@ -15,14 +15,17 @@ import io.fleetfed.core.status.ClusterOutcome;
 import io.fleetfed.core.status.CopyReport;
 import io.fleetfed.core.status.PropagationResult;
 import io.fleetfed.core.status.PropagationStatus;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,6 +116,36 @@ final class RunPlacer {
         }), sourceName);
   }
 
+  // ---- members that do not answer ----------------------------------------------------------------------
+
+  /** How long a member that did not answer a placement is passed over while others can take the run. */
+  static final Duration UNANSWERED_QUIET = Duration.ofSeconds(60);
+  /** When each member last failed to answer a placement (a timeout, or no connection), by name. */
+  private final Map<String, Long> unanswered = new ConcurrentHashMap<>();
+
+  /**
+   * The members that did not answer a placement within {@link #UNANSWERED_QUIET}, with why, for the chooser to pass
+   * over while another member can take the run: a slow member then costs one dispatch its timeout, not every one.
+   */
+  Map<String, String> unanswering() {
+    long now = System.nanoTime();
+    Map<String, String> recent = new TreeMap<>();
+    unanswered.forEach((cluster, at) -> {
+      long ago = now - at;
+      if (ago < UNANSWERED_QUIET.toNanos()) {
+        recent.put(cluster, "did not answer a placement " + TimeUnit.NANOSECONDS.toSeconds(ago) + " s ago (passed"
+            + " over for " + UNANSWERED_QUIET.toSeconds() + " s, or until it is Ready again, while others can run it)");
+      } else {
+        unanswered.remove(cluster, at);
+      }
+    });
+    return recent;
+  }
+
+  private void unanswered(String cluster) {
+    unanswered.put(cluster, System.nanoTime());
+  }
+
   // ---- placing ----------------------------------------------------------------------------------------
 
   /**
@@ -152,8 +185,12 @@ final class RunPlacer {
     ClusterClient client = fleet.client(cluster);
     try {
       client.createWithNamespace(handle.type(), json.convertValue(object, GenericKubernetesResource.class));
+      unanswered.remove(cluster);
       return Optional.empty();
     } catch (ClusterRequestException e) {
+      if (e.isTimeout() || e.code() == 0) {
+        unanswered(cluster);
+      }
       if (e.isConflict()) {
         String key = client.get(handle.type(), handle.namespace(), handle.name())
             .map(there -> there.getMetadata().getAnnotations())
@@ -184,6 +221,9 @@ final class RunPlacer {
         return Optional.of("not placed" + result.problem().map(p -> ": " + p).orElse(""));
       }
       if (!o.isOk() && o.status() != PropagationStatus.ALREADY_EXISTS) {
+        if (o.status().reason().endsWith("TimedOut")) {
+          unanswered(cluster);
+        }
         return Optional.of(o.status().reason() + o.message().map(m -> ": " + m).orElse(""));
       }
       if (o.status() == PropagationStatus.ALREADY_EXISTS) {
@@ -222,6 +262,7 @@ final class RunPlacer {
 
   /** {@code cluster} is Ready again: the copies left there are removed. */
   void clusterReady(String cluster) {
+    unanswered.remove(cluster);
     if (!removals.getOrDefault(cluster, Set.of()).isEmpty()) {
       runLater(() -> removeAll(cluster));
     }
