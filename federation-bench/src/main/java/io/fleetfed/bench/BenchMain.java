@@ -2,9 +2,12 @@ package io.fleetfed.bench;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -60,6 +63,24 @@ public final class BenchMain {
     System.out.println(report(results));
     if (args.length == 0) {
       FleetBenchmark.main(new String[0]);
+    }
+  }
+
+  /**
+   * The options {@code parse} makes of {@code args}; empty after printing {@code usage} for {@code --help}. Bad
+   * options print the parser's message and exit with 2.
+   */
+  static <T> Optional<T> options(String[] args, String usage, Function<List<String>, T> parse) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.println(usage);
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(parse.apply(List.of(args)));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return Optional.empty();
     }
   }
 

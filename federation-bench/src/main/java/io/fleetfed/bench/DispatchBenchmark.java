@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -120,18 +121,11 @@ public final class DispatchBenchmark {
 
   /** Runs the benchmark with the options after {@code dispatch} and prints the report. */
   public static void main(String[] args) throws Exception {
-    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-      System.out.println(Options.USAGE);
+    Optional<Options> parsed = BenchMain.options(args, Options.USAGE, Options::parse);
+    if (parsed.isEmpty()) {
       return;
     }
-    Options o;
-    try {
-      o = Options.parse(List.of(args));
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    Options o = parsed.get();
     System.out.println(run(o));
   }
 

@@ -116,18 +116,11 @@ public final class FaultBenchmark {
 
   /** Runs the benchmark with {@code args} (see {@link Options#USAGE}) and prints the report. */
   public static void main(String[] args) throws InterruptedException {
-    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-      System.out.println(Options.USAGE);
+    Optional<Options> parsed = BenchMain.options(args, Options.USAGE, Options::parse);
+    if (parsed.isEmpty()) {
       return;
     }
-    Options o;
-    try {
-      o = Options.parse(List.of(args));
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    Options o = parsed.get();
     System.out.printf(Locale.ROOT, "fault benchmark: %d objects on %d sandbox members (latency %d ms), %s failing;"
         + " request timeout %d s; %d warm-up + %d measured rounds; %d CPUs%n", o.objects() + 1, MEMBERS.size(),
         o.latency().toMillis(), FAILING, REQUEST_TIMEOUT.toSeconds(), o.warmup(), o.rounds(),

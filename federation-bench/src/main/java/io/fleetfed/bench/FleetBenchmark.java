@@ -4,6 +4,7 @@ import io.fleetfed.testkit.FleetSandbox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -113,18 +114,11 @@ public final class FleetBenchmark {
 
   /** Runs the fleet benchmarks with the given options (see {@link Options#USAGE}) and prints the report. */
   public static void main(String[] args) throws InterruptedException {
-    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-      System.out.println(Options.USAGE);
+    Optional<Options> parsed = BenchMain.options(args, Options.USAGE, Options::parse);
+    if (parsed.isEmpty()) {
       return;
     }
-    Options options;
-    try {
-      options = Options.parse(List.of(args));
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
-      return;
-    }
+    Options options = parsed.get();
     System.out.println(run(options));
   }
 
