@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
             + Progress.QUIET_UP_TO + " objects, progress lines (propagated 120/500) go to stderr."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every object is where it should be",
-        "2:invalid input: nothing was sent (files, YAML, overrides, options, kubeconfig, contexts)",
+        "2:invalid input: nothing was sent (files, YAML, overrides, options, kubeconfig, contexts; an empty input,"
+            + " or one past the input limits)",
         "3:some cluster failed (one error line each on stderr), or the host cluster could not be read"})
 final class ApplyCommand extends FleetCommand {
   @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
@@ -55,6 +56,7 @@ final class ApplyCommand extends FleetCommand {
   @Override
   int execute() {
     FederatedInput input = FederatedInput.read(files);
+    input.checkOffline();   // invalid input exits 2 before any cluster is contacted, reachable or not
     if (sandbox.isEmpty()) {
       return apply(input, fleet.open(adopt));
     }

@@ -14,9 +14,11 @@ import io.fleetfed.core.render.Preview;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** The federated objects of {@code -f} for apply, delete and status: read, checked and ordered before any request. */
 final class FederatedInput {
@@ -40,14 +42,42 @@ final class FederatedInput {
     } catch (ValidationException e) {
       problems.addAll(e.violations());
     }
-    if (problems.isEmpty() && bundle.resources().isEmpty()) {
-      problems.add(Violation.of("", "no federated object in " + String.join(", ", arguments)
-          + " (Federated<Kind> documents, such as a FederatedDeployment)"));
+    if (problems.isEmpty()) {
+      requireFederatedObjects(bundle, arguments, problems);
     }
     if (!problems.isEmpty()) {
       throw new ValidationException(problems);
     }
     return new FederatedInput(bundle);
+  }
+
+  /**
+   * The rule every command that takes {@code -f} shares, as kubectl refuses {@code apply} of an empty file: input
+   * without documents is an error, and so is input without a federated object.
+   */
+  static void requireFederatedObjects(KubeFedBundle bundle, List<String> arguments, List<Violation> problems) {
+    String input = arguments.stream().map(a -> a.equals("-") ? "<stdin>" : a).collect(Collectors.joining(", "));
+    if (bundle.documents().isEmpty()) {
+      problems.add(Violation.of("", "no objects in " + input + ": the input is empty (Federated<Kind> documents,"
+          + " such as a FederatedDeployment, are needed)"));
+    } else if (bundle.resources().isEmpty()) {
+      problems.add(Violation.of("", "no federated object in " + input
+          + " (Federated<Kind> documents, such as a FederatedDeployment)"));
+    }
+  }
+
+  /**
+   * Without an inventory of clusters: the clusters named in placements, Ready and unlabelled, as render takes
+   * them.
+   */
+  static List<Cluster> implicitClusters(List<FederatedResource> resources) {
+    Set<String> names = new LinkedHashSet<>();
+    for (FederatedResource resource : resources) {
+      resource.placement().clusters().ifPresent(names::addAll);
+    }
+    List<Cluster> clusters = new ArrayList<>();
+    names.forEach(name -> clusters.add(Cluster.ready(name)));
+    return clusters;
   }
 
   /** The federated objects, in input order. */
@@ -77,6 +107,17 @@ final class FederatedInput {
     } catch (ValidationException e) {
       throw locate(e);
     }
+  }
+
+  /**
+   * Renders every object as render does without an inventory (the clusters named in placements, Ready), before
+   * any cluster is contacted: an override that cannot apply to a cluster its object is placed on is invalid input
+   * whether or not the fleet can be reached, so it exits 2 even when the host cluster is down.
+   *
+   * @throws ValidationException naming the file and document of each object in error
+   */
+  void checkOffline() {
+    check(implicitClusters(resources()));
   }
 
   /** {@code e} with each problem attributed to the file and document its object came from. */

@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
             + " KubeFedCluster inventory. Without one, the clusters named in placements are taken as Ready and"
             + " unlabelled. Nothing is sent to any cluster."},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:rendered", "2:invalid input: one line per problem on stderr, nothing on stdout"})
+    exitCodeList = {"0:rendered", "2:invalid input (an empty one, or one past the input limits, included): one line"
+        + " per problem on stderr, nothing on stdout"})
 final class RenderCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
@@ -69,13 +70,16 @@ final class RenderCommand implements Callable<Integer> {
       Optional<KubeFedBundle> input = read(inputs, files, registry, problems);
       Optional<KubeFedBundle> inventory = clusters.flatMap(file -> read(inputs, List.of(file), registry, problems));
       inventory.ifPresent(bundle -> onlyClusters(bundle, clusters.get(), problems));
+      if (problems.isEmpty()) {
+        FederatedInput.requireFederatedObjects(input.orElseThrow(), files, problems);
+      }
       if (!problems.isEmpty()) {
         throw new ValidationException(problems);
       }
       List<FederatedResource> resources = input.orElseThrow().resources();
       List<KubeFedCluster> registered = new ArrayList<>(input.orElseThrow().kubeFedClusters());
       inventory.ifPresent(bundle -> registered.addAll(bundle.kubeFedClusters()));
-      List<Cluster> fleet = registered.isEmpty() ? implicitClusters(resources) : toClusters(registered);
+      List<Cluster> fleet = registered.isEmpty() ? FederatedInput.implicitClusters(resources) : toClusters(registered);
       List<ResourceRendering> preview = render(input.orElseThrow(), fleet);
       warn(resources, fleet, !registered.isEmpty(), err);
       out.print(output == Output.json ? json(preview) : yaml(preview));
@@ -131,17 +135,6 @@ final class RenderCommand implements Callable<Integer> {
       throw new ValidationException(problems);
     }
     return new ArrayList<>(byName.values());
-  }
-
-  /** Without an inventory: the clusters named in placements, Ready and unlabelled. */
-  private static List<Cluster> implicitClusters(List<FederatedResource> resources) {
-    Set<String> names = new LinkedHashSet<>();
-    for (FederatedResource resource : resources) {
-      resource.placement().clusters().ifPresent(names::addAll);
-    }
-    List<Cluster> clusters = new ArrayList<>();
-    names.forEach(name -> clusters.add(Cluster.ready(name)));
-    return clusters;
   }
 
   private static void warn(List<FederatedResource> resources, List<Cluster> fleet, boolean explicitInventory,

@@ -2,9 +2,16 @@ package io.fleetfed.core.internal;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /** Kubernetes name rules (DNS-1123 labels and subdomains, path-segment names, qualified names). */
 public final class Names {
+  /** The kinds whose names follow {@code ValidateRBACName}. */
+  private static final Set<String> RBAC_KINDS =
+      Set.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding");
+  private static final String SUBDOMAIN = "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', each"
+      + " dot-separated part starting and ending with a letter or digit, at most 253 characters";
+
   private Names() {}
 
   /** Why {@code value} is not a DNS-1123 label (RFC 1123), or empty if it is one. */
@@ -37,8 +44,59 @@ public final class Names {
   }
 
   /**
-   * Why {@code value} cannot be an object name, or empty if it can. This is the API server's rule for every
-   * kind (path-segment names): some kinds, such as ClusterRoles, allow ':' and upper case.
+   * Why {@code name} cannot name an object of {@code kind} in the API group {@code group}, or empty if it can: the
+   * rule the API server applies to that kind, so that a name it would refuse is refused before anything is sent.
+   * <ul>
+   *   <li>Namespaces: a DNS-1123 label ({@code ValidateNamespaceName}).
+   *   <li>Services: a DNS-1035 label, which starts with a letter ({@code ValidateServiceName}).
+   *   <li>Roles, ClusterRoles, RoleBindings and ClusterRoleBindings: a path segment ({@code ValidateRBACName}),
+   *       so {@code system:aggregate-to-edit} is fine.
+   *   <li>Jobs: a DNS-1123 subdomain of at most 63 characters, since the name is copied into the label
+   *       {@code batch.kubernetes.io/job-name} of the Job's pods; CronJobs: at most 52, leaving room for the
+   *       11-character suffix of the Jobs they create.
+   *   <li>Every other kind, custom resources included: a DNS-1123 subdomain ({@code NameIsDNSSubdomain}).
+   * </ul>
+   */
+  public static Optional<String> objectNameProblem(String group, String kind, String name) {
+    if (group.isEmpty() && kind.equals("Namespace")) {
+      return dns1123LabelProblem(name).map(p -> p + " (a Namespace name is a DNS-1123 label: lower-case letters,"
+          + " digits and '-', starting and ending with a letter or digit, at most 63 characters)");
+    }
+    if (group.isEmpty() && kind.equals("Service")) {
+      return dns1035LabelProblem(name);
+    }
+    if (group.equals("rbac.authorization.k8s.io") && RBAC_KINDS.contains(kind)) {
+      return objectNameProblem(name);
+    }
+    int max = group.equals("batch") && kind.equals("Job") ? 63 : group.equals("batch") && kind.equals("CronJob")
+        ? 52 : 253;
+    Optional<String> problem = dns1123SubdomainProblem(name).map(p -> p.startsWith("must be a DNS-1123")
+        ? subdomainCharacterProblem(name) + " (" + SUBDOMAIN + ")" : p);
+    if (problem.isEmpty() && name.length() > max) {
+      return Optional.of("must be at most " + max + " characters for a " + kind + " (has " + name.length() + ")");
+    }
+    return problem;
+  }
+
+  /**
+   * Why {@code value} is not a DNS-1035 label (lower-case letters, digits and '-', starting with a letter and
+   * ending with a letter or digit, at most 63 characters), or empty if it is one.
+   */
+  public static Optional<String> dns1035LabelProblem(String value) {
+    String rule = " (a Service name is a DNS-1035 label: lower-case letters, digits and '-', starting with a letter"
+        + " and ending with a letter or digit, at most 63 characters)";
+    Optional<String> label = dns1123LabelProblem(value);
+    if (label.isPresent()) {
+      return Optional.of(label.get() + rule);
+    }
+    char first = value.charAt(0);
+    return first >= 'a' && first <= 'z' ? Optional.empty()
+        : Optional.of("must start with a letter, not '" + first + "'" + rule);
+  }
+
+  /**
+   * Why {@code value} cannot be a path-segment name, or empty if it can: the loosest rule the API server has,
+   * used for RBAC kinds (which allow ':' and upper case). fleetfed also caps its length at 253 characters.
    */
   public static Optional<String> objectNameProblem(String value) {
     if (value.isEmpty()) {
@@ -107,6 +165,21 @@ public final class Names {
       trimmed = trimmed.substring(0, 63).replaceAll("-+$", "");
     }
     return trimmed;
+  }
+
+  /** The first character of {@code value} that a DNS-1123 subdomain cannot hold, or else what is misplaced. */
+  private static String subdomainCharacterProblem(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      int c = value.codePointAt(i);
+      boolean allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+      if (!allowed) {
+        if (c >= 'A' && c <= 'Z') {
+          return "upper-case letters are not allowed ('" + (char) c + "')";
+        }
+        return "'" + new String(Character.toChars(c)) + "' is not allowed";
+      }
+    }
+    return "each dot-separated part must start and end with a lower-case letter or digit";
   }
 
   private static String labelCharacterProblem(String value) {

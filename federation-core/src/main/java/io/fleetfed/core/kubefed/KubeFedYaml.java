@@ -1,5 +1,6 @@
 package io.fleetfed.core.kubefed;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -32,24 +33,18 @@ import io.fleetfed.core.model.Scope;
 import io.fleetfed.core.model.SelectorOperator;
 import io.fleetfed.core.model.SelectorRequirement;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.events.AliasEvent;
-import org.yaml.snakeyaml.events.DocumentStartEvent;
-import org.yaml.snakeyaml.events.Event;
-import org.yaml.snakeyaml.events.ScalarEvent;
 import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -60,7 +55,11 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * them, as {@code kubectl get -o yaml} prints).
  *
  * <pre>{@code
- * KubeFedBundle bundle = KubeFedYaml.read("scenario.yaml", Files.readString(path), TypeRegistry.standard());
+ * YamlSource source;
+ * try (InputStream in = Files.newInputStream(path)) {
+ *   source = YamlSource.read(path.toString(), in, InputLimits.DEFAULT);   // bounded, strict UTF-8
+ * }
+ * KubeFedBundle bundle = KubeFedYaml.read(List.of(source), TypeRegistry.standard());
  * List<FederatedResource> resources = bundle.resources();
  * String yaml = KubeFedYaml.write(bundle.documents(), bundle.registry());
  * }</pre>
@@ -71,6 +70,10 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * position and line, the object, the field and the reason. FederatedTypeConfigs in the input register their
  * types before the federated objects are read, whatever the order. Empty documents are skipped, and an empty
  * value ({@code key:}) is null, as for kubectl.
+ *
+ * <p>Reading is bounded by {@link InputLimits} ({@link InputLimits#DEFAULT} unless given): a source's size, its
+ * number of documents, the length of a value and of a line, and nesting are checked while the source is read, in
+ * one pass, so that a hostile input is refused in time proportional to the limits, not to its size.
  *
  * <p>Writing what was read gives the same content back. What is not kept: fields the API server fills in
  * ({@code metadata.uid}, {@code resourceVersion}, {@code generation}, {@code creationTimestamp},
@@ -111,7 +114,16 @@ public final class KubeFedYaml {
    * @throws ValidationException listing every problem in the source
    */
   public static KubeFedBundle read(String sourceName, String yaml, TypeRegistry registry) {
-    return read(List.of(new YamlSource(sourceName, yaml)), registry);
+    return read(List.of(new YamlSource(sourceName, yaml)), registry, InputLimits.DEFAULT);
+  }
+
+  /**
+   * Reads one source within {@code limits}.
+   *
+   * @throws ValidationException listing every problem in the source, a limit it goes past included
+   */
+  public static KubeFedBundle read(String sourceName, String yaml, TypeRegistry registry, InputLimits limits) {
+    return read(List.of(new YamlSource(sourceName, yaml)), registry, limits);
   }
 
   /**
@@ -120,10 +132,20 @@ public final class KubeFedYaml {
    * @throws ValidationException listing every problem in every source
    */
   public static KubeFedBundle read(List<YamlSource> sources, TypeRegistry registry) {
+    return read(sources, registry, InputLimits.DEFAULT);
+  }
+
+  /**
+   * Reads several sources as one input, each within {@code limits}.
+   *
+   * @throws ValidationException listing every problem in every source, the limits they go past included
+   */
+  public static KubeFedBundle read(List<YamlSource> sources, TypeRegistry registry, InputLimits limits) {
+    Objects.requireNonNull(limits, "limits");
     Problems problems = new Problems();
     List<RawDocument> raw = new ArrayList<>();
     for (YamlSource source : sources) {
-      parse(source, raw, problems);
+      parse(source, limits, raw, problems);
     }
     TypeRegistry types = registry;
     Map<String, String> typeConfigPositions = new HashMap<>();
@@ -207,46 +229,82 @@ public final class KubeFedYaml {
 
   // ---------------------------------------------------------------------------------------------- parsing
 
-  private static void parse(YamlSource source, List<RawDocument> out, Problems problems) {
-    if (rejectAliases(source, problems)) {
+  private static void parse(YamlSource source, InputLimits limits, List<RawDocument> out, Problems problems) {
+    if (YamlSource.utf8LongerThan(source.content(), limits.maxSourceBytes())) {
+      problems.addAll(new ValidationException("", YamlSource.tooLarge(limits)).map(v -> v.withSource(source.name())));
       return;
     }
+    List<RawDocument> read = new ArrayList<>();
+    List<Violation> found = new ArrayList<>();
+    BoundedYaml.Parser parser = null;
     int index = 0;
     int line = 0;
+    int listItems = 0;
     boolean inDocument = false;
-    try (JsonParser parser = FACTORY.createParser(source.content())) {
+    try (BoundedYaml.Parser p = BoundedYaml.open(source.content(), limits)) {
+      parser = p;
       JsonToken token;
-      while ((token = parser.nextToken()) != null) {
+      while ((token = p.nextToken()) != null) {
         index++;
         inDocument = true;
-        line = parser.currentTokenLocation().getLineNr();
-        JsonNode node = MAPPER.readTree(parser);
+        line = p.currentTokenLocation().getLineNr();
+        JsonNode node = MAPPER.readTree(p);
         inDocument = false;
         String position = position(source, index, line);
         if (token == JsonToken.VALUE_NULL || node == null || node.isNull() || node.isMissingNode()) {
           continue;
         }
         if (!node.isObject()) {
-          problems.addAll(new ValidationException("", "a document must be a mapping (apiVersion, kind, …), not "
-              + Json.describeType(node)).map(v -> v.withSource(position)));
+          found.add(Violation.of("", "a document must be a mapping (apiVersion, kind, …), not "
+              + Json.describeType(node)).withSource(position));
           continue;
         }
-        addDocument(position, (ObjectNode) node, out, problems);
+        addDocument(position, (ObjectNode) node, read, found);
+        if (isList(node) && node.path("items").size() > 1) {
+          listItems += node.path("items").size() - 1;
+        }
+        if (p.documents() + listItems > limits.maxDocuments()) {
+          found.add(Violation.of("", BoundedYaml.tooManyDocuments(limits)).withSource(position));
+          break;
+        }
       }
-    } catch (JsonProcessingException e) {
+    } catch (IOException e) {
+      Optional<String> longLine = parser == null ? Optional.empty() : parser.lineProblem();
+      if (!(e instanceof JsonProcessingException) && longLine.isEmpty()) {
+        throw new FederationException("cannot read " + source.name() + ": " + e.getMessage(), e);
+      }
       // The document being read, or else the next one, whose start could not be parsed.
-      int errorLine = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+      JsonLocation location = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getLocation()
+          : null;
+      int errorLine = location == null ? 0 : location.getLineNr();
       String position = inDocument ? position(source, index, line)
           : errorLine > 0 ? position(source, index + 1, errorLine) : source.name() + ", document " + (index + 1);
-      String where = errorLine <= 0 ? ""
-          : " at line " + errorLine + ", column " + e.getLocation().getColumnNr();
-      String field = e.getProcessor() instanceof JsonParser
-          ? fieldPath(((JsonParser) e.getProcessor()).getParsingContext()) : "";
-      problems.addAll(new ValidationException(field, "not valid YAML" + where + ": " + syntaxProblem(e))
-          .map(v -> v.withSource(position)));
-    } catch (IOException e) {
-      throw new FederationException("cannot read " + source.name() + ": " + e.getMessage(), e);
+      Violation problem;
+      if (longLine.isPresent()) {
+        problem = Violation.of("", longLine.get());
+      } else {
+        JsonProcessingException syntax = (JsonProcessingException) e;
+        String where = errorLine <= 0 ? "" : " at line " + errorLine + ", column " + location.getColumnNr();
+        String field = syntax.getProcessor() instanceof JsonParser
+            ? fieldPath(((JsonParser) syntax.getProcessor()).getParsingContext()) : "";
+        problem = e instanceof BoundedYaml.LimitException ? Violation.of(field, syntax.getOriginalMessage())
+            : Violation.of(field, "not valid YAML" + where + ": " + syntaxProblem(syntax));
+      }
+      found.add(problem.withSource(position));
     }
+    List<BoundedYaml.Unsupported> unsupported = parser == null ? List.of() : parser.unsupported();
+    if (!unsupported.isEmpty()) {
+      // Aliases would be read as plain strings: report them alone, and nothing of the source.
+      for (BoundedYaml.Unsupported u : unsupported) {
+        problems.addAll(new ValidationException("", u.reason()).map(v -> v.withSource(source.name() + ", document "
+            + u.document() + " (line " + u.line() + ")")));
+      }
+      return;
+    }
+    if (!found.isEmpty()) {
+      problems.addAll(new ValidationException(found));
+    }
+    out.addAll(read);
   }
 
   /**
@@ -267,39 +325,6 @@ public final class KubeFedYaml {
     return e.getOriginalMessage();
   }
 
-  /**
-   * Reports YAML aliases ({@code *name}) and merge keys ({@code <<}), which the tree reader would take for plain
-   * strings instead of resolving them; returns whether there were any. Syntax errors are left to the reader.
-   */
-  private static boolean rejectAliases(YamlSource source, Problems problems) {
-    boolean found = false;
-    int document = 0;
-    try {
-      for (Event event : new Yaml().parse(new StringReader(source.content()))) {
-        if (event instanceof DocumentStartEvent) {
-          document++;
-        }
-        String reason = null;
-        if (event instanceof AliasEvent) {
-          reason = "YAML aliases (*" + ((AliasEvent) event).getAnchor() + ") are not supported: write the value"
-              + " out in full";
-        } else if (event instanceof ScalarEvent && ((ScalarEvent) event).isPlain()
-            && "<<".equals(((ScalarEvent) event).getValue())) {
-          reason = "YAML merge keys (<<) are not supported: write the merged members out in full";
-        }
-        if (reason != null) {
-          found = true;
-          String where = source.name() + ", document " + Math.max(document, 1) + " (line "
-              + (event.getStartMark().getLine() + 1) + ")";
-          problems.addAll(new ValidationException("", reason).map(v -> v.withSource(where)));
-        }
-      }
-    } catch (YAMLException e) {
-      return found;
-    }
-    return found;
-  }
-
   private static String position(YamlSource source, int index, int line) {
     return source.name() + ", document " + index + " (line " + line + ")";
   }
@@ -318,12 +343,16 @@ public final class KubeFedYaml {
     return path.startsWith(".") ? path.substring(1) : path;
   }
 
-  private static void addDocument(String position, ObjectNode node, List<RawDocument> out, Problems problems) {
-    if ("v1".equals(node.path("apiVersion").asText()) && "List".equals(node.path("kind").asText())) {
+  private static boolean isList(JsonNode node) {
+    return "v1".equals(node.path("apiVersion").asText()) && "List".equals(node.path("kind").asText());
+  }
+
+  private static void addDocument(String position, ObjectNode node, List<RawDocument> out, List<Violation> problems) {
+    if (isList(node)) {
       JsonNode items = node.path("items");
       if (!items.isArray()) {
-        problems.addAll(new ValidationException("items", "a v1 List needs a list of items, not "
-            + Json.describeType(items)).map(v -> v.withObject("List").withSource(position)));
+        problems.add(Violation.of("items", "a v1 List needs a list of items, not " + Json.describeType(items))
+            .withObject("List").withSource(position));
         return;
       }
       for (int i = 0; i < items.size(); i++) {
@@ -332,8 +361,8 @@ public final class KubeFedYaml {
         if (item.isObject()) {
           out.add(new RawDocument(itemPosition, (ObjectNode) item));
         } else {
-          problems.addAll(new ValidationException("", "a List item must be an object, not "
-              + Json.describeType(item)).map(v -> v.withSource(itemPosition)));
+          problems.add(Violation.of("", "a List item must be an object, not " + Json.describeType(item))
+              .withSource(itemPosition));
         }
       }
       return;

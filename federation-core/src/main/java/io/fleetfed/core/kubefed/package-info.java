@@ -5,6 +5,7 @@
  * {@code Federated<Kind>}, {@code FederatedTypeConfig} and {@code KubeFedCluster} documents
  * ({@link io.fleetfed.core.kubefed.KubeFedYaml}).
  *
- * <p>Pure: the codec reads and writes strings; opening files is the caller's business.
+ * <p>Pure: the codec reads and writes strings (and reads streams the caller opened, within
+ * {@link io.fleetfed.core.kubefed.InputLimits}); opening files is the caller's business.
  */
 package io.fleetfed.core.kubefed;

@@ -7,6 +7,7 @@ import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.internal.Json;
 import io.fleetfed.core.internal.Names;
 import io.fleetfed.core.internal.Problems;
+import io.fleetfed.core.internal.SecretData;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,14 +30,19 @@ import java.util.Objects;
  * <p>Instances are immutable and always valid: {@link Builder#build()} checks every rule below and throws one
  * {@link ValidationException} listing every problem, each naming the field.
  * <ul>
- *   <li>The name is a valid object name; a namespaced target needs a namespace (a DNS-1123 label), a
- *       cluster-scoped target must have none, and a federated Namespace lives in the namespace it federates
- *       (its namespace defaults to its name).
+ *   <li>The name is one the API server accepts for the target kind: a DNS-1123 subdomain for most kinds and for
+ *       custom resources, a DNS-1123 label for a Namespace, a DNS-1035 label (starting with a letter) for a
+ *       Service, a path segment for RBAC kinds (so {@code system:aggregate-to-edit} is fine), at most 63
+ *       characters for a Job. A namespaced target needs a namespace (a DNS-1123 label), a cluster-scoped target
+ *       must have none, and a federated Namespace lives in the namespace it federates (its namespace defaults to
+ *       its name).
  *   <li>The template is an object. Its {@code apiVersion}, when given, belongs to the target's group (it wins
  *       over the registered version, so {@code tekton.dev/v1beta1} can be federated beside {@code v1}); its
  *       {@code kind}, when given, is the target kind; its {@code metadata} holds only labels, annotations and a
  *       name and namespace equal to the federated object's (fields set to {@code null}, such as
  *       {@code creationTimestamp: null} from {@code kubectl create --dry-run}, are allowed).
+ *   <li>A Secret's {@code data} values, in the template and in overrides, are base64 as the API server decodes
+ *       them (messages name the key, never the value).
  *   <li>No cluster has two override entries, and no path appears twice for one cluster.
  * </ul>
  */
@@ -313,7 +319,8 @@ public final class FederatedResource {
         }
         return name;
       }
-      Names.objectNameProblem(name).ifPresent(p -> problems.add("metadata.name", "\"" + name + "\" " + p));
+      Names.objectNameProblem(type.group(), type.kind(), name).ifPresent(p -> problems.add("metadata.name",
+          "\"" + name + "\" is not a valid " + type.kind() + " name: " + p));
       if (type.isNamespaced()) {
         if (namespace.isEmpty()) {
           problems.add("metadata.namespace", "is required: " + type.kind() + " is namespaced");
@@ -340,6 +347,9 @@ public final class FederatedResource {
       JsonNode kind = template.get("kind");
       if (kind != null && !(kind.isTextual() && kind.asText().equals(type.kind()))) {
         problems.add("spec.template.kind", "must be " + type.kind() + " (got " + Json.compact(kind) + ")");
+      }
+      if (isSecret()) {
+        SecretData.check(template.get("data"), "spec.template.data", problems);
       }
       JsonNode metadata = template.get("metadata");
       if (metadata == null || metadata.isNull()) {
@@ -411,6 +421,30 @@ public final class FederatedResource {
           problems.add("spec.overrides[" + i + "].clusterName", "cluster \"" + cluster + "\" appears more than"
               + " once (first at spec.overrides[" + first + "]); put all its overrides in one entry");
         }
+        if (isSecret()) {
+          List<ClusterOverride> list = overrides.get(i).clusterOverrides();
+          for (int j = 0; j < list.size(); j++) {
+            checkSecretOverride(list.get(j), "spec.overrides[" + i + "].clusterOverrides[" + j + "].value",
+                problems);
+          }
+        }
+      }
+    }
+
+    private boolean isSecret() {
+      return type.group().isEmpty() && type.kind().equals("Secret");
+    }
+
+    /** A Secret's data set by an override is base64 too: {@code /data} as a whole, or {@code /data/<key>}. */
+    private static void checkSecretOverride(ClusterOverride override, String field, Problems problems) {
+      if (override.value().isEmpty()) {
+        return;
+      }
+      JsonNode value = override.value().get();
+      if (override.path().equals("/data")) {
+        SecretData.check(value, field, problems);
+      } else if (override.path().startsWith("/data/") && override.path().indexOf('/', "/data/".length()) < 0) {
+        SecretData.checkValue(value, field, problems);
       }
     }
   }

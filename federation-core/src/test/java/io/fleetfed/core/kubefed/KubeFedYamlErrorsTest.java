@@ -593,6 +593,58 @@ class KubeFedYamlErrorsTest {
   }
 
   @Test
+  @DisplayName("a name the API server would refuse for the kind is rejected, naming the field and why")
+  void namesFollowTheKindsRule() {
+    ValidationException e = readFails("file.yaml", FIRST + """
+        apiVersion: types.kubefed.io/v1beta1
+        kind: FederatedDeployment
+        metadata: {name: nginx-фед, namespace: web}
+        spec: {}
+        ---
+        apiVersion: types.kubefed.io/v1beta1
+        kind: FederatedService
+        metadata: {name: 1web, namespace: web}
+        spec: {}
+        ---
+        apiVersion: types.kubefed.io/v1beta1
+        kind: FederatedClusterRole
+        metadata: {name: "system:aggregate-to-edit"}
+        spec: {}
+        """);
+
+    assertThat(e.violations()).hasSize(2);
+    assertViolation(e.violations().get(0), DOCUMENT_2, "FederatedDeployment web/nginx-фед", "metadata.name");
+    assertThat(e.violations().get(0).reason()).startsWith("\"nginx-фед\" is not a valid Deployment name: 'ф' is"
+        + " not allowed");
+    assertThat(e.violations().get(1).source()).contains("file.yaml, document 3 (line 11)");
+    assertThat(e.violations().get(1).reason()).startsWith("\"1web\" is not a valid Service name: must start with"
+        + " a letter");
+  }
+
+  @Test
+  @DisplayName("a FederatedSecret's data that is not base64 is rejected naming the key, never printing the value")
+  void secretDataIsBase64() {
+    ValidationException e = readFails("file.yaml", FIRST + """
+        apiVersion: types.kubefed.io/v1beta1
+        kind: FederatedSecret
+        metadata: {name: creds, namespace: web}
+        spec:
+          template:
+            data:
+              user: YWRtaW4=
+              password: hunter2-supersecret
+            stringData:
+              token: clear text is fine here
+        """);
+
+    assertThat(e.violations()).singleElement().satisfies(v -> {
+      assertViolation(v, DOCUMENT_2, "FederatedSecret web/creds", "spec.template.data[password]");
+      assertThat(v.reason()).startsWith("is not valid base64: character 8 is not in the base64 alphabet");
+    });
+    assertThat(e.getMessage()).doesNotContain("hunter2");
+  }
+
+  @Test
   @DisplayName("a KubeFedCluster with an invalid name is rejected with a valid name to use instead")
   void kubeFedClusterWithInvalidName() {
     Violation v = onlyViolation("""

@@ -161,8 +161,10 @@ class FederatedResourceTest {
     }
 
     @Test
-    void objectNamesMayUseWhatTheApiServerAllowsForSomeKinds() {
-      assertThat(deployment().name("My:App.v1").build().name()).isEqualTo("My:App.v1");
+    void objectNamesMayUseWhatTheApiServerAllowsForTheirKind() {
+      assertThat(FederatedResource.builder(CLUSTER_ROLES).name("My:App.v1").build().name()).isEqualTo("My:App.v1");
+      assertThat(reason("metadata.name", () -> deployment().name("My:App.v1").build()))
+          .contains("\"My:App.v1\" is not a valid Deployment name").contains("DNS-1123 subdomain");
       assertThat(reason("metadata.name", () -> deployment().name("x".repeat(254)).build()))
           .contains("at most 253 characters");
     }

@@ -14,13 +14,14 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 /**
- * The model accepts exactly the names Kubernetes accepts: cluster names, label keys and values, and API groups
- * are checked here against the Kubernetes regular expressions (k8s.io/apimachinery validation).
+ * The model accepts exactly the names Kubernetes accepts: cluster names, object names by kind, label keys and
+ * values, and API groups are checked here against the Kubernetes regular expressions (k8s.io/apimachinery validation).
  */
 class NameRulesPropertiesTest {
   static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   static final Pattern DNS1123_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  static final Pattern DNS1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
   static final Pattern QUALIFIED_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
 
   static boolean isLabel(String s) {
@@ -63,6 +64,28 @@ class NameRulesPropertiesTest {
       accepted = false;
     }
     assertThat(accepted).as("label %s=%s", key, value).isEqualTo(isLabelKey(key) && isLabelValue(value));
+  }
+
+  @Property(tries = 400)
+  void objectNamesFollowTheirKindsRule(@ForAll("names") String name) {
+    assertThat(accepted(ResourceType.namespaced("apps", "v1", "Deployment", "deployments"), name)).as(name)
+        .isEqualTo(isSubdomain(name));
+    assertThat(accepted(ResourceType.namespaced("example.com", "v1", "Widget", "widgets"), name)).as(name)
+        .isEqualTo(isSubdomain(name));
+    assertThat(accepted(ResourceType.namespaced("", "v1", "Service", "services"), name)).as(name)
+        .isEqualTo(name.length() <= 63 && DNS1035_LABEL.matcher(name).matches());
+    assertThat(accepted(ResourceType.cluster("", "v1", "Namespace", "namespaces"), name)).as(name)
+        .isEqualTo(isLabel(name));
+  }
+
+  private static boolean accepted(ResourceType type, String name) {
+    try {
+      FederatedResource.Builder b = FederatedResource.builder(type).name(name);
+      (type.isNamespaced() && !type.isNamespace() ? b.namespace("web") : b).build();
+      return true;
+    } catch (ValidationException e) {
+      return false;
+    }
   }
 
   @Property(tries = 300)
