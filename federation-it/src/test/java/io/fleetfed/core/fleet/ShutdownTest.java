@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +43,21 @@ class ShutdownTest {
     Set<Thread> left = new HashSet<>(after);
     left.removeAll(before);
     assertThat(left.stream().map(Thread::getName).sorted().toList()).as("threads left by " + what).isEmpty();
+  }
+
+  /**
+   * Starts what the JVM shares and keeps, once, before any count: the sandbox's own clients use fabric8's default
+   * Vert.x, which the JVM shares and starts on first use, and a fleet with a host reaches it through them.
+   */
+  @BeforeAll
+  static void startWhatIsShared(FleetSandbox sandbox) {
+    sandbox.clusterNames().forEach(c -> sandbox.cluster(c).client().configMaps().inNamespace("ci").list());
+    try (FleetSandbox other = FleetSandbox.builder().clusters("a").start();
+        ClusterFleet fleet = sandbox.fleet().host("dev1").members("dev2").build();
+        RunDispatcher dispatcher = RunDispatcher.builder(fleet).build()) {
+      other.cluster("a").client().configMaps().inNamespace("ci").list();
+      dispatcher.load();
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +22,12 @@ import org.slf4j.LoggerFactory;
 public final class Clients implements AutoCloseable {
   /** How long closing waits for the shared Vert.x to stop. */
   public static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+  /** How long closing a watch waits for the server's answer to its close frame. */
+  private static final Duration WEBSOCKET_CLOSING_TIMEOUT = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(Clients.class);
 
   private final Vertx vertx;
+  private final VertxHttpClientFactory factory;
   private final Duration requestTimeout;
   private final Duration watchReconnect;
 
@@ -33,6 +37,14 @@ public final class Clients implements AutoCloseable {
     this.watchReconnect = watchReconnect;
     this.vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(2, workers))
         .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    this.factory = new VertxHttpClientFactory(vertx) {
+      @Override
+      protected void additionalConfig(WebClientOptions options) {
+        // a watch's close waits this long for the server's close frame (Vert.x: 10 s), and closing the fleet
+        // waits for its watches
+        options.setWebSocketClosingTimeout((int) WEBSOCKET_CLOSING_TIMEOUT.toSeconds());
+      }
+    };
   }
 
   /** How long one request may take. */
@@ -51,7 +63,7 @@ public final class Clients implements AutoCloseable {
   /** A client for {@code cluster} reached with {@code config}; the caller closes it. */
   public Fabric8ClusterClient client(String cluster, Config config) {
     return new Fabric8ClusterClient(cluster, new KubernetesClientBuilder().withConfig(tuned(config))
-        .withHttpClientFactory(new VertxHttpClientFactory(vertx))
+        .withHttpClientFactory(factory)
         .withHttpClientBuilderConsumer(b -> RequestLog.replaceFabric8Logging(b, cluster)).build());
   }
 
