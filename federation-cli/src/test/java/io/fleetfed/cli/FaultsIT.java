@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fleetfed.testkit.Await;
 import io.fleetfed.testkit.FleetSandbox;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ class FaultsIT {
   @BeforeAll
   static void start() throws IOException {
     // some latency, so that the apply is still writing when it is killed
-    sandbox = FleetSandbox.builder().clusters("dev1", "dev2").latency(Duration.ofMillis(10))
+    sandbox = FleetSandbox.builder().clusters("dev1", "dev2").latency(Duration.ofMillis(100))
         .kubeconfigFile(dir.resolve("kubeconfig")).start();
     // the namespace is the cluster's own (created below), so that it holds the foreign object before and after
     StringBuilder yaml = new StringBuilder();
@@ -107,11 +108,14 @@ class FaultsIT {
 
     FleetfedJar.Running apply = FleetfedJar.start(dir, withKubeconfig("apply", "-f", "many.yaml")
         .toArray(String[]::new));
-    apply.awaitLine("FederatedConfigMap/" + NS + "/", Duration.ofSeconds(60));
+    // kill it once it has written some copies: with 100 ms per request, the rest takes seconds more
+    Await.until(Duration.ofSeconds(60), "the apply wrote 20 copies to dev1", () -> managed("dev1").size() >= 20);
     int killed = apply.kill();
 
     assertThat(killed).as("killed, not finished").isEqualTo(137);
-    assertThat(managed("dev1").size() + managed("dev2").size()).as("written before the kill").isPositive();
+    assertThat(managed("dev1").size() + managed("dev2").size()).as("killed in the middle of the writes")
+        .isBetween(20, 2 * COUNT - 1);
+    sandbox.clusters().forEach(c -> c.latency(Duration.ofMillis(10)));
 
     FleetfedJar.Result again = fleetfed("apply", "-f", "many.yaml");
 

@@ -7,6 +7,7 @@ import io.fleetfed.testkit.internal.ClusterServer;
 import io.fleetfed.testkit.internal.Crds;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -140,21 +141,27 @@ public final class SandboxCluster {
    * method {@code method} whose path (without the query) matches the regular expression {@code pathRegex} are
    * answered with HTTP {@code status} and a Kubernetes {@code Status} body, and not served; other requests are
    * served as usual. Faults added earlier are matched first. {@link FleetSandbox#reset()} and {@link #clearFaults()}
-   * forget them.
+   * forget them. A failed request still counts in {@link #requestCount()} (and, for a write, {@link #writeCount()}):
+   * it reached the server.
    *
    * <pre>{@code
    * // the first two deletes of ConfigMap app-1 in namespace ci get 503, the third succeeds
    * cluster.failRequests("DELETE", "/api/v1/namespaces/ci/configmaps/app-1", 503, 2);
    * }</pre>
    *
-   * @param method the HTTP method, such as {@code DELETE}
+   * @param method the HTTP method, in capitals: {@code GET}, {@code POST}, {@code PUT}, {@code PATCH} or
+   *     {@code DELETE}
    * @param pathRegex a regular expression the whole path must match
    * @param status the status to answer, 400 to 599
    * @param count how many requests to fail, at least one
-   * @throws IllegalArgumentException if the pattern is invalid, the status is not an error or count is below one
+   * @throws IllegalArgumentException if the method is not one of these, the pattern is invalid, the status is not an
+   *     error or count is below one
    */
   public void failRequests(String method, String pathRegex, int status, int count) {
     Objects.requireNonNull(method, "method");
+    if (!Set.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(method)) {
+      throw new IllegalArgumentException("method must be GET, POST, PUT, PATCH or DELETE: " + method);
+    }
     if (status < 400 || status > 599) {
       throw new IllegalArgumentException("status must be an HTTP error, 400 to 599: " + status);
     }

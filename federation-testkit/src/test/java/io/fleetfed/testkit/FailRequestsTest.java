@@ -72,6 +72,8 @@ class FailRequestsTest {
         .hasMessageContaining("400 to 599");
     assertThatThrownBy(() -> dev1.failRequests("GET", "/api", 500, 0)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("count must be at least 1");
+    assertThatThrownBy(() -> dev1.failRequests("DELET", "/api", 500, 1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("method must be");
     assertThatThrownBy(() -> dev1.failRequests("GET", "(", 500, 1)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a regular expression");
   }

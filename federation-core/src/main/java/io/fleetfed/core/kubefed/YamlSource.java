@@ -75,6 +75,12 @@ public record YamlSource(String name, String content) {
         + " source: split it into several files";
   }
 
+  /** The name and the length only: the content may hold Secret values, and a record would print it whole. */
+  @Override
+  public String toString() {
+    return "YamlSource[" + name + ", " + content.length() + " characters]";
+  }
+
   /** Whether {@code text}, written as UTF-8, takes more than {@code max} bytes; counts no further than needed. */
   static boolean utf8LongerThan(String text, long max) {
     if (text.length() > max) {

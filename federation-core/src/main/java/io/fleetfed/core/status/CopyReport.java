@@ -47,12 +47,20 @@ public record CopyReport(String cluster, ClusterHealth health, boolean placed, P
     UNKNOWN
   }
 
-  /** Checks that nothing is null; copies the drift and the remote status. */
+  /**
+   * Checks that nothing is null and that the fields agree (only a present copy is up to date or has drift);
+   * copies the drift and the remote status.
+   *
+   * @throws IllegalArgumentException if a copy that is not present is said to be up to date or to have drift
+   */
   public CopyReport {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(presence, "presence");
     drift = List.copyOf(drift);
+    if (presence != Presence.PRESENT && (upToDate || !drift.isEmpty())) {
+      throw new IllegalArgumentException("a copy that is " + presence + " is neither up to date nor drifted");
+    }
     Objects.requireNonNull(problem, "problem");
     Objects.requireNonNull(message, "message");
     remoteStatus = Objects.requireNonNull(remoteStatus, "remoteStatus").map(JsonNode::deepCopy);

@@ -42,7 +42,7 @@ class TruthfulStatusTest {
       fleet.propagate(cm).orThrow();
       sandbox.cluster("dev2").client().configMaps().inNamespace(ns).withName("settings").edit(c -> {
         c.getData().put("b", "patched by hand");       // the hash annotation is left as fleetfed wrote it
-        c.getData().put("extra", "added by hand");      // a field fleetfed does not set is not drift
+        c.getData().put("extra", "added by hand");      // a value fleetfed would remove is drift too
         return c;
       });
 
@@ -54,7 +54,7 @@ class TruthfulStatusTest {
       assertThat(dev1.drift()).isEmpty();
       assertThat(dev2.presence()).isEqualTo(CopyReport.Presence.PRESENT);
       assertThat(dev2.upToDate()).isFalse();
-      assertThat(dev2.drift()).containsExactly("/data/b");
+      assertThat(dev2.drift()).containsExactly("/data/b", "/data/extra");
       assertThat(dev2.message()).get().asString().contains("/data/b");
       assertThat(dev2.isConverged()).isFalse();
 

@@ -89,11 +89,9 @@ public final class CopySync {
         return;
       }
       try {
-        TypeCache cache = caches.cache(m, type, Optional.of(call));
-        if (!cache.awaitSynced(timeout)) {
-          m.outage().failed(call, new ClusterRequestException(m.name(), 0, true, "the watch of " + type.plural()
-              + " on " + m.name() + " has not listed within " + timeout.toMillis() + " ms"));
-        }
+        // a watch that has not listed yet proves nothing about the member (its type may not be served there):
+        // the syncs then read each object, and the first of them to time out marks the member
+        caches.cache(m, type, Optional.of(call)).awaitSynced(timeout);
       } catch (ClusterRequestException e) {
         m.outage().failed(call, e);   // a failure of one type only is reported by each sync
       }
@@ -118,26 +116,29 @@ public final class CopySync {
   public ClusterOutcome sync(Tracked t, Plan plan, Member m, Optional<Long> call, boolean explicit)
       throws InterruptedException {
     Attempt a = new Attempt(m, call.orElse(Outage.BACKGROUND));
-    if (m.ready()) {
-      Optional<ClusterRequestException> out = m.outage().blocking(a.call);
-      if (out.isPresent()) {
-        return notTried(t, plan, m, out.get(), a.call != Outage.BACKGROUND);
-      }
+    Outage.Permit permit = m.ready() ? m.outage().permit(a.call) : Outage.Permit.GO;
+    if (permit.blockedBy().isPresent()) {
+      return notTried(t, plan, m, permit.blockedBy().get(), a.call != Outage.BACKGROUND);
     }
-    ClusterOutcome outcome;
+    long sent = System.nanoTime();
     try {
-      outcome = sync(t, plan, a, call, explicit);
-    } catch (ClusterRequestException e) {
-      a.failed(e);
-      if (!a.memberFailed) {
-        throw e;
+      ClusterOutcome outcome;
+      try {
+        outcome = sync(t, plan, a, call, explicit);
+      } catch (ClusterRequestException e) {
+        a.failed(e);
+        if (!a.memberFailed) {
+          throw e;
+        }
+        outcome = notTried(t, plan, m, e, false);
       }
-      outcome = notTried(t, plan, m, e, false);
+      if (!a.memberFailed && m.ready()) {
+        m.outage().answered(sent);
+      }
+      return outcome;
+    } finally {
+      m.outage().release(permit);
     }
-    if (!a.memberFailed && m.ready()) {
-      m.outage().answered();
-    }
-    return outcome;
   }
 
   /**

@@ -16,6 +16,12 @@ import java.util.Map;
  */
 final class Retention {
   /**
+   * The top-level maps an update writes whole, which no API server defaults: keys added by hand are drift (a
+   * Secret's {@code stringData} keys arrive in its {@code data}).
+   */
+  private static final List<String> WHOLE_MAPS = List.of("data", "binaryData");
+
+  /**
    * The annotation listing, comma-separated, the template annotations fleetfed put on a copy, so that one the
    * template drops later is removed while annotations others added stay.
    */
@@ -173,8 +179,18 @@ final class Retention {
       }
       collect(field.getValue(), actual.path(name), "/" + escape(name), paths);
     }
+    // a ConfigMap's or Secret's values are fleetfed's whole: a key added by hand is drift (an update removes it)
+    for (String values : WHOLE_MAPS) {
+      JsonNode want = desired.path(values);
+      actual.path(values).fieldNames().forEachRemaining(k -> {
+        if (!want.has(k) && !("data".equals(values) && desired.path("stringData").has(k))) {
+          paths.add("/" + values + "/" + escape(k));
+        }
+      });
+    }
     return paths;
   }
+
 
   private static void collect(JsonNode want, JsonNode have, String path, List<String> paths) {
     if (want.isObject() && have.isObject()) {

@@ -248,11 +248,18 @@ public final class Engine implements TypeCache.Listener {
     }
     for (CompletableFuture<Map<Plan, CopyReport>> f : perMember) {
       Map<Plan, CopyReport> found;
-      try {
-        found = f.get();
-      } catch (ExecutionException e) {
-        throw Errors.unwrap(e) instanceof RuntimeException r ? r
-            : new FederationException("inspection failed unexpectedly: " + Errors.describe(e), Errors.unwrap(e));
+      while (true) {
+        try {
+          found = f.get(200, TimeUnit.MILLISECONDS);
+          break;
+        } catch (TimeoutException e) {
+          if (closed) {   // close() may have dropped queued reads: never wait for them forever
+            throw new IllegalStateException("the fleet was closed before the call finished");
+          }
+        } catch (ExecutionException e) {
+          throw Errors.unwrap(e) instanceof RuntimeException r ? r
+              : new FederationException("inspection failed unexpectedly: " + Errors.describe(e), Errors.unwrap(e));
+        }
       }
       found.forEach((p, r) -> reports.get(ResourceKey.of(p.resource())).add(r));
     }
@@ -316,12 +323,14 @@ public final class Engine implements TypeCache.Listener {
     Map<Tracked, List<CompletableFuture<Optional<ClusterOutcome>>>> futures = new LinkedHashMap<>();
     List<CompletableFuture<Void>> notified = new ArrayList<>();
     try {
-      // each member is read once first, on one worker: a slow member keeps that worker, not all of them
-      Map<String, ResourceType> types = new LinkedHashMap<>();
-      stages.forEach(ts -> ts.forEach(t -> types.putIfAbsent(t.plan.type().group() + "/" + t.plan.type().version()
-          + "/" + t.plan.type().plural(), t.plan.type())));
+      // each member is read once first (the types placed or deleted there), on one worker: a slow member keeps
+      // that worker, not all of them
       Map<Member, CompletableFuture<?>> gate = new HashMap<>();
       for (Member m : all) {
+        Map<String, ResourceType> types = new LinkedHashMap<>();
+        stages.forEach(ts -> ts.stream().filter(t -> t.plan.deleting() || t.plan.desired(m.name()) != null)
+            .forEach(t -> types.putIfAbsent(t.plan.type().group() + "/" + t.plan.type().version() + "/"
+                + t.plan.type().plural(), t.plan.type())));
         gate.put(m, call.isEmpty() ? CompletableFuture.completedFuture(null) : CompletableFuture.runAsync(() -> {
           try {
             copies.prime(m, types.values(), call.get(), settings.requestTimeout());

@@ -29,6 +29,9 @@ import java.util.Optional;
  * gives {@code UNKNOWN}, never absent.
  */
 public final class Inspector {
+  /** How the reason for a type the member does not serve begins. */
+  private static final String NOT_SERVED = "the type is not served";
+
   private final Caches caches;
   private final CopySync copies;
   private final Duration timeout;
@@ -58,7 +61,15 @@ public final class Inspector {
       }
       Optional<TypeCache> cache = read.get(typeKey);
       if (cache.isEmpty()) {
-        reports.put(plan, unknown(m, placed, PropagationStatus.RETRIEVAL_FAILED, unread.get(typeKey)));
+        String why = unread.get(typeKey);
+        if (why.startsWith(NOT_SERVED)) {
+          if (placed) {   // the type is not served there: no copy can be
+            reports.put(plan, new CopyReport(m.name(), m.health(), true, CopyReport.Presence.ABSENT, false,
+                List.of(), Optional.of(PropagationStatus.CREATION_FAILED), Optional.of(why), Optional.empty()));
+          }
+        } else if (placed) {
+          reports.put(plan, unknown(m, true, PropagationStatus.RETRIEVAL_FAILED, why));
+        }
         continue;
       }
       try {
@@ -88,6 +99,10 @@ public final class Inspector {
       }
       return Optional.of(cache);
     } catch (ClusterRequestException e) {
+      if (e.isNotFound()) {
+        unread.put(key(type), NOT_SERVED + " on " + m.name() + " (" + type.plural() + "." + type.group() + ")");
+        return Optional.empty();
+      }
       m.outage().failed(call, e);
       unread.put(key(type), "cannot read " + m.name() + ": " + e.getMessage());
       return Optional.empty();
