@@ -39,9 +39,22 @@ class ShutdownTest {
         .collect(Collectors.toSet());
   }
 
+  /**
+   * Fails if a thread started since {@code before} is still alive, allowing each a moment to end: a pool's thread
+   * signals its termination (which close() awaits) just before its last instructions.
+   */
   private static void assertNoneLeft(Set<Thread> before, Set<Thread> after, String what) {
     Set<Thread> left = new HashSet<>(after);
     left.removeAll(before);
+    for (Thread t : left) {
+      try {
+        t.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    left.removeIf(t -> !t.isAlive());
     assertThat(left.stream().map(Thread::getName).sorted().toList()).as("threads left by " + what).isEmpty();
   }
 
