@@ -67,9 +67,15 @@ final class DispatchCommand extends FleetCommand {
   private FleetOptions fleet;
 
   @Option(names = "--key", paramLabel = "KEY",
-      description = "The dispatch key: every dispatch with it yields the same single run (default: namespace/name;"
-          + " a generateName run gets a fresh key each time).")
+      description = "The dispatch key: every dispatch with it, in the run's namespace, yields the same single run for"
+          + " as long as its record is kept; another run with this key exits 3 naming the key's run (default:"
+          + " namespace/name; a generateName run gets a fresh key each time).")
   private Optional<String> key = Optional.empty();
+
+  @Option(names = "--record-retention", paramLabel = "DURATION", converter = Durations.class,
+      description = "How long dispatch records of ended runs are kept, and so their keys (default 24h): this"
+          + " dispatch deletes the host's records of runs that ended longer ago.")
+  private Optional<Duration> recordRetention = Optional.empty();
 
   @Option(names = "--cluster", paramLabel = "CLUSTER", split = ",",
       description = "Only these members may run it. Repeatable, or a,b.")
@@ -293,6 +299,7 @@ final class DispatchCommand extends FleetCommand {
     RunDispatcher.Builder b = RunDispatcher.builder(f);
     capacity.forEach(b::capacity);
     defaultCapacity.ifPresent(b::defaultCapacity);
+    recordRetention.ifPresent(b::recordRetention);
     try (RunDispatcher dispatcher = b.build()) {
       RunHandle handle = dispatcher.dispatch(request);
       RunReport.choice(output == Format.table ? out : err, "", handle);

@@ -236,6 +236,16 @@ class DispatchCommandIT {
 
         assertThat(again.exitCode()).as(again.stderr()).isZero();
         assertThat(again.stdout()).startsWith("dispatched TaskRun ci/build-1 to east: dispatched earlier: ");
+
+        // another run with the key of build-1 (its default, namespace/name) is refused: a key is one run
+        Files.writeString(fleetDir.resolve("other.yaml"), Files.readString(fleetDir.resolve("taskrun.yaml"))
+            .replace("name: build-1,", "name: build-2,"));
+        FleetfedJar.Result taken = FleetfedJar.run(fleetDir, "dispatch", "-f", "other.yaml", "--key", "ci/build-1",
+            "--kubeconfig", kubeconfig.toString(), "--context", "hub");
+
+        assertThat(taken.exitCode()).as(taken.stderr()).isEqualTo(3);
+        assertThat(taken.stderr()).contains("dispatch key \"ci/build-1\" belongs to TaskRun ci/build-1 (on east),"
+            + " not TaskRun ci/build-2");
       } finally {
         tekton.close();
       }

@@ -1,5 +1,7 @@
 package io.fleetfed.tekton;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -8,29 +10,82 @@ import io.fleetfed.core.cluster.ClusterRequestException;
 import io.fleetfed.core.kubefed.FederatedCrds;
 import io.fleetfed.core.kubefed.TypeRegistry;
 import io.fleetfed.core.model.ResourceType;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The run records: one FederatedTaskRun or FederatedPipelineRun per dispatched run in the host cluster, created
- * before the run, so that of every dispatcher racing for one run (threads, processes, fleets) exactly one creates
- * it and the others find it. It holds the run as its template, the chosen cluster as its placement, and the
- * dispatch key. Without a host cluster the records live in this process only.
+ * The run records: one FederatedTaskRun or FederatedPipelineRun per dispatch key in the host cluster, named after
+ * the key (see {@link #name}) and created before the run, so that of every dispatcher racing for one key (threads,
+ * processes, fleets, restarts) exactly one creates it and the others find it and follow its run. It holds the run
+ * as its template, the chosen cluster as its placement, the dispatch key, and once the run has ended, when it
+ * ended: records of runs ended longer ago than the dispatcher's retention are deleted, which frees their keys.
+ * Without a host cluster the records live in this process only.
  */
 abstract class Records {
   static final String KEY = "fleetfed.io/dispatch-key";
   static final String REASON = "fleetfed.io/dispatch-reason";
+  /** When the recorded run ended (RFC 3339), written by the dispatcher that saw it end. */
+  static final String ENDED = "fleetfed.io/ended-at";
+  /** How the recorded run ended: its phase, reason and message, for a retry after the run was pruned. */
+  static final String OUTCOME = "fleetfed.io/outcome";
+  private static final int MAX_MESSAGE = 1024;
   static final String FEDERATED_GROUP = "types.kubefed.io";
+  private static final Pattern SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final int MAX_NAME = 253;
+  private static final int READABLE_PREFIX = 40;
 
   /** A record: the dispatch key, the placement cluster, and the record itself. */
-  record Record(String key, String cluster, ObjectNode object) {}
+  record Record(String key, String cluster, ObjectNode object) {
+    /** The recorded run's name. */
+    String run() {
+      return object.path("spec").path("template").path("metadata").path("name").asText();
+    }
+
+    /** When the run ended, if a dispatcher saw it end. */
+    Optional<Instant> ended() {
+      return ended(object);
+    }
+
+    static Optional<Instant> ended(ObjectNode record) {
+      String at = record.path("metadata").path("annotations").path(ENDED).asText();
+      try {
+        return at.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(at));
+      } catch (DateTimeParseException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * The name of the record of {@code key} in {@code namespace}, a function of the key alone: for a key
+   * {@code namespace/name} (the default key of a named run) that name; else the key itself when it is a valid
+   * object name; else a readable prefix of the key and a hash of it, such as {@code ci-build-4711-3fa9c0d1e2} for
+   * {@code "CI/build #4711"}.
+   */
+  static String name(String key, String namespace) {
+    String own = key.startsWith(namespace + "/") ? key.substring(namespace.length() + 1) : key;
+    if (own.length() <= MAX_NAME && SUBDOMAIN.matcher(own).matches()) {
+      return own;
+    }
+    String readable = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    readable = readable.substring(0, Math.min(readable.length(), READABLE_PREFIX)).replaceAll("^-+|-+$", "");
+    String hash = RunDispatcher.keyHash(key);
+    return readable.isEmpty() ? "dispatch-" + hash : readable + "-" + hash;
+  }
 
   /** Creates {@code record}; false if one of that name exists already (then read it). */
   abstract boolean create(ResourceType runType, ObjectNode record);
 
+  /** The record named {@code name} (see {@link #name}). */
   abstract Optional<Record> get(ResourceType runType, String namespace, String name);
 
   /** Moves the record to {@code cluster} (failover); false if it was changed meanwhile. */
@@ -39,13 +94,47 @@ abstract class Records {
 
   abstract void delete(ResourceType runType, String namespace, String name);
 
+  /** Notes on the record that its run ended {@code at} as {@code outcome}; its retention counts from then. */
+  abstract void ended(ResourceType runType, String namespace, String name, Instant at, RunStatus outcome);
+
+  /** How a recorded run ended, as noted on its record. */
+  record Outcome(RunPhase phase, String reason, String message) {}
+
+  /** The annotations noting that the run ended {@code at} as {@code outcome}. */
+  static ObjectNode endedAnnotations(ObjectMapper json, Instant at, RunStatus outcome) {
+    ObjectNode a = json.createObjectNode();
+    a.put(ENDED, at.toString());
+    String message = outcome.message();
+    ObjectNode o = json.createObjectNode().put("phase", outcome.phase().name()).put("reason", outcome.reason())
+        .put("message", message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message);
+    a.put(OUTCOME, o.toString());
+    return a;
+  }
+
+  /** The outcome noted on {@code record}; FAILED with reason {@code OutcomeUnknown} when it cannot be read. */
+  static Outcome outcome(ObjectMapper json, ObjectNode record) {
+    try {
+      JsonNode o = json.readTree(record.path("metadata").path("annotations").path(OUTCOME).asText("{}"));
+      return new Outcome(RunPhase.valueOf(o.path("phase").asText()), o.path("reason").asText(),
+          o.path("message").asText());
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      return new Outcome(RunPhase.FAILED, "OutcomeUnknown", "its outcome was not recorded readably");
+    }
+  }
+
+  /**
+   * Deletes the records of runs that ended before {@code cutoff} (in every namespace this dispatcher may list),
+   * freeing their keys; returns how many.
+   */
+  abstract int expire(ResourceType runType, Instant cutoff);
+
   static ObjectNode record(ObjectMapper json, ResourceType runType, ObjectNode run, String key, String cluster,
       String reason) {
     ObjectNode r = json.createObjectNode();
     r.put("apiVersion", FEDERATED_GROUP + "/v1beta1");
     r.put("kind", "Federated" + runType.kind());
     ObjectNode meta = r.putObject("metadata");
-    meta.put("name", run.path("metadata").path("name").asText());
+    meta.put("name", name(key, RunKind.namespace(run)));
     meta.put("namespace", RunKind.namespace(run));
     meta.putObject("labels").put(RunDispatcher.DISPATCH_LABEL, RunDispatcher.keyHash(key));
     ObjectNode annotations = meta.putObject("annotations");
@@ -172,6 +261,41 @@ abstract class Records {
         LOG.warn("cannot delete the dispatch record {}/{}: {}", namespace, name, e.getMessage());
       }
     }
+
+    @Override
+    void ended(ResourceType runType, String namespace, String name, Instant at, RunStatus outcome) {
+      ObjectNode patch = json.createObjectNode();
+      patch.putObject("metadata").set("annotations", endedAnnotations(json, at, outcome));
+      try {
+        host.mergePatch(recordType(runType), namespace, name, patch);
+      } catch (ClusterRequestException e) {
+        // the record stays until a dispatcher that sees the run end again (on a retry of its key) notes it
+        LOG.warn("cannot note on the dispatch record {}/{} that its run ended: {}", namespace, name, e.getMessage());
+      }
+    }
+
+    @Override
+    int expire(ResourceType runType, Instant cutoff) {
+      List<GenericKubernetesResource> all;
+      try {
+        all = host.list(recordType(runType), "", Map.of());
+      } catch (ClusterRequestException e) {
+        if (e.isNotFound()) {
+          return 0;   // the host has no CRD for such records: nothing was ever recorded
+        }
+        throw e;
+      }
+      int deleted = 0;
+      for (GenericKubernetesResource r : all) {
+        ObjectNode o = json.convertValue(r, ObjectNode.class);
+        boolean ours = o.path("metadata").path("annotations").has(KEY);   // not a FederatedTaskRun of KubeFed's
+        if (ours && Record.ended(o).filter(at -> at.isBefore(cutoff)).isPresent()
+            && host.delete(recordType(runType), r.getMetadata().getNamespace(), r.getMetadata().getName())) {
+          deleted++;
+        }
+      }
+      return deleted;
+    }
   }
 
   /** Records in this process only, for a fleet without a host cluster. */
@@ -209,6 +333,24 @@ abstract class Records {
     @Override
     void delete(ResourceType runType, String namespace, String name) {
       records.remove(id(runType, namespace, name));
+    }
+
+    @Override
+    void ended(ResourceType runType, String namespace, String name, Instant at, RunStatus outcome) {
+      ObjectNode annotations = endedAnnotations(new ObjectMapper(), at, outcome);
+      records.computeIfPresent(id(runType, namespace, name), (id, r) -> {
+        ObjectNode after = r.deepCopy();
+        ((ObjectNode) after.path("metadata").path("annotations")).setAll(annotations);
+        return after;
+      });
+    }
+
+    @Override
+    int expire(ResourceType runType, Instant cutoff) {
+      int before = records.size();
+      records.entrySet().removeIf(e -> e.getKey().startsWith(runType.kind() + "/")
+          && Record.ended(e.getValue()).filter(at -> at.isBefore(cutoff)).isPresent());
+      return before - records.size();
     }
   }
 }

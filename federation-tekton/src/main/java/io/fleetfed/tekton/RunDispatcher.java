@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -52,12 +54,20 @@ import org.slf4j.LoggerFactory;
  *   <li>chooses a member: never the host unless allowed, only Ready, uncordoned members that match the request,
  *       the least loaded of them (unfinished runs counted by watches, against each cluster's capacity), ties broken
  *       by name;</li>
- *   <li>writes the dispatch record in the host cluster (a FederatedTaskRun or FederatedPipelineRun named like the
- *       run, holding the dispatch key): of several dispatchers racing for one key, one writes it and the others
- *       follow its run;</li>
+ *   <li>writes the dispatch record in the host cluster (a FederatedTaskRun or FederatedPipelineRun named after the
+ *       dispatch key, or like the run when the key is the default {@code namespace/name}): of several dispatchers
+ *       racing for one key, one writes it and the others follow its run;</li>
  *   <li>propagates the dependencies to the chosen member (adding it to their placement, never removing), then
  *       the run. If the member fails, the next best is tried.</li>
  * </ol>
+ *
+ * <p><b>One run per key.</b> A dispatch key (unique within the run's namespace) is one run for as long as its record
+ * is kept: across threads, dispatchers, processes and restarts. Dispatching the key again with the same run (kind
+ * and name, or the same {@code generateName}) returns that run's handle, even after it ended; with another run it
+ * fails with a {@link DispatchException} naming the key and the run it belongs to. The record is kept for
+ * {@link Builder#recordRetention} after the run ended (a day by default), then deleted, which frees the key.
+ * Without a host cluster, records live in the dispatcher and the key's run is found again on its member, as long
+ * as it is there.
  *
  * <p>Afterwards, if the member goes Offline or NotReady before the run has started there, the run moves to the next
  * best member and the dispatcher deletes the first copy once that cluster is back. A run that had started ends
@@ -80,6 +90,8 @@ public final class RunDispatcher implements AutoCloseable {
   /** The annotation on dispatched runs (and their records) holding the dispatch key. */
   public static final String DISPATCH_KEY_ANNOTATION = Records.KEY;
   private static final int LOCK_STRIPES = 64;
+  /** How long an ended run's record, and so its key, is kept unless the builder says otherwise: a day. */
+  public static final Duration DEFAULT_RECORD_RETENTION = Duration.ofHours(24);
   /** How long closing waits for a dispatch in flight to end its request. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
 
@@ -94,8 +106,10 @@ public final class RunDispatcher implements AutoCloseable {
   private final Map<String, RunHandle> byKey = new ConcurrentHashMap<>();
   private final Map<String, RunHandle> byRun = new ConcurrentHashMap<>();
   private final Object[] keyLocks = new Object[LOCK_STRIPES];
+  private final Duration recordRetention;
   private final ExecutorService notifier;
   private final ExecutorService worker;
+  private final ScheduledExecutorService sweeper;
   private final Consumer<ClusterState> clusterListener = this::clusterChanged;
   /** What the members' watchers tell: changes of the runs this dispatcher follows, and of their child TaskRuns. */
   private final Watcher.Events watcherEvents = new Watcher.Events() {
@@ -135,8 +149,17 @@ public final class RunDispatcher implements AutoCloseable {
 
     @Override
     public void ended(RunHandle handle) {
-      byKey.remove(handle.key(), handle);
+      byKey.remove(keyId(handle.namespace(), handle.key()), handle);
       byRun.remove(Watcher.id(handle.kind(), handle.namespace(), handle.name()), handle);
+      if (!handle.endNoted()) {
+        Instant at = Instant.now();
+        try {   // the record's retention counts from now; noted off the watch thread that told the end
+          worker.execute(() -> records.ended(handle.type(), handle.namespace(),
+              Records.name(handle.key(), handle.namespace()), at, handle.status()));
+        } catch (RejectedExecutionException closing) {
+          // closing: a later dispatch of the key notes it
+        }
+      }
     }
   };
   private volatile boolean closed;
@@ -145,6 +168,7 @@ public final class RunDispatcher implements AutoCloseable {
     this.fleet = b.fleet;
     this.capacities = new ClusterChooser.Capacities(Map.copyOf(b.capacities), b.defaultCapacity);
     this.listWait = b.listWait;
+    this.recordRetention = b.recordRetention;
     for (int i = 0; i < keyLocks.length; i++) {
       keyLocks[i] = new Object();
     }
@@ -153,6 +177,9 @@ public final class RunDispatcher implements AutoCloseable {
     this.notifier = Executors.newSingleThreadExecutor(r -> daemon(r, "fleetfed-run-listeners"));
     this.worker = Executors.newCachedThreadPool(r -> daemon(r, "fleetfed-dispatch"));
     this.placer = new RunPlacer(fleet, json, worker);
+    this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "fleetfed-dispatch-records"));
+    long every = sweepPeriod(recordRetention).toMillis();
+    sweeper.scheduleWithFixedDelay(this::expireRecords, 0, every, TimeUnit.MILLISECONDS);   // first at once
     fleet.start();
     fleet.addClusterListener(clusterListener);
     watch("v1");
@@ -203,13 +230,12 @@ public final class RunDispatcher implements AutoCloseable {
         + keyHash(key).substring(0, 10) : givenName;
     ResourceType type = RunKind.type(given);
     String runId = Watcher.id(type.kind(), namespace, name);
-    synchronized (lock(key)) {
-      RunHandle known = byKey.get(key);
+    String recordName = Records.name(key, namespace);
+    synchronized (lock(keyId(namespace, key))) {
+      RunHandle known = byKey.get(keyId(namespace, key));
       if (known != null) {
         if (!Watcher.id(known.kind(), known.namespace(), known.name()).equals(runId)) {
-          throw new DispatchException("dispatch key \"" + key + "\" was used for " + known.kind() + " "
-              + known.namespace() + "/" + known.name() + ", not " + type.kind() + " " + namespace + "/" + name,
-              type.kind(), namespace, name, Optional.empty());
+          throw keyTaken(key, known.type(), known.name(), known.cluster(), type, namespace, name);
         }
         known.addListener(listener);
         return known;
@@ -219,14 +245,21 @@ public final class RunDispatcher implements AutoCloseable {
         throw conflict(type, namespace, name, sameRun.key());
       }
       watch(type.version());
+      if (records instanceof Records.InMemory) {   // no host: the key's run may be on a member from before
+        Optional<Records.Record> onMember = onMember(type, namespace, key);
+        if (onMember.isPresent()) {
+          records.create(type, onMember.get().object());
+          return attach(request, key, type, onMember.get(), name, listener);
+        }
+      }
       List<Closure.Dependency> deps;
       try {
         deps = placer.closure(request);
       } catch (DispatchException missing) {
         // a retry of a dispatch made before follows its run, even if a dependency has gone since
-        Optional<Records.Record> existing = records.get(type, namespace, name);
+        Optional<Records.Record> existing = records.get(type, namespace, recordName);
         if (existing.isPresent()) {
-          return attach(request, key, type, existing.get(), listener);
+          return attach(request, key, type, existing.get(), name, listener);
         }
         throw missing;
       }
@@ -234,24 +267,29 @@ public final class RunDispatcher implements AutoCloseable {
       ObjectNode run = prepare(request, name, key);
       ObjectNode record = Records.record(json, type, run, key, choice.cluster(), choice.reason());
       if (!records.create(type, record)) {
-        return attach(request, key, type, records.get(type, namespace, name).orElseThrow(() ->
-            new DispatchException("the dispatch record of " + type.kind() + " " + namespace + "/" + name
-                + " exists but cannot be read", type.kind(), namespace, name, Optional.empty())), listener);
+        return attach(request, key, type, records.get(type, namespace, recordName).orElseThrow(() ->
+            new DispatchException("the dispatch record " + namespace + "/" + recordName + " of key \"" + key
+                + "\" exists but cannot be read", type.kind(), namespace, name, Optional.empty())), name, listener);
       }
       RunHandle handle = new RunHandle(control, key, type, run, request, deps, choice);
       handle.addListener(listener);
-      byKey.put(key, handle);
+      byKey.put(keyId(namespace, key), handle);
       byRun.put(runId, handle);
       try {
         place(handle);
       } catch (RuntimeException e) {
-        byKey.remove(key);
+        byKey.remove(keyId(namespace, key));
         byRun.remove(runId);
-        records.delete(type, namespace, name);
+        records.delete(type, namespace, recordName);
         throw e;
       }
       return handle;
     }
+  }
+
+  /** Keys are unique within a namespace: the one of their runs and records. */
+  private static String keyId(String namespace, String key) {
+    return namespace + "/" + key;   // no namespace has a '/'
   }
 
   private static DispatchException conflict(ResourceType type, String namespace, String name, String otherKey) {
@@ -260,35 +298,74 @@ public final class RunDispatcher implements AutoCloseable {
         Optional.empty());
   }
 
+  /** The key belongs to another run: a dispatch key is one run for as long as its record exists. */
+  private DispatchException keyTaken(String key, ResourceType ownerType, String owner, String cluster,
+      ResourceType type, String namespace, String name) {
+    return new DispatchException("dispatch key \"" + key + "\" belongs to " + ownerType.kind() + " " + namespace + "/"
+        + owner + " (on " + cluster + "), not " + type.kind() + " " + namespace + "/" + name + ": a key is one run "
+        + "for as long as its record is kept (" + GoDuration.format(recordRetention) + " after the run ends); "
+        + "dispatch " + owner + " again to follow it, or use another key", type.kind(), namespace, name,
+        Optional.empty());
+  }
+
+  /** Without a host cluster: the run a dispatcher before this one created for {@code key}, found on its member. */
+  private Optional<Records.Record> onMember(ResourceType type, String namespace, String key) {
+    for (Map.Entry<String, Watcher> w : watchers.entrySet()) {
+      Optional<ObjectNode> run = w.getValue().byKey(type, namespace, keyHash(key), key, listWait);
+      if (run.isPresent()) {
+        ObjectNode found = Closure.clean(run.get(), namespace);
+        found.remove("status");
+        return Optional.of(Records.parse(Records.record(json, type, found, key, w.getKey(),
+            "found on " + w.getKey())));
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Follows a run an earlier dispatch (this process's, or another's) recorded; creates it if that one did not. */
   private RunHandle attach(DispatchRequest request, String key, ResourceType type, Records.Record record,
-      RunListener listener) {
+      String wanted, RunListener listener) {
     ObjectNode run = (ObjectNode) record.object().path("spec").path("template");
     String namespace = RunKind.namespace(run);
     String name = run.path("metadata").path("name").asText();
+    String recordName = record.object().path("metadata").path("name").asText();
     if (!record.key().equals(key)) {
-      throw conflict(type, namespace, name, record.key());
+      throw new DispatchException("the dispatch record " + namespace + "/" + recordName + " is the key \""
+          + record.key() + "\"'s, not \"" + key + "\"'s; use another key", type.kind(), namespace, wanted,
+          Optional.empty());
+    }
+    if (!run.path("kind").asText().equals(type.kind()) || !wanted.equals(name)) {
+      throw keyTaken(key, RunKind.type(run), name, record.cluster(), type, namespace, wanted);
     }
     String reason = record.object().path("metadata").path("annotations").path(Records.REASON).asText();
     ClusterChoice choice = new ClusterChoice(record.cluster(), "dispatched earlier: " + reason, Map.of());
     RunHandle handle = new RunHandle(control, key, type, run, request, null, choice);
     handle.addListener(listener);
-    byKey.put(key, handle);
+    byKey.put(keyId(namespace, key), handle);
     byRun.put(Watcher.id(type.kind(), namespace, name), handle);
     Watcher w = watcher(record.cluster());
     if (w != null) {
       w.watch(type.version(), listWait);
     }
     Optional<ObjectNode> current = w == null ? Optional.empty() : w.get(type, namespace, name);
+    if (record.ended().isPresent()) {
+      handle.endAlreadyNoted();
+    }
     if (current.isPresent()) {
       observe(record.cluster(), handle, current.get(), false);
+    } else if (record.ended().isPresent()) {
+      // it ended and was pruned from its member since: the key's one run is over, and is not run again
+      Records.Outcome o = Records.outcome(json, record.object());
+      handle.end(o.phase(), o.reason(), "the run ended at " + record.ended().get() + " and is no longer on "
+          + record.cluster() + (o.message().isEmpty() ? "" : ": " + o.message()));
     } else {
-      // the first dispatcher stopped before creating it, is creating it now, or it was pruned after it ended:
-      // creating it is right in the first two cases, and makes the one run of the key in the third
+      // the first dispatcher stopped before creating it, is creating it now, or it was pruned after it ended and
+      // before any dispatcher noted its end: creating it is right in the first two cases, and makes the one run of
+      // the key in the third
       try {
         place(handle);
       } catch (RuntimeException e) {
-        byKey.remove(key);
+        byKey.remove(keyId(namespace, key));
         byRun.remove(Watcher.id(type.kind(), namespace, name));
         throw e;   // the record stays: it is the earlier dispatch's
       }
@@ -403,12 +480,12 @@ public final class RunDispatcher implements AutoCloseable {
   }
 
   /**
-   * The handle of a run in progress that this dispatcher dispatched or followed, by its dispatch key. Ended runs are
-   * forgotten (a long-running dispatcher keeps no history); dispatching their key again follows them through their
-   * record.
+   * The handle of a run in progress that this dispatcher dispatched or followed, by its namespace and dispatch key
+   * (keys are unique within a namespace). Ended runs are forgotten (a long-running dispatcher keeps no history);
+   * dispatching their key again follows them through their record, as long as it is kept.
    */
-  public Optional<RunHandle> handle(String key) {
-    return Optional.ofNullable(byKey.get(key));
+  public Optional<RunHandle> handle(String namespace, String key) {
+    return Optional.ofNullable(byKey.get(keyId(namespace, key)));
   }
 
   // ---- watching ---------------------------------------------------------------------------------------
@@ -551,6 +628,32 @@ public final class RunDispatcher implements AutoCloseable {
     }
   }
 
+  // ---- keeping keys -----------------------------------------------------------------------------------
+
+  /** How often records are checked for expiry: a quarter of the retention, between 1 s and 10 min. */
+  static Duration sweepPeriod(Duration retention) {
+    Duration quarter = retention.dividedBy(4);
+    Duration min = Duration.ofSeconds(1);
+    Duration max = Duration.ofMinutes(10);
+    return quarter.compareTo(min) < 0 ? min : quarter.compareTo(max) > 0 ? max : quarter;
+  }
+
+  /** Deletes the records of runs that ended longer than the retention ago, freeing their keys. */
+  private void expireRecords() {
+    Instant cutoff = Instant.now().minus(recordRetention);
+    for (ResourceType type : List.of(TektonTypes.TASK_RUN, TektonTypes.PIPELINE_RUN)) {
+      try {
+        int n = records.expire(type, cutoff);
+        if (n > 0) {
+          LOG.info("deleted {} dispatch records of {}s that ended before {}, freeing their keys", n, type.kind(),
+              cutoff);
+        }
+      } catch (RuntimeException e) {   // the host is away, or this dispatcher may not list them: tried again later
+        LOG.debug("cannot expire the dispatch records of {}s: {}", type.kind(), e.toString());
+      }
+    }
+  }
+
   // ---- lifecycle --------------------------------------------------------------------------------------
 
   /**
@@ -568,6 +671,7 @@ public final class RunDispatcher implements AutoCloseable {
     watchers.values().forEach(Watcher::close);
     watchers.clear();
     placer.close();
+    sweeper.shutdownNow();
     worker.shutdownNow();
     notifier.shutdown();
     try {
@@ -576,6 +680,7 @@ public final class RunDispatcher implements AutoCloseable {
         notifier.shutdownNow();
       }
       worker.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      sweeper.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -612,6 +717,7 @@ public final class RunDispatcher implements AutoCloseable {
     private final Map<String, Integer> capacities = new HashMap<>();
     private int defaultCapacity = 10;
     private Duration listWait = Duration.ofSeconds(10);
+    private Duration recordRetention = DEFAULT_RECORD_RETENTION;
 
     private Builder(ClusterFleet fleet) {
       this.fleet = Objects.requireNonNull(fleet, "fleet");
@@ -638,6 +744,27 @@ public final class RunDispatcher implements AutoCloseable {
     /** How long to wait for a member's first list of runs when starting to watch it (default 10 s). */
     public Builder listWait(Duration wait) {
       this.listWait = Objects.requireNonNull(wait, "wait");
+      return this;
+    }
+
+    /**
+     * How long a run's dispatch record (and so its key) is kept after the run ended (default 24 h): until then,
+     * dispatching its key again follows that run, even after the run was pruned from its member (then it ends as
+     * the record noted); afterwards the key is free and makes a new run. Records are deleted by any dispatcher
+     * over the host (its runs stay on their members, for Tekton's pruning). A record whose run ended
+     * unseen by any dispatcher (all stopped) is kept until a dispatch of its key sees the end. Each dispatcher
+     * checks once when it starts, then every quarter of the retention (between 1 s and 10 min).
+     *
+     * <pre>{@code
+     * RunDispatcher.builder(fleet).recordRetention(Duration.ofDays(7)).build();   // a week of retries
+     * }</pre>
+     */
+    public Builder recordRetention(Duration retention) {
+      Objects.requireNonNull(retention, "retention");
+      if (retention.isNegative()) {
+        throw new IllegalArgumentException("record retention must not be negative: " + retention);
+      }
+      this.recordRetention = retention;
       return this;
     }
 

@@ -27,12 +27,18 @@ final class Watcher {
   private static final Logger LOG = LoggerFactory.getLogger(Watcher.class);
   static final String PIPELINE_RUN_LABEL = "tekton.dev/pipelineRun";
   private static final String BY_PIPELINE_RUN = "byPipelineRun";
+  private static final String BY_KEY = "byDispatchKey";
+  private static final Function<GenericKubernetesResource, List<String>> KEY_INDEX = o -> {
+    Map<String, String> labels = o.getMetadata().getLabels();
+    String hash = labels == null ? null : labels.get(RunDispatcher.DISPATCH_LABEL);
+    return hash == null ? List.of() : List.of(o.getMetadata().getNamespace() + "/" + hash);
+  };
   private static final Map<String, Function<GenericKubernetesResource, List<String>>> CHILD_INDEX =
       Map.of(BY_PIPELINE_RUN, o -> {
         Map<String, String> labels = o.getMetadata().getLabels();
         String pr = labels == null ? null : labels.get(PIPELINE_RUN_LABEL);
         return pr == null ? List.of() : List.of(o.getMetadata().getNamespace() + "/" + pr);
-      });
+      }, BY_KEY, KEY_INDEX);
 
   /** Told of each change of a run or child TaskRun on this cluster that it is interested in. */
   interface Events {
@@ -67,7 +73,7 @@ final class Watcher {
     for (ResourceType base : List.of(TektonTypes.TASK_RUN, TektonTypes.PIPELINE_RUN)) {
       ResourceType type = base.withVersion(version);
       watches.computeIfAbsent(type.apiVersion() + "/" + type.kind(), k -> {
-        ObjectWatch w = client.watch(type, Map.of(), base == TektonTypes.TASK_RUN ? CHILD_INDEX : Map.of(),
+        ObjectWatch w = client.watch(type, Map.of(), base == TektonTypes.TASK_RUN ? CHILD_INDEX : Map.of(BY_KEY, KEY_INDEX),
             new WatchHandler() {
               @Override
               public void changed(GenericKubernetesResource o) {
@@ -157,6 +163,30 @@ final class Watcher {
   }
 
   /** The TaskRuns of PipelineRun {@code namespace/name}. */
+  /**
+   * The run of {@code type} in {@code namespace} dispatched with {@code key} (hashed {@code keyHash}), if here;
+   * waits up to {@code wait} for the first list of this cluster's runs.
+   */
+  Optional<ObjectNode> byKey(ResourceType type, String namespace, String keyHash, String key, Duration wait) {
+    ObjectWatch w = watches.get(type.apiVersion() + "/" + type.kind());
+    if (w == null) {
+      return Optional.empty();
+    }
+    try {
+      if (!w.awaitSynced(wait)) {
+        LOG.debug("the runs of {} have not listed yet: a run of key {} there is not seen", cluster, key);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DispatchException("interrupted while reading the runs of " + cluster, type.kind(), namespace, "",
+          Optional.of(cluster), e);
+    }
+    return w.indexed(BY_KEY, namespace + "/" + keyHash).stream()
+        .filter(o -> o.getMetadata().getAnnotations() != null
+            && key.equals(o.getMetadata().getAnnotations().get(RunDispatcher.DISPATCH_KEY_ANNOTATION)))
+        .findFirst().map(o -> json.convertValue(o, ObjectNode.class));
+  }
+
   List<ObjectNode> children(String version, String namespace, String name) {
     ObjectWatch w = watches.get(TektonTypes.TASK_RUN.withVersion(version).apiVersion() + "/" + RunKind.TASK_RUN);
     return w == null ? List.of() : w.indexed(BY_PIPELINE_RUN, namespace + "/" + name).stream()
