@@ -33,6 +33,18 @@ final class Json {
     return "";
   }
 
+  /** A number, or a number written as text, as a long; 0 when it is neither. */
+  static long number(Object value) {
+    if (value instanceof Number) {
+      return ((Number) value).longValue();
+    }
+    try {
+      return value instanceof String ? Long.parseLong((String) value) : 0;
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   static Object at(Object root, String... path) {
     Object current = root;
     for (String key : path) {

@@ -27,7 +27,7 @@ import java.util.Optional;
 public final class RunScript {
 
   private static final RunScript SUCCEEDS = new RunScript(Duration.ZERO, true, false, "", "", Duration.ZERO,
-      Map.of(), Map.of());
+      Map.of(), Map.of(), 0);
 
   private final Duration duration;
   private final boolean succeed;
@@ -37,9 +37,11 @@ public final class RunScript {
   private final Duration startDelay;
   private final Map<String, String> results;
   private final Map<String, String> logs;
+  private final int failedAttempts;
 
   private RunScript(Duration duration, boolean succeed, boolean forever, String reason, String message,
-      Duration startDelay, Map<String, String> results, Map<String, String> logs) {
+      Duration startDelay, Map<String, String> results, Map<String, String> logs, int failedAttempts) {
+    this.failedAttempts = failedAttempts;
     this.duration = duration;
     this.succeed = succeed;
     this.forever = forever;
@@ -67,7 +69,7 @@ public final class RunScript {
    * @throws IllegalArgumentException if negative
    */
   public static RunScript succeedsAfter(Duration duration) {
-    return new RunScript(check(duration, "duration"), true, false, "", "", Duration.ZERO, Map.of(), Map.of());
+    return new RunScript(check(duration, "duration"), true, false, "", "", Duration.ZERO, Map.of(), Map.of(), 0);
   }
 
   /**
@@ -87,7 +89,7 @@ public final class RunScript {
       throw new IllegalArgumentException("a failing run needs a reason, such as Failed");
     }
     return new RunScript(check(duration, "duration"), false, false, reason, message, Duration.ZERO, Map.of(),
-        Map.of());
+        Map.of(), 0);
   }
 
   /**
@@ -96,7 +98,7 @@ public final class RunScript {
    * @return the script
    */
   public static RunScript runsForever() {
-    return new RunScript(Duration.ZERO, true, true, "", "", Duration.ZERO, Map.of(), Map.of());
+    return new RunScript(Duration.ZERO, true, true, "", "", Duration.ZERO, Map.of(), Map.of(), 0);
   }
 
   /**
@@ -108,7 +110,8 @@ public final class RunScript {
    * @throws IllegalArgumentException if negative
    */
   public RunScript withStartDelay(Duration delay) {
-    return new RunScript(duration, succeed, forever, reason, message, check(delay, "start delay"), results, logs);
+    return new RunScript(duration, succeed, forever, reason, message, check(delay, "start delay"), results, logs,
+        failedAttempts);
   }
 
   /**
@@ -128,7 +131,7 @@ public final class RunScript {
       copy.put(name, Objects.requireNonNull(value, "the value of result " + name));
     });
     return new RunScript(duration, succeed, forever, reason, message, startDelay,
-        Collections.unmodifiableMap(copy), logs);
+        Collections.unmodifiableMap(copy), logs, failedAttempts);
   }
 
   /**
@@ -150,7 +153,34 @@ public final class RunScript {
     Map<String, String> copy = new LinkedHashMap<>(logs);
     copy.put(step, text);
     return new RunScript(duration, succeed, forever, reason, message, startDelay,
-        results, Collections.unmodifiableMap(copy));
+        results, Collections.unmodifiableMap(copy), failedAttempts);
+  }
+
+  /**
+   * This script, failing its first {@code attempts} attempts before it behaves as scripted: with {@code retries}
+   * on the TaskRun (or on its pipeline task), each failed attempt is kept in {@code status.retriesStatus} and the
+   * TaskRun tried again, so {@code RunScript.succeeds().withFailedAttempts(2)} with {@code retries: 2} succeeds on
+   * the third attempt and with {@code retries: 1} fails. A failed attempt ends False/{@code Failed}, its last step
+   * exiting with code 1, its message {@code attempt <n> failed as scripted}.
+   *
+   * @param attempts zero or more
+   * @return a changed copy
+   * @throws IllegalArgumentException if negative
+   */
+  public RunScript withFailedAttempts(int attempts) {
+    if (attempts < 0) {
+      throw new IllegalArgumentException("the failed attempts must not be negative: " + attempts);
+    }
+    return new RunScript(duration, succeed, forever, reason, message, startDelay, results, logs, attempts);
+  }
+
+  /**
+   * How many attempts fail before the script's own outcome.
+   *
+   * @return zero unless {@link #withFailedAttempts} was given
+   */
+  public int failedAttempts() {
+    return failedAttempts;
   }
 
   /**
@@ -254,12 +284,12 @@ public final class RunScript {
     RunScript other = (RunScript) o;
     return succeed == other.succeed && forever == other.forever && duration.equals(other.duration)
         && reason.equals(other.reason) && message.equals(other.message) && startDelay.equals(other.startDelay)
-        && results.equals(other.results) && logs.equals(other.logs);
+        && results.equals(other.results) && logs.equals(other.logs) && failedAttempts == other.failedAttempts;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(duration, succeed, forever, reason, message, startDelay, results, logs);
+    return Objects.hash(duration, succeed, forever, reason, message, startDelay, results, logs, failedAttempts);
   }
 
   @Override
@@ -268,6 +298,7 @@ public final class RunScript {
         : "failsAfter(" + duration + ", " + reason + ", " + message + ")";
     return "RunScript[" + outcome + (startDelay.isZero() ? "" : ", startDelay " + startDelay)
         + (results.isEmpty() ? "" : ", results " + results.keySet())
-        + (logs.isEmpty() ? "" : ", logs of " + logs.keySet()) + "]";
+        + (logs.isEmpty() ? "" : ", logs of " + logs.keySet())
+        + (failedAttempts == 0 ? "" : ", " + failedAttempts + " failed attempts") + "]";
   }
 }

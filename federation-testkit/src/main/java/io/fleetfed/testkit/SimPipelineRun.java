@@ -31,12 +31,27 @@ import java.util.regex.Pattern;
 final class SimPipelineRun extends SimRun {
 
   private static final Pattern VARIABLE = Pattern.compile("\\$\\(([^()]+)\\)");
-  private static final Pattern WHOLE_ARRAY = Pattern.compile("^\\$\\(params\\.([^()\\[\\]]+)\\[\\*\\]\\)$");
   private static final Pattern RESULT_REF = Pattern.compile("\\$\\(tasks\\.([^.()]+)\\.results\\.");
+  private static final Pattern RESULT_NAME_REF =
+      Pattern.compile("\\$\\(tasks\\.([^.()\\[\\]]+)\\.results\\.([^.()\\[\\]]+)");
+  private static final Pattern INDEXED = Pattern.compile("^([^\\[\\]]+)\\[(\\*|\\d+)\\]$");
+  private static final List<String> PIPELINE_VARIABLES = List.of("params.", "tasks.", "finally.",
+      "context.pipelineRun.", "context.pipeline.", "context.pipelineTask.", "workspaces.");
   private static final String CANCELLED_BY_PIPELINE =
       "TaskRun cancelled as the PipelineRun it belongs to has been cancelled.";
   private static final String CANCELLED_BY_TIMEOUT =
       "TaskRun cancelled as the PipelineRun it belongs to has timed out.";
+
+  /** Tekton's {@code SkippingReason}s (pkg/apis/pipeline/v1/pipelinerun_types.go). */
+  static final String SKIP_WHEN = "When Expressions evaluated to false";
+  static final String SKIP_PARENT = "Parent Tasks were skipped";
+  static final String SKIP_STOPPING = "PipelineRun was stopping";
+  static final String SKIP_GRACEFULLY_CANCELLED = "PipelineRun was gracefully cancelled";
+  static final String SKIP_GRACEFULLY_STOPPED = "PipelineRun was gracefully stopped";
+  static final String SKIP_MISSING_RESULTS = "Results were missing";
+  static final String SKIP_TASKS_TIMEOUT = "PipelineRun Tasks timeout has been reached";
+  static final String SKIP_FINALLY_TIMEOUT = "PipelineRun Finally timeout has been reached";
+  static final String SKIP_EMPTY_MATRIX = "Matrix Parameters have an empty array";
 
   private enum Stop { NONE, CANCELLED_RUN_FINALLY, STOPPED_RUN_FINALLY }
 
@@ -48,25 +63,60 @@ final class SimPipelineRun extends SimRun {
     }
   }
 
-  /** One pipeline task and its child TaskRun. */
+  /** One pipeline task and its child TaskRuns (one, or one per matrix combination). */
   private static final class PipelineTask {
     final String name;
     final Map<?, ?> spec;
     final boolean isFinally;
+    /** Its field path in the Pipeline, such as {@code spec.tasks[2]}. */
+    final String path;
     final Set<String> dependencies;
     final SimCluster.TaskLookup lookup;
-    String child = "";
+    final List<Child> children = new ArrayList<>();
     State state = State.NOT_STARTED;
-    Map<String, Object> results = Map.of();
+    boolean matrixed;
     String skipReason = "";
+    /** Skipped because a timeout was reached before it started: it fails the run. */
+    boolean skippedForTimeout;
 
-    PipelineTask(String name, Map<?, ?> spec, boolean isFinally, Set<String> dependencies,
+    PipelineTask(String name, Map<?, ?> spec, boolean isFinally, String path, Set<String> dependencies,
         SimCluster.TaskLookup lookup) {
       this.name = name;
       this.spec = spec;
       this.isFinally = isFinally;
+      this.path = path;
       this.dependencies = dependencies;
       this.lookup = lookup;
+      this.matrixed = spec.get("matrix") instanceof Map;
+    }
+
+    /** A result: a child's value, or for a matrixed task the array of its children's values. */
+    Object result(String resultName) {
+      if (!matrixed) {
+        return children.isEmpty() ? null : children.get(0).results.get(resultName);
+      }
+      List<Object> values = new ArrayList<>();
+      for (Child child : children) {
+        Object value = child.results.get(resultName);
+        if (value instanceof String) {
+          values.add(value);
+        }
+      }
+      return values;
+    }
+  }
+
+  /** One child TaskRun. */
+  private static final class Child {
+    final String name;
+    final PipelineTask task;
+    State state = State.RUNNING;
+    Map<String, Object> results = Map.of();
+    boolean cancelledForTimeout;
+
+    Child(String name, PipelineTask task) {
+      this.name = name;
+      this.task = task;
     }
   }
 
@@ -75,9 +125,11 @@ final class SimPipelineRun extends SimRun {
   private Map<?, ?> pipelineSpec = Map.of();
   private boolean remote;
   private final Map<String, PipelineTask> tasks = new LinkedHashMap<>();
-  private final List<PipelineTask> started = new ArrayList<>();
+  private final List<Child> started = new ArrayList<>();
   private Stop stop = Stop.NONE;
   private boolean finallyStarted;
+  private boolean tasksTimedOut;
+  private boolean finallyTimedOut;
   private List<Map<String, Object>> results = List.of();
 
   SimPipelineRun(SimCluster cluster, GenericKubernetesResource first) {
@@ -90,8 +142,8 @@ final class SimPipelineRun extends SimRun {
     super.onDeleted();
     cancelTimeout();
     phase = Phase.DONE;
-    for (PipelineTask task : started) {
-      cleanup(new DeleteChild(task.child)); // the garbage collector deletes the TaskRuns the PipelineRun owns
+    for (Child child : started) {
+      cleanup(new DeleteChild(child.name)); // the garbage collector deletes the TaskRuns the PipelineRun owns
     }
   }
 
@@ -101,16 +153,23 @@ final class SimPipelineRun extends SimRun {
       return;
     }
     String childName = child.getMetadata().getName();
-    for (PipelineTask task : started) {
-      if (task.child.equals(childName) && !task.state.done()) {
+    for (Child known : started) {
+      if (known.name.equals(childName) && !known.state.done()) {
         String succeeded = Json.succeeded(child);
         if ("True".equals(succeeded)) {
-          task.state = State.SUCCEEDED;
-          task.results = resultsOf(child);
+          known.state = State.SUCCEEDED;
+          known.results = resultsOf(child);
         } else if ("False".equals(succeeded)) {
-          task.state = "TaskRunCancelled".equals(Json.succeededReason(child)) ? State.CANCELLED : State.FAILED;
+          known.state = "TaskRunCancelled".equals(Json.succeededReason(child)) && !known.cancelledForTimeout
+              ? State.CANCELLED : State.FAILED;
         } else {
           return;
+        }
+        PipelineTask task = known.task;
+        if (task.children.stream().allMatch(c -> c.state.done())) {
+          task.state = task.children.stream().anyMatch(c -> c.state == State.FAILED) ? State.FAILED
+              : task.children.stream().anyMatch(c -> c.state == State.CANCELLED) ? State.CANCELLED
+              : State.SUCCEEDED;
         }
         advance();
         return;
@@ -204,9 +263,16 @@ final class SimPipelineRun extends SimRun {
         return;
       }
       for (String section : List.of("tasks", "finally")) {
-        for (Object element : Json.list(pipelineSpec.get(section))) {
-          Map<?, ?> taskSpec = Json.map(element);
+        List<?> elements = Json.list(pipelineSpec.get(section));
+        for (int index = 0; index < elements.size(); index++) {
+          Map<?, ?> taskSpec = Json.map(elements.get(index));
           String taskName = Json.text(taskSpec, "name");
+          String path = "spec." + section + "[" + index + "]";
+          String unsupported = unsupportedIn(taskSpec, path);
+          if (!unsupported.isEmpty()) {
+            end("False", SimUnsupported.REASON, unsupported);
+            return;
+          }
           SimCluster.TaskLookup lookup = cluster.lookupTask(namespace, version, Json.map(taskSpec.get("taskRef")),
               taskSpec.get("taskSpec"));
           if (!lookup.missing.isEmpty()) {
@@ -215,7 +281,7 @@ final class SimPipelineRun extends SimRun {
                 + "\": " + lookup.missing);
             return;
           }
-          resolved.put(taskName, new PipelineTask(taskName, taskSpec, section.equals("finally"),
+          resolved.put(taskName, new PipelineTask(taskName, taskSpec, section.equals("finally"), path,
               dependenciesOf(taskSpec), lookup));
         }
       }
@@ -241,6 +307,26 @@ final class SimPipelineRun extends SimRun {
     scheduleStart(timeout(), script.startDelay(), false);
   }
 
+  /** The feature of a pipeline task the simulator does not model, naming its field, or empty. */
+  private static String unsupportedIn(Map<?, ?> taskSpec, String path) {
+    Map<?, ?> ref = Json.map(taskSpec.get("taskRef"));
+    String kind = Json.text(ref, "kind");
+    if (!Json.text(ref, "apiVersion").isEmpty() && !kind.isEmpty() && !"Task".equals(kind)
+        && !"ClusterTask".equals(kind)) {
+      return "the simulator does not run custom tasks (CustomRuns): " + path + ".taskRef is " + kind + " of "
+          + Json.text(ref, "apiVersion");
+    }
+    if (taskSpec.get("pipelineRef") != null || taskSpec.get("pipelineSpec") != null) {
+      return "the simulator does not run Pipelines in Pipelines: " + path + "."
+          + (taskSpec.get("pipelineRef") != null ? "pipelineRef" : "pipelineSpec");
+    }
+    String onError = Json.text(taskSpec, "onError");
+    if (!onError.isEmpty() && !"stopAndFail".equals(onError)) {
+      return "the simulator does not model " + path + ".onError: " + onError;
+    }
+    return "";
+  }
+
   private Duration timeout() {
     Map<?, ?> spec = Json.spec(latest);
     String text = Json.text(spec, "timeouts", "pipeline");
@@ -258,6 +344,7 @@ final class SimPipelineRun extends SimRun {
     }
     List<String> texts = new ArrayList<>();
     collectStrings(taskSpec.get("params"), texts);
+    collectStrings(taskSpec.get("matrix"), texts);
     collectStrings(taskSpec.get("when"), texts);
     for (String text : texts) {
       Matcher ref = RESULT_REF.matcher(text);
@@ -330,7 +417,17 @@ final class SimPipelineRun extends SimRun {
       }
       return;
     }
+    Duration tasksTimeout = sectionTimeout("tasks");
+    if (!tasksTimeout.isZero()) {
+      after(tasksTimeout, this::tasksTimedOut);
+    }
     advance();
+  }
+
+  /** {@code spec.timeouts.<section>}, zero when not set (or 0). */
+  private Duration sectionTimeout(String section) {
+    String text = Json.text(Json.spec(latest), "timeouts", section);
+    return text.isEmpty() ? Duration.ZERO : timeoutOf(text);
   }
 
   private void remoteDone() {
@@ -345,41 +442,56 @@ final class SimPipelineRun extends SimRun {
     }
   }
 
-  /** Starts what can start, then ends the run or reports its progress. */
+  /** {@code spec.timeouts.tasks} passed: running tasks are cancelled (and count as failed), no new one starts. */
+  private void tasksTimedOut() {
+    if (gone || phase != Phase.RUNNING || finallyStarted) {
+      return;
+    }
+    tasksTimedOut = true;
+    for (Child child : started) {
+      if (!child.task.isFinally && child.state == State.RUNNING) {
+        child.cancelledForTimeout = true;
+        effect(new CancelChild(child.name, CANCELLED_BY_TIMEOUT));
+      }
+    }
+    advance();
+  }
+
+  /** {@code spec.timeouts.finally} passed: running finally tasks are cancelled (and count as failed). */
+  private void finallyTimedOut() {
+    if (gone || phase != Phase.RUNNING) {
+      return;
+    }
+    finallyTimedOut = true;
+    for (Child child : started) {
+      if (child.task.isFinally && child.state == State.RUNNING) {
+        child.cancelledForTimeout = true;
+        effect(new CancelChild(child.name, CANCELLED_BY_TIMEOUT));
+      }
+    }
+    advance();
+  }
+
+  /** Starts or skips what can be, then ends the run or reports its progress. */
   private void advance() {
     if (gone || phase != Phase.RUNNING || remote) {
       return;
     }
-    boolean failed = tasks.values().stream()
-        .anyMatch(t -> !t.isFinally && (t.state == State.FAILED || t.state == State.CANCELLED));
-    boolean stopping = stop != Stop.NONE || failed;
-    if (!stopping) {
-      for (PipelineTask task : tasks.values()) {
-        if (!task.isFinally && task.state == State.NOT_STARTED && task.dependencies.stream()
-            .allMatch(d -> tasks.get(d).state == State.SUCCEEDED)) {
-          createChild(task);
-        }
-      }
+    try {
+      schedule();
+    } catch (SimUnsupported e) {
+      cancelChildren(false, CANCELLED_BY_PIPELINE);
+      end("False", SimUnsupported.REASON, e.getMessage());
+      return;
+    } catch (InvalidResultReference e) {
+      end("False", "InvalidTaskResultReference", e.getMessage());
+      return;
     }
-    boolean dagDone = tasks.values().stream().filter(t -> !t.isFinally)
-        .allMatch(t -> t.state.done() || (stopping && t.state == State.NOT_STARTED));
-    if (dagDone && !finallyStarted) {
-      finallyStarted = true;
-      String skipReason = stop == Stop.STOPPED_RUN_FINALLY ? "PipelineRun was gracefully stopped"
-          : stop == Stop.CANCELLED_RUN_FINALLY ? "PipelineRun was gracefully cancelled" : "PipelineRun was stopping";
-      for (PipelineTask task : tasks.values()) {
-        if (!task.isFinally && task.state == State.NOT_STARTED) {
-          task.state = State.SKIPPED;
-          task.skipReason = skipReason;
-        }
-      }
-      for (PipelineTask task : tasks.values()) {
-        if (task.isFinally) {
-          createChild(task);
-        }
-      }
+    if (phase != Phase.RUNNING) {
+      return;
     }
-    if (dagDone && tasks.values().stream().allMatch(t -> t.state.done())) {
+    boolean failed = dagFailed();
+    if (tasks.values().stream().allMatch(t -> t.state.done())) {
       complete();
       return;
     }
@@ -387,6 +499,196 @@ final class SimPipelineRun extends SimRun {
         : stop == Stop.STOPPED_RUN_FINALLY ? "StoppedRunningFinally" : failed ? "PipelineRunStopping" : "Running";
     condition("Unknown", runningReason, counts(true));
     writeStatus(status(), false);
+  }
+
+  private boolean dagFailed() {
+    return tasks.values().stream()
+        .anyMatch(t -> !t.isFinally && (t.state == State.FAILED || t.state == State.CANCELLED));
+  }
+
+  /** A result reference to a task that succeeded without that result: Tekton fails the run. */
+  private static final class InvalidResultReference extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidResultReference(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private void schedule() {
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      boolean stopping = stop != Stop.NONE || dagFailed();
+      for (PipelineTask task : tasks.values()) {
+        if (task.isFinally || task.state != State.NOT_STARTED) {
+          continue;
+        }
+        if (stopping) {
+          skip(task, stop == Stop.STOPPED_RUN_FINALLY ? SKIP_GRACEFULLY_STOPPED
+              : stop == Stop.CANCELLED_RUN_FINALLY ? SKIP_GRACEFULLY_CANCELLED : SKIP_STOPPING);
+          changed = true;
+          continue;
+        }
+        if (!task.dependencies.stream().allMatch(d -> tasks.get(d).state.done())) {
+          continue;
+        }
+        changed = true;
+        if (task.dependencies.stream().map(tasks::get)
+            .anyMatch(p -> p.state == State.SKIPPED && !SKIP_WHEN.equals(p.skipReason))) {
+          skip(task, SKIP_PARENT);
+        } else if (resultsMissing(task)) {
+          skip(task, SKIP_MISSING_RESULTS);
+        } else if (!whenAllows(task)) {
+          skip(task, SKIP_WHEN);
+        } else if (tasksTimedOut) {
+          skip(task, SKIP_TASKS_TIMEOUT);
+          task.skippedForTimeout = true;
+        } else {
+          startTask(task);
+        }
+      }
+    }
+    boolean dagDone = tasks.values().stream().filter(t -> !t.isFinally).allMatch(t -> t.state.done());
+    if (dagDone && !finallyStarted) {
+      finallyStarted = true;
+      Duration finallyTimeout = sectionTimeout("finally");
+      if (!finallyTimeout.isZero() && tasks.values().stream().anyMatch(t -> t.isFinally)) {
+        after(finallyTimeout, this::finallyTimedOut);
+      }
+      for (PipelineTask task : tasks.values()) {
+        if (!task.isFinally) {
+          continue;
+        }
+        if (resultsMissing(task)) {
+          skip(task, SKIP_MISSING_RESULTS);
+        } else if (!whenAllows(task)) {
+          skip(task, SKIP_WHEN);
+        } else {
+          startTask(task);
+        }
+      }
+    }
+  }
+
+  private void skip(PipelineTask task, String why) {
+    task.state = State.SKIPPED;
+    task.skipReason = why;
+  }
+
+  /**
+   * Whether a result the task consumes is missing because its task was skipped (or, for a finally task, did not
+   * succeed or did not write it); a task that succeeded without a result a DAG task consumes fails the run.
+   */
+  private boolean resultsMissing(PipelineTask task) {
+    List<String> texts = new ArrayList<>();
+    collectStrings(task.spec.get("params"), texts);
+    collectStrings(task.spec.get("matrix"), texts);
+    collectStrings(task.spec.get("when"), texts);
+    for (String text : texts) {
+      Matcher ref = RESULT_NAME_REF.matcher(text);
+      while (ref.find()) {
+        PipelineTask producer = tasks.get(ref.group(1));
+        if (producer == null) {
+          continue;
+        }
+        if (producer.state != State.SUCCEEDED) {
+          return true;
+        }
+        if (!producer.matrixed && producer.result(ref.group(2)) == null) {
+          if (task.isFinally) {
+            return true;
+          }
+          throw new InvalidResultReference("Invalid task result reference: Could not find result with name "
+              + ref.group(2) + " for task " + producer.name);
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Evaluates the task's {@code when} expressions (input/operator/values, or CEL), all of which must hold. */
+  private boolean whenAllows(PipelineTask task) {
+    boolean allows = true;
+    List<?> when = Json.list(task.spec.get("when"));
+    for (int i = 0; i < when.size(); i++) {
+      Map<?, ?> expression = Json.map(when.get(i));
+      String where = task.path + ".when[" + i + "]";
+      if (expression.get("cel") != null) {
+        Object cel = substitute(expression.get("cel"), where + ".cel", task, true);
+        if (!(cel instanceof String) || !SimCel.evaluate((String) cel, where + ".cel")) {
+          allows = false;
+        }
+        continue;
+      }
+      Object input = substitute(expression.get("input"), where + ".input", task, true);
+      String operator = Json.text(expression, "operator");
+      Object values = substitute(expression.get("values"), where + ".values", task, true);
+      if (!(input instanceof String) || !(values instanceof List)
+          || !((List<?>) values).stream().allMatch(v -> v instanceof String)) {
+        throw new SimUnsupported("the simulator compares strings only: " + where + " has input " + input
+            + " and values " + values);
+      }
+      boolean in = ((List<?>) values).contains(input);
+      if ("in".equals(operator)) {
+        allows &= in;
+      } else if ("notin".equals(operator)) {
+        allows &= !in;
+      } else {
+        throw new SimUnsupported("operator \"" + operator + "\" at " + where
+            + ".operator is none of Tekton's (in, notin)");
+      }
+    }
+    return allows;
+  }
+
+  /** Creates the task's child TaskRun, or one per matrix combination; skips it if a matrix param is empty. */
+  private void startTask(PipelineTask task) {
+    if (!task.matrixed) {
+      createChild(task, Tekton.childName(name, "-" + task.name), List.of());
+      return;
+    }
+    Map<?, ?> matrix = Json.map(task.spec.get("matrix"));
+    Map<String, List<String>> params = new LinkedHashMap<>();
+    List<?> declared = Json.list(matrix.get("params"));
+    boolean empty = false;
+    for (int i = 0; i < declared.size(); i++) {
+      String where = task.path + ".matrix.params[" + i + "].value";
+      Object value = substitute(Json.at(declared.get(i), "value"), where, task, true);
+      if (!(value instanceof List) || !((List<?>) value).stream().allMatch(v -> v instanceof String)) {
+        throw new SimUnsupported("the simulator fans out arrays of strings only: " + where + " is " + value);
+      }
+      List<String> values = new ArrayList<>();
+      ((List<?>) value).forEach(v -> values.add((String) v));
+      empty |= values.isEmpty();
+      params.put(Json.text(declared.get(i), "name"), values);
+    }
+    if (empty) {
+      skip(task, SKIP_EMPTY_MATRIX);
+      return;
+    }
+    List<Map<String, String>> include = new ArrayList<>();
+    List<?> includes = Json.list(matrix.get("include"));
+    for (int i = 0; i < includes.size(); i++) {
+      Map<String, String> combination = new LinkedHashMap<>();
+      List<?> includeParams = Json.list(Json.at(includes.get(i), "params"));
+      for (int j = 0; j < includeParams.size(); j++) {
+        String where = task.path + ".matrix.include[" + i + "].params[" + j + "].value";
+        Object value = substitute(Json.at(includeParams.get(j), "value"), where, task, true);
+        if (!(value instanceof String)) {
+          throw new SimUnsupported("matrix include params are strings: " + where + " is " + value);
+        }
+        combination.put(Json.text(includeParams.get(j), "name"), (String) value);
+      }
+      include.add(combination);
+    }
+    List<Map<String, String>> combinations = SimMatrix.combinations(params, include);
+    for (int i = 0; i < combinations.size(); i++) {
+      createChild(task, Tekton.childName(name, "-" + task.name + "-" + i), SimMatrix.asParams(combinations.get(i)));
+    }
+    if (combinations.isEmpty()) {
+      skip(task, SKIP_EMPTY_MATRIX);
+    }
   }
 
   private String counts(boolean withIncomplete) {
@@ -419,24 +721,77 @@ final class SimPipelineRun extends SimRun {
   }
 
   private void complete() {
-    boolean failed = tasks.values().stream().anyMatch(t -> t.state == State.FAILED);
+    boolean failed = tasks.values().stream().anyMatch(t -> t.state == State.FAILED || t.skippedForTimeout);
     boolean cancelled = tasks.values().stream().anyMatch(t -> t.state == State.CANCELLED);
     boolean skipped = tasks.values().stream().anyMatch(t -> t.state == State.SKIPPED);
+    Map<String, Object> values;
+    try {
+      values = pipelineResults();
+    } catch (SimUnsupported e) {
+      end("False", SimUnsupported.REASON, e.getMessage());
+      return;
+    } catch (InvalidResultReference e) {
+      end("False", "CouldntGetPipelineResult", "Failed to get PipelineResult from TaskRun Results for PipelineRun "
+          + name + ": " + e.getMessage());
+      return;
+    }
+    results = scriptResults(values);
     if (failed) {
       end("False", "Failed", counts(false));
-    } else if (stop != Stop.NONE || cancelled) {
+    } else if (stop != Stop.NONE) {
       end("False", "Cancelled", cancelledMessage());
+    } else if (cancelled) {
+      end("False", "Cancelled", counts(false));
     } else {
-      Map<String, Object> values = new LinkedHashMap<>();
-      for (Object result : Json.list(pipelineSpec.get("results"))) {
-        Object value = substitute(Json.at(result, "value"));
-        if (!containsVariable(value)) {
-          values.put(Json.text(result, "name"), value);
-        }
-      }
-      results = scriptResults(values);
       end("True", skipped ? "Completed" : "Succeeded", counts(false));
     }
+  }
+
+  /**
+   * The Pipeline's results, their task results substituted: one that refers to a task that did not succeed is
+   * left out; one that refers to a result a succeeded task did not write fails the run (Tekton's
+   * {@code CouldntGetPipelineResult}).
+   */
+  private Map<String, Object> pipelineResults() {
+    Map<String, Object> values = new LinkedHashMap<>();
+    List<String> invalid = new ArrayList<>();
+    List<?> declared = Json.list(pipelineSpec.get("results"));
+    for (int i = 0; i < declared.size(); i++) {
+      String resultName = Json.text(declared.get(i), "name");
+      String where = "spec.results[" + i + "].value";
+      Object value = Json.at(declared.get(i), "value");
+      List<String> texts = new ArrayList<>();
+      collectStrings(value, texts);
+      boolean valid = true;
+      for (String text : texts) {
+        Matcher variable = VARIABLE.matcher(text);
+        while (variable.find()) {
+          String[] parts = variable.group(1).split("\\.", 4);
+          if (parts.length != 4 || !"results".equals(parts[2])
+              || !("tasks".equals(parts[0]) || "finally".equals(parts[0])) || !tasks.containsKey(parts[1])) {
+            throw new SimUnsupported("the simulator substitutes task results only in a Pipeline's results: "
+                + variable.group() + " at " + where);
+          }
+          PipelineTask producer = tasks.get(parts[1]);
+          Matcher indexed = INDEXED.matcher(parts[3]);
+          String produced = indexed.matches() ? indexed.group(1) : parts[3];
+          if (producer.state != State.SUCCEEDED) {
+            valid = false;
+          } else if (producer.result(produced) == null) {
+            valid = false;
+            invalid.add(resultName);
+          }
+        }
+      }
+      if (valid && !texts.isEmpty()) {
+        values.put(resultName, substitute(value, where, null, true));
+      }
+    }
+    if (!invalid.isEmpty()) {
+      throw new InvalidResultReference("invalid pipelineresults [" + String.join(" ", invalid)
+          + "], the referenced results don't exist");
+    }
+    return values;
   }
 
   private List<Map<String, Object>> scriptResults(Map<String, Object> values) {
@@ -471,12 +826,16 @@ final class SimPipelineRun extends SimRun {
     putTimes(status);
     if (!started.isEmpty()) {
       List<Map<String, Object>> references = new ArrayList<>();
-      for (PipelineTask task : started) {
+      for (Child child : started) {
         Map<String, Object> reference = new LinkedHashMap<>();
         reference.put("apiVersion", apiVersion);
         reference.put("kind", Tekton.TASK_RUN);
-        reference.put("name", task.child);
-        reference.put("pipelineTaskName", task.name);
+        reference.put("name", child.name);
+        reference.put("pipelineTaskName", child.task.name);
+        List<Object> when = whenForStatus(child.task);
+        if (!when.isEmpty()) {
+          reference.put("whenExpressions", when);
+        }
         references.add(reference);
       }
       status.put("childReferences", references);
@@ -487,7 +846,14 @@ final class SimPipelineRun extends SimRun {
     List<Map<String, Object>> skipped = new ArrayList<>();
     for (PipelineTask task : tasks.values()) {
       if (task.state == State.SKIPPED) {
-        skipped.add(Map.of("name", task.name, "reason", task.skipReason));
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("name", task.name);
+        entry.put("reason", task.skipReason);
+        List<Object> when = whenForStatus(task);
+        if (!when.isEmpty() && (!task.isFinally || SKIP_WHEN.equals(task.skipReason))) {
+          entry.put("whenExpressions", when);
+        }
+        skipped.add(entry);
       }
     }
     if (!skipped.isEmpty()) {
@@ -499,25 +865,36 @@ final class SimPipelineRun extends SimRun {
     return status;
   }
 
+  /** The task's {@code when} expressions with what can be substituted substituted, as the status shows them. */
+  private List<Object> whenForStatus(PipelineTask task) {
+    List<Object> when = new ArrayList<>();
+    for (Object expression : Json.list(task.spec.get("when"))) {
+      when.add(substitute(expression, "", task, false));
+    }
+    return when;
+  }
+
   // ---- children ----
 
-  private void createChild(PipelineTask task) {
-    task.child = Tekton.childName(name, "-" + task.name);
+  private void createChild(PipelineTask task, String childName, List<Object> matrixParams) {
+    GenericKubernetesResource resource = childOf(task, childName, matrixParams);
+    Child child = new Child(childName, task);
+    task.children.add(child);
     task.state = State.RUNNING;
-    started.add(task);
-    effect(new CreateChild(childOf(task)));
+    started.add(child);
+    effect(new CreateChild(resource));
   }
 
   /** Sets {@code spec.status: TaskRunCancelled} on the unfinished children (of the DAG only, if asked). */
   private void cancelChildren(boolean dagOnly, String why) {
-    for (PipelineTask task : started) {
-      if (task.state == State.RUNNING && !(dagOnly && task.isFinally)) {
-        effect(new CancelChild(task.child, why));
+    for (Child child : started) {
+      if (child.state == State.RUNNING && !(dagOnly && child.task.isFinally)) {
+        effect(new CancelChild(child.name, why));
       }
     }
   }
 
-  private GenericKubernetesResource childOf(PipelineTask task) {
+  private GenericKubernetesResource childOf(PipelineTask task, String childName, List<Object> matrixParams) {
     Map<?, ?> spec = Json.spec(latest);
     Map<String, String> labels = new LinkedHashMap<>();
     if (latest.getMetadata().getLabels() != null) {
@@ -548,13 +925,15 @@ final class SimPipelineRun extends SimRun {
       childSpec.put("taskSpec", Json.copyValue(task.spec.get("taskSpec")));
     }
     List<Object> params = new ArrayList<>();
-    for (Object param : Json.list(task.spec.get("params"))) {
-      Map<String, Object> copy = Json.copy(Json.map(param));
+    List<?> declared = Json.list(task.spec.get("params"));
+    for (int i = 0; i < declared.size(); i++) {
+      Map<String, Object> copy = Json.copy(Json.map(declared.get(i)));
       if (copy.get("value") != null) {
-        copy.put("value", substitute(copy.get("value")));
+        copy.put("value", substitute(copy.get("value"), task.path + ".params[" + i + "].value", task, true));
       }
       params.add(copy);
     }
+    params.addAll(matrixParams);
     if (!params.isEmpty()) {
       childSpec.put("params", params);
     }
@@ -588,9 +967,13 @@ final class SimPipelineRun extends SimRun {
     if (!timeout.isEmpty()) {
       childSpec.put("timeout", timeout);
     }
+    long retries = Json.number(task.spec.get("retries"));
+    if (retries > 0) {
+      childSpec.put("retries", retries);
+    }
     return new GenericKubernetesResourceBuilder()
         .withApiVersion(apiVersion).withKind(Tekton.TASK_RUN)
-        .withNewMetadata().withName(task.child).withNamespace(namespace)
+        .withNewMetadata().withName(childName).withNamespace(namespace)
         .withLabels(labels).withAnnotations(annotations)
         .addNewOwnerReference().withApiVersion(apiVersion).withKind(Tekton.PIPELINE_RUN).withName(name)
         .withUid(uid).withController(true).withBlockOwnerDeletion(true).endOwnerReference()
@@ -627,28 +1010,50 @@ final class SimPipelineRun extends SimRun {
 
   // ---- variables ----
 
-  /** Replaces the {@code $(params.x)}, {@code $(tasks.t.results.r)} and {@code $(context...)} it can resolve. */
-  private Object substitute(Object value) {
+  /**
+   * Replaces the variables Tekton substitutes in a Pipeline ({@code $(params.x)}, {@code $(params.x[*])},
+   * {@code $(params.x[i])}, {@code $(params.o.key)}, {@code $(tasks.t.results.r)} and its {@code [*]}/{@code [i]}
+   * forms, {@code $(tasks.t.status)}, {@code $(tasks.t.reason)} and {@code $(tasks.status)} in finally tasks,
+   * {@code $(context.pipelineRun.name|namespace|uid)}, {@code $(context.pipeline.name)},
+   * {@code $(context.pipelineTask.retries)}, {@code $(workspaces.w.bound)}). A string that is one whole-array or
+   * object reference becomes that value; in a list, an array is spliced in. Other variables (such as
+   * {@code $(context.taskRun.name)}) are left to the TaskRun.
+   *
+   * @param strict whether a pipeline variable the simulator cannot substitute throws {@link SimUnsupported}
+   *     (else it is left as it is)
+   */
+  private Object substitute(Object value, String where, PipelineTask task, boolean strict) {
     if (value instanceof String) {
       String text = (String) value;
-      Matcher whole = WHOLE_ARRAY.matcher(text);
-      if (whole.matches() && params().get(whole.group(1)) instanceof List) {
-        return Json.copyValue(params().get(whole.group(1)));
-      }
       Matcher variable = VARIABLE.matcher(text);
+      if (variable.matches()) {
+        Object whole = resolve(variable.group(1), task, where, strict);
+        if (whole instanceof List || whole instanceof Map) {
+          return Json.copyValue(whole);
+        }
+        variable.reset();
+      }
       StringBuilder out = new StringBuilder();
       while (variable.find()) {
-        Object resolved = resolve(variable.group(1));
+        Object resolved = resolve(variable.group(1), task, where, strict);
+        if (resolved != null && !(resolved instanceof String)) {
+          if (strict) {
+            throw new SimUnsupported("an array or object in a string: " + variable.group() + " at " + where);
+          }
+          resolved = null;
+        }
         variable.appendReplacement(out, Matcher.quoteReplacement(
-            resolved instanceof String ? (String) resolved : variable.group()));
+            resolved == null ? variable.group() : (String) resolved));
       }
       variable.appendTail(out);
       return out.toString();
     }
     if (value instanceof List) {
       List<Object> copy = new ArrayList<>();
-      for (Object element : (List<?>) value) {
-        Object substituted = substitute(element);
+      List<?> list = (List<?>) value;
+      for (int i = 0; i < list.size(); i++) {
+        Object element = list.get(i);
+        Object substituted = substitute(element, where + "[" + i + "]", task, strict);
         if (element instanceof String && substituted instanceof List) {
           copy.addAll((List<?>) substituted);
         } else {
@@ -659,20 +1064,91 @@ final class SimPipelineRun extends SimRun {
     }
     if (value instanceof Map) {
       Map<String, Object> copy = new LinkedHashMap<>();
-      ((Map<?, ?>) value).forEach((k, v) -> copy.put(String.valueOf(k), substitute(v)));
+      ((Map<?, ?>) value).forEach((k, v) -> copy.put(String.valueOf(k),
+          substitute(v, where + "." + k, task, strict)));
       return copy;
     }
     return value;
   }
 
-  private Object resolve(String expression) {
+  /** A variable's value (a string, list or map), or {@code null} when unknown; see {@link #substitute}. */
+  private Object resolve(String expression, PipelineTask task, String where, boolean strict) {
+    Object value;
+    try {
+      value = lookup(expression, task);
+    } catch (SimUnsupported e) {
+      if (strict) {
+        throw e;
+      }
+      value = null;
+    }
+    if (value == null && strict && PIPELINE_VARIABLES.stream().anyMatch(expression::startsWith)) {
+      throw new SimUnsupported("the simulator cannot substitute $(" + expression + ") at " + where);
+    }
+    return value;
+  }
+
+  private Object lookup(String expression, PipelineTask task) {
     if (expression.startsWith("params.")) {
-      return params().get(expression.substring("params.".length()));
+      String rest = expression.substring("params.".length());
+      Matcher indexed = INDEXED.matcher(rest);
+      Map<String, Object> params = params();
+      if (indexed.matches()) {
+        Object array = params.get(indexed.group(1));
+        return element(array, indexed.group(2));
+      }
+      if (params.containsKey(rest)) {
+        return params.get(rest);
+      }
+      int dot = rest.indexOf('.');
+      return dot < 0 ? null : Json.map(params.get(rest.substring(0, dot))).get(rest.substring(dot + 1));
     }
     if (expression.startsWith("tasks.")) {
       String[] parts = expression.split("\\.", 4);
-      PipelineTask task = parts.length == 4 && "results".equals(parts[2]) ? tasks.get(parts[1]) : null;
-      return task == null ? null : task.results.get(parts[3]);
+      if (parts.length == 2 && "status".equals(parts[1]) && task != null && task.isFinally) {
+        return aggregateStatus();
+      }
+      PipelineTask other = parts.length >= 3 ? tasks.get(parts[1]) : null;
+      if (other == null) {
+        return null;
+      }
+      if (parts.length == 3 && task != null && task.isFinally && !other.isFinally) {
+        if ("status".equals(parts[2])) {
+          return other.state == State.SUCCEEDED ? "Succeeded"
+              : other.state == State.FAILED || other.state == State.CANCELLED ? "Failed" : "None";
+        }
+        return null;
+      }
+      if (parts.length != 4 || !"results".equals(parts[2])) {
+        return null;
+      }
+      Matcher indexed = INDEXED.matcher(parts[3]);
+      if (other.matrixed) {
+        if (!indexed.matches() || !"*".equals(indexed.group(2))) {
+          throw new SimUnsupported("a matrixed task's results are read whole, as $(tasks." + other.name
+              + ".results.<name>[*]): $(" + expression + ")");
+        }
+        return other.result(indexed.group(1));
+      }
+      if (indexed.matches()) {
+        return element(other.result(indexed.group(1)), indexed.group(2));
+      }
+      Object result = other.result(parts[3]);
+      if (result == null && parts[3].contains(".")) {
+        int dot = parts[3].indexOf('.');
+        return Json.map(other.result(parts[3].substring(0, dot))).get(parts[3].substring(dot + 1));
+      }
+      return result;
+    }
+    if (expression.startsWith("workspaces.") && expression.endsWith(".bound")) {
+      String workspace = expression.substring("workspaces.".length(), expression.length() - ".bound".length());
+      boolean declared = Json.list(pipelineSpec.get("workspaces")).stream()
+          .anyMatch(w -> workspace.equals(Json.text(w, "name")));
+      if (!declared) {
+        return null;
+      }
+      return String.valueOf(Json.list(Json.spec(latest).get("workspaces")).stream()
+          .anyMatch(w -> workspace.equals(Json.text(w, "name"))));
     }
     switch (expression) {
       case "context.pipelineRun.name":
@@ -683,9 +1159,34 @@ final class SimPipelineRun extends SimRun {
         return uid;
       case "context.pipeline.name":
         return pipelineName;
+      case "context.pipelineTask.retries":
+        return task == null ? null : String.valueOf(Json.number(task.spec.get("retries")));
       default:
         return null;
     }
+  }
+
+  private static Object element(Object array, String index) {
+    if (!(array instanceof List)) {
+      return null;
+    }
+    if ("*".equals(index)) {
+      return array;
+    }
+    int i = Integer.parseInt(index);
+    return i < ((List<?>) array).size() ? ((List<?>) array).get(i) : null;
+  }
+
+  /** {@code $(tasks.status)}: Failed, Completed (some skipped), Succeeded, or None before the DAG is done. */
+  private String aggregateStatus() {
+    List<PipelineTask> dag = tasks.values().stream().filter(t -> !t.isFinally).toList();
+    if (!dag.stream().allMatch(t -> t.state.done())) {
+      return "None";
+    }
+    if (dag.stream().anyMatch(t -> t.state == State.FAILED || t.state == State.CANCELLED)) {
+      return "Failed";
+    }
+    return dag.stream().anyMatch(t -> t.state == State.SKIPPED) ? "Completed" : "Succeeded";
   }
 
   /** The PipelineRun's params over the Pipeline's defaults. */
@@ -701,12 +1202,6 @@ final class SimPipelineRun extends SimRun {
       params.put(Json.text(param, "name"), Json.at(param, "value"));
     }
     return params;
-  }
-
-  private static boolean containsVariable(Object value) {
-    List<String> texts = new ArrayList<>();
-    collectStrings(value, texts);
-    return value == null || texts.stream().anyMatch(text -> VARIABLE.matcher(text).find());
   }
 
   // ---- effects on children ----

@@ -42,18 +42,25 @@ final class SimTaskRun extends SimRun {
     }
   }
 
-  private final String podName;
+  private final String firstPodName;
+  private String podName;
   private RunScript script = RunScript.succeeds();
   private SimCluster.TaskLookup task;
   private List<Step> steps = List.of();
   private boolean podCreated;
   private List<Map<String, Object>> stepStates = List.of();
-  private Map<String, String> results = Map.of();
+  /** The results written, as {@code status.results} lists them. */
+  private List<Map<String, Object>> results = List.of();
+  private int retries;
+  private Duration timeout = DEFAULT_TIMEOUT;
+  /** The failed attempts before this one, as {@code status.retriesStatus} lists them. */
+  private final List<Map<String, Object>> retriesStatus = new ArrayList<>();
 
   SimTaskRun(SimCluster cluster, GenericKubernetesResource first) {
     super(cluster, Tekton.TASK_RUN, first);
     this.latest = first;
-    this.podName = Tekton.childName(name, "-pod");
+    this.firstPodName = Tekton.childName(name, "-pod");
+    this.podName = firstPodName;
   }
 
   @Override
@@ -62,7 +69,10 @@ final class SimTaskRun extends SimRun {
     cancelTimeout();
     phase = Phase.DONE;
     if (podCreated) {
-      cleanup(new DeletePod()); // the garbage collector deletes the pod the TaskRun owns
+      cleanup(new DeletePod(podName)); // the garbage collector deletes the pods the TaskRun owns
+      for (int i = 0; i < retriesStatus.size(); i++) {
+        cleanup(new DeletePod(i == 0 ? firstPodName : firstPodName + "-retry" + i));
+      }
     }
   }
 
@@ -109,7 +119,17 @@ final class SimTaskRun extends SimRun {
     }
     script = simulator.taskRunScript(name, lookup.taskName);
     steps = stepsOf(lookup.spec, script);
-    scheduleStart(timeoutOf(Json.text(spec, "timeout")), script.startDelay(), true);
+    List<?> declaredSteps = Json.list(lookup.spec.get("steps"));
+    for (int i = 0; i < declaredSteps.size(); i++) {
+      if (Json.at(declaredSteps.get(i), "when") != null) {
+        end(SimUnsupported.REASON, "the simulator does not evaluate a step's when expressions (spec.steps[" + i
+            + "].when of the Task)");
+        return;
+      }
+    }
+    retries = Math.max(0, (int) Json.number(spec.get("retries")));
+    timeout = timeoutOf(Json.text(spec, "timeout"));
+    scheduleStart(timeout, script.startDelay(), true);
   }
 
   private static List<Step> stepsOf(Map<?, ?> taskSpec, RunScript script) {
@@ -157,21 +177,129 @@ final class SimTaskRun extends SimRun {
       return;
     }
     Instant now = Instant.now();
+    boolean attemptFails = retriesStatus.size() < script.failedAttempts();
+    boolean succeed = script.succeed() && !attemptFails;
+    List<Map<String, Object>> written = List.of();
+    String unsupported = "";
+    if (succeed) {
+      try {
+        written = resultsOnSuccess();
+      } catch (SimUnsupported e) {
+        unsupported = e.getMessage();
+        succeed = false;
+      }
+    }
     List<Map<String, Object>> terminated = new ArrayList<>();
     List<Integer> exitCodes = new ArrayList<>();
     for (int i = 0; i < steps.size(); i++) {
-      boolean failedStep = !script.succeed() && i == steps.size() - 1;
+      boolean failedStep = !succeed && i == steps.size() - 1;
       terminated.add(terminatedStep(steps.get(i), failedStep ? 1 : 0, failedStep ? "Error" : "Completed", now));
       exitCodes.add(failedStep ? 1 : 0);
     }
     stepStates = terminated;
-    effect(new PatchPodStatus(finishedPodStatus(script.succeed() ? "Succeeded" : "Failed", exitCodes, now)));
-    if (script.succeed()) {
-      results = script.results();
+    effect(new PatchPodStatus(podName, finishedPodStatus(succeed ? "Succeeded" : "Failed", exitCodes, now)));
+    if (succeed) {
+      results = written;
       finish("True", "Succeeded", "All Steps have completed executing", now);
+    } else if (!unsupported.isEmpty()) {
+      finish("False", SimUnsupported.REASON, unsupported, now);
+    } else if (attemptFails) {
+      failAttempt("Failed", "attempt " + (retriesStatus.size() + 1) + " failed as scripted", now);
     } else {
-      finish("False", script.reason(), script.message(), now);
+      failAttempt(script.reason(), script.message(), now);
     }
+  }
+
+  /** Ends a failed attempt: tried again while retries are left, else the run fails. */
+  private void failAttempt(String failureReason, String failureMessage, Instant now) {
+    if (retriesStatus.size() >= retries) {
+      finish("False", failureReason, failureMessage, now);
+      return;
+    }
+    condition("False", failureReason, failureMessage);
+    completionTime = now;
+    Map<String, Object> attempt = status();
+    attempt.remove("retriesStatus");
+    attempt.remove("taskSpec");
+    retriesStatus.add(attempt);
+    LOG.debug("simulated Tekton: {} failed attempt {} ({}); retrying", describe(), retriesStatus.size(),
+        failureReason);
+    cancelTimeout();
+    completionTime = null;
+    startTime = Instant.now();
+    podName = firstPodName + "-retry" + retriesStatus.size();
+    stepStates = List.of();
+    condition("Unknown", "ToBeRetried", failureMessage);
+    writeStatus(status(), false);
+    int attemptNumber = retriesStatus.size();
+    if (!timeout.isZero()) {
+      timeoutTimer = after(timeout, () -> {
+        if (retriesStatus.size() == attemptNumber) {
+          timedOut(timeout);
+        }
+      });
+    }
+    started();
+  }
+
+  /** The results of a successful attempt: the script's, else the literal the steps write; in declared order. */
+  private List<Map<String, Object>> resultsOnSuccess() {
+    Map<String, String> params = new LinkedHashMap<>();
+    for (Object param : Json.list(task.spec.get("params"))) {
+      Object value = Json.at(param, "default");
+      if (value instanceof String) {
+        params.put(Json.text(param, "name"), (String) value);
+      }
+    }
+    for (Object param : Json.list(Json.spec(latest).get("params"))) {
+      Object value = Json.at(param, "value");
+      if (value instanceof String) {
+        params.put(Json.text(param, "name"), (String) value);
+      }
+    }
+    Map<String, String> scripted = new LinkedHashMap<>(script.results());
+    List<Map<String, Object>> list = new ArrayList<>();
+    List<?> declared = Json.list(task.spec.get("results"));
+    for (int i = 0; i < declared.size(); i++) {
+      String resultName = Json.text(declared.get(i), "name");
+      String type = Json.text(declared.get(i), "type");
+      type = type.isEmpty() ? "string" : type;
+      String text = scripted.remove(resultName);
+      if (text == null) {
+        SimStepResults.Value value = SimStepResults.of(Json.list(task.spec.get("steps")), resultName, params);
+        if (!value.written()) {
+          continue; // not produced: only an error for whoever consumes it
+        }
+        if (!value.known()) {
+          throw new SimUnsupported("the simulator cannot tell what " + value.step() + " writes to result \""
+              + resultName + "\" (spec.results[" + i + "] of the Task); script it with RunScript.withResults");
+        }
+        text = value.text();
+      }
+      list.add(result(resultName, type, text, "spec.results[" + i + "]"));
+    }
+    scripted.forEach((resultName, text) -> list.add(result(resultName, "string", text, "")));
+    return list;
+  }
+
+  private Map<String, Object> result(String resultName, String type, String text, String where) {
+    Object value = text;
+    if (!"string".equals(type)) {
+      try {
+        value = cluster.client().getKubernetesSerialization().unmarshal(text, Object.class);
+      } catch (RuntimeException e) {
+        value = null;
+      }
+      if (!("array".equals(type) ? value instanceof List : value instanceof Map)) {
+        throw new SimUnsupported("result \"" + resultName + "\" (" + where + " of the Task) is of type " + type
+            + " but its value is no JSON " + type + ": " + text);
+      }
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("name", resultName);
+    result.put("type", type);
+    result.put("value", value);
+    return result;
   }
 
   @Override
@@ -179,7 +307,19 @@ final class SimTaskRun extends SimRun {
     if (gone || phase == Phase.DONE || phase == Phase.SPEC_PENDING || phase == Phase.NEW) {
       return;
     }
-    end("TaskRunTimeout", "TaskRun \"" + name + "\" failed to finish within \"" + GoDuration.format(timeout) + "\"");
+    String why = "TaskRun \"" + name + "\" failed to finish within \"" + GoDuration.format(timeout) + "\"";
+    if (phase == Phase.RUNNING && retriesStatus.size() < retries) {
+      Instant now = Instant.now();
+      List<Map<String, Object>> stopped = new ArrayList<>();
+      for (Step step : steps) {
+        stopped.add(terminatedStep(step, 1, "TaskRunTimeout", now));
+      }
+      stepStates = stopped;
+      effect(new DeletePod(podName));
+      failAttempt("TaskRunTimeout", why, now);
+      return;
+    }
+    end("TaskRunTimeout", why);
   }
 
   /** Ends the run as failed by the controller (cancelled, timed out, unresolvable): steps stopped, pod deleted. */
@@ -193,7 +333,7 @@ final class SimTaskRun extends SimRun {
       stepStates = stopped;
     }
     if (podCreated) {
-      effect(new DeletePod());
+      effect(new DeletePod(podName));
     }
     finish("False", failureReason, failureMessage, now);
   }
@@ -209,15 +349,10 @@ final class SimTaskRun extends SimRun {
       status.put("steps", stepStates);
     }
     if (!results.isEmpty()) {
-      List<Map<String, Object>> list = new ArrayList<>();
-      results.forEach((resultName, value) -> {
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("name", resultName);
-        result.put("type", "string");
-        result.put("value", value);
-        list.add(result);
-      });
-      status.put(Tekton.V1.equals(version) ? "results" : "taskResults", list);
+      status.put(Tekton.V1.equals(version) ? "results" : "taskResults", results);
+    }
+    if (!retriesStatus.isEmpty()) {
+      status.put("retriesStatus", List.copyOf(retriesStatus));
     }
     if (task != null && !task.spec.isEmpty()) {
       status.put("taskSpec", Json.copy(task.spec));
@@ -316,9 +451,11 @@ final class SimTaskRun extends SimRun {
 
   private final class CreatePod implements Effect {
     private final Pod pod;
+    private final String podName;
 
     CreatePod(Pod pod) {
       this.pod = pod;
+      this.podName = pod.getMetadata().getName();
     }
 
     @Override
@@ -341,9 +478,11 @@ final class SimTaskRun extends SimRun {
   }
 
   private final class PatchPodStatus implements Effect {
+    private final String podName;
     private final PodStatus status;
 
-    PatchPodStatus(PodStatus status) {
+    PatchPodStatus(String podName, PodStatus status) {
+      this.podName = podName;
       this.status = status;
     }
 
@@ -361,6 +500,12 @@ final class SimTaskRun extends SimRun {
    * and forgets its logs.
    */
   private final class DeletePod implements Effect {
+    private final String podName;
+
+    DeletePod(String podName) {
+      this.podName = podName;
+    }
+
     @Override
     public void apply(KubernetesClient client) {
       Pod pod = client.pods().inNamespace(namespace).withName(podName).get();

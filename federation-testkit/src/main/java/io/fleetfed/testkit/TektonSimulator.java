@@ -63,17 +63,25 @@ import org.slf4j.LoggerFactory;
  *       after the script's duration ends True/{@code Succeeded} with its results ({@code status.results}, or
  *       {@code taskResults} at v1beta1), or False with the script's reason. {@code spec.status: TaskRunCancelled}
  *       ends it False/{@code TaskRunCancelled}; its {@code spec.timeout} (default 60m, {@code 0} for none,
- *       counted from when it was picked up) ends it False/{@code TaskRunTimeout}; both delete the pod.</li>
+ *       counted from when it was picked up, then per attempt) ends it False/{@code TaskRunTimeout}; both delete the
+ *       pod. With {@code spec.retries}, a failed or timed-out attempt is kept in {@code status.retriesStatus} and
+ *       the run tried again in a pod {@code <name>-pod-retry<n>}.</li>
  *   <li>A PipelineRun: {@code spec.status: PipelineRunPending} keeps it pending. Its Pipeline and every Task the
  *       Pipeline names must exist ({@code CouldntGetPipeline}, {@code CouldntGetTask}). It then creates one child
  *       TaskRun {@code <pipelinerun>-<task>} per pipeline task (owned by it, labelled, with the task's params
- *       resolved, workspaces and service account), each once the tasks it runs after (or takes results from) have
- *       succeeded, then its finally tasks; these run as above. It ends True/{@code Succeeded} (results from the
- *       Pipeline's results and the script), False/{@code Failed} once a failed child's running siblings are done,
+ *       resolved, workspaces, service account and retries), or one {@code <pipelinerun>-<task>-<i>} per matrix
+ *       combination, each once the tasks it runs after (or takes results from) are done and its {@code when}
+ *       expressions hold, else skipping it with Tekton's reason in {@code status.skippedTasks}; then its finally
+ *       tasks; these run as above. It ends True/{@code Succeeded} or {@code Completed} (some skipped; results from
+ *       the Pipeline's results and the script), False/{@code Failed} once a failed child's running siblings are done
+ *       (or a section timeout passed),
  *       False/{@code Cancelled} ({@code spec.status} {@code Cancelled}, {@code CancelledRunFinally},
  *       {@code StoppedRunFinally}) or False/{@code PipelineRunTimeout} ({@code spec.timeouts.pipeline}, or
  *       {@code spec.timeout} at v1beta1), cancelling its unfinished children.</li>
  * </ul>
+ *
+ * <p>What it cannot tell ends the run False/{@code SimulationUnsupported}, naming the feature and the field; the
+ * package documentation lists every known difference from Tekton.
  *
  * <h2>Scripts</h2>
  * A run's {@link RunScript} is chosen when the simulator first picks it up: the script given for its name

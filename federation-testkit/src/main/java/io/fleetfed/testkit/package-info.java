@@ -108,6 +108,50 @@
  * It registers the Tekton CRDs it needs on each cluster, and each API server then also answers
  * {@code GET /api/v1/namespaces/<ns>/pods/<pod>/log} for the step logs of the simulated pods.
  *
+ * <p>PipelineRuns are scheduled as Tekton schedules them: {@code when} expressions ({@code in}/{@code notin},
+ * plain CEL comparisons, {@code $(workspaces.w.bound)}, and in finally tasks {@code $(tasks.t.status)} and
+ * {@code $(tasks.status)}) skip their task only, with Tekton's reasons in {@code status.skippedTasks} ({@code When
+ * Expressions evaluated to false}, {@code Results were missing}, {@code Parent Tasks were skipped}, {@code
+ * PipelineRun was stopping}, {@code Matrix Parameters have an empty array}, the timeout reasons) and counted in the
+ * condition's message; a matrix fans out one TaskRun {@code <pipelinerun>-<task>-<i>} per combination (with
+ * {@code include}); results flow from TaskRuns to consumers and to the Pipeline's results; {@code retries},
+ * {@code timeouts.tasks} and {@code timeouts.finally} are honoured.
+ *
+ * <h3>Where it differs from Tekton</h3>
+ * It follows Tekton's semantics for what it models; where it cannot tell what Tekton would do, the run ends False
+ * with reason {@code SimulationUnsupported} and a message naming the feature and the field, never a success Tekton
+ * might not report. Known differences:
+ * <ul>
+ *   <li>Steps do not run: a TaskRun's outcome, duration, logs and results come from its {@link
+ *       io.fleetfed.testkit.RunScript}. A declared result takes the scripted value, else the literal a step's script
+ *       writes to {@code $(results.x.path)} ({@code echo [-n]}, {@code printf} without format arguments, {@code >},
+ *       {@code >>}, {@code | tee [-a]}, after {@code $(params.x)} substitution); any other write (a command's output,
+ *       a shell variable) ends the TaskRun {@code SimulationUnsupported}, and a result no step writes is not
+ *       produced. Sidecars, StepActions, a step's {@code onError}, workspace contents and volumes are not modelled;
+ *       a step's {@code when} ends the TaskRun {@code SimulationUnsupported}.</li>
+ *   <li>No validation of params or Pipelines ({@code ParameterMissing}, {@code ParameterTypeMismatch},
+ *       {@code PipelineValidationFailed}...): a pipeline variable it cannot substitute ({@code $(params.unknown)},
+ *       {@code $(tasks.t.reason)}, an array inside a string) ends the run {@code SimulationUnsupported} instead.</li>
+ *   <li>CEL {@code when} expressions are evaluated only when they are comparisons ({@code ==}, {@code !=}) of
+ *       literals after substitution, combined with {@code !}, {@code &&}, {@code ||}; the simulator evaluates them
+ *       as if the alpha flag {@code enable-cel-in-whenexpression} were on (Tekton refuses them by default).</li>
+ *   <li>Matrix: arrays of strings only; a matrixed task's results are read only whole, as
+ *       {@code $(tasks.t.results.r[*])}; no limit on the number of combinations (Tekton: 256 by default);
+ *       {@code displayName} is not set on children.</li>
+ *   <li>Custom tasks (CustomRuns), Pipelines in Pipelines and {@code onError: continue} on pipeline tasks end the
+ *       PipelineRun {@code SimulationUnsupported}. A Pipeline resolved remotely is not known: its PipelineRun
+ *       follows its script like a TaskRun, without children.</li>
+ *   <li>{@code timeouts.tasks} counts from the PipelineRun's start and {@code timeouts.finally} from the start of
+ *       its finally tasks; Tekton's defaulting between the three timeouts, and the shortening of a child's timeout
+ *       to what is left, are not applied. A TaskRun's {@code timeout} applies to each attempt.</li>
+ *   <li>A Pipeline's results substitute task results only ({@code $(tasks.t.results.r)}, its {@code [*]},
+ *       {@code [i]} and object-key forms, {@code $(finally.t.results.r)}).</li>
+ *   <li>{@code StoppedRunFinally} and {@code CancelledRunFinally} give unstarted tasks their graceful skipping
+ *       reasons even after a task failed (Tekton says {@code PipelineRun was stopping} then).</li>
+ *   <li>Status writes are merged, so a short-lived reason (such as a retry's {@code ToBeRetried}) may not be
+ *       seen; result sizes are not limited.</li>
+ * </ul>
+ *
  * <p>Everything here is thread-safe; nothing here ever shows a token, nor a Secret's data in an assertion
  * message. Internals live in {@code io.fleetfed.testkit.internal}, which is not API.
  */
