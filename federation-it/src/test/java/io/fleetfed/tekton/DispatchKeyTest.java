@@ -8,6 +8,7 @@ import static io.fleetfed.tekton.TektonSandbox.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fleetfed.core.cluster.ResourceContexts;
@@ -133,12 +134,13 @@ class DispatchKeyTest {
   void prunedRunIsNotRunAgain() {
     RunHandle a = dispatcher.dispatch(request("tr-p", "pruned"));
     assertThat(a.await(WAIT).phase()).isEqualTo(RunPhase.SUCCEEDED);
-    // the end is noted on the record off the watch thread: wait for it before pruning
-    Await.until(WAIT, "the record notes the end", () -> record("pruned")
-        .map(r -> r.path("metadata").path("annotations").has(Records.ENDED)).orElse(false));
     sandbox.cluster(a.cluster()).client().genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK_RUN))
         .inNamespace(ns).withName("tr-p").delete();
-    Await.until(WAIT, "pruned", () -> runsOf("pruned").isEmpty());
+    // the dispatcher sees it deleted and notes on the record how it ended
+    Await.until(WAIT, "the record notes the end", () -> record("pruned")
+        .map(r -> r.path("metadata").path("annotations").has(Records.ENDED)).orElse(false));
+    assertThat(Records.outcome(new ObjectMapper(), record("pruned").orElseThrow()).phase())
+        .isEqualTo(RunPhase.SUCCEEDED);
 
     try (ClusterFleet fleet = freshFleet(); RunDispatcher restarted = RunDispatcher.builder(fleet).build()) {
       RunStatus outcome = restarted.dispatch(request("tr-p", "pruned")).await(WAIT);

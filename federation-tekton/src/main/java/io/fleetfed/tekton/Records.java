@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,14 +26,15 @@ import org.slf4j.LoggerFactory;
  * The run records: one FederatedTaskRun or FederatedPipelineRun per dispatch key in the host cluster, named after
  * the key (see {@link #name}) and created before the run, so that of every dispatcher racing for one key (threads,
  * processes, fleets, restarts) exactly one creates it and the others find it and follow its run. It holds the run
- * as its template, the chosen cluster as its placement, the dispatch key, and once the run has ended, when it
- * ended: records of runs ended longer ago than the dispatcher's retention are deleted, which frees their keys.
- * Without a host cluster the records live in this process only.
+ * as its template, the chosen cluster as its placement and the dispatch key; when its run is deleted from that
+ * cluster (pruned), how the run ended. Records of runs ended longer ago than the dispatcher's retention are
+ * deleted, which frees their keys. Nothing is written to a record while its run goes on: a dispatch costs one
+ * write in the host. Without a host cluster the records live in this process only.
  */
 abstract class Records {
   static final String KEY = "fleetfed.io/dispatch-key";
   static final String REASON = "fleetfed.io/dispatch-reason";
-  /** When the recorded run ended (RFC 3339), written by the dispatcher that saw it end. */
+  /** When the recorded run ended (RFC 3339), noted by a dispatcher that saw the run deleted from its member. */
   static final String ENDED = "fleetfed.io/ended-at";
   /** How the recorded run ended: its phase, reason and message, for a retry after the run was pruned. */
   static final String OUTCOME = "fleetfed.io/outcome";
@@ -50,9 +52,19 @@ abstract class Records {
       return object.path("spec").path("template").path("metadata").path("name").asText();
     }
 
-    /** When the run ended, if a dispatcher saw it end. */
+    /** When the run ended, if a dispatcher noted it (when it saw the run pruned). */
     Optional<Instant> ended() {
       return ended(object);
+    }
+
+    /** When the record was created, if the store says. */
+    Optional<Instant> created() {
+      String at = object.path("metadata").path("creationTimestamp").asText();
+      try {
+        return at.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(at));
+      } catch (DateTimeParseException e) {
+        return Optional.empty();
+      }
     }
 
     static Optional<Instant> ended(ObjectNode record) {
@@ -94,14 +106,32 @@ abstract class Records {
 
   abstract void delete(ResourceType runType, String namespace, String name);
 
-  /** Notes on the record that its run ended {@code at} as {@code outcome}; its retention counts from then. */
-  abstract void ended(ResourceType runType, String namespace, String name, Instant at, RunStatus outcome);
+  /**
+   * Notes on the record named {@code name} that its run {@code run}, on {@code cluster}, ended {@code at} as
+   * {@code outcome} and is gone from there; does nothing if the record holds another run, places it elsewhere (a
+   * copy left behind by a move was deleted) or noted it already.
+   */
+  abstract void notePruned(ResourceType runType, String namespace, String name, String cluster, String run,
+      Instant at, Outcome outcome);
+
+  /** Whether {@code record} is of run {@code run} on {@code cluster} and has no note of its end yet. */
+  static boolean awaitsNote(ObjectNode record, String cluster, String run) {
+    Record r = parse(record);
+    return r.cluster().equals(cluster) && r.run().equals(run) && r.ended().isEmpty();
+  }
+
+  /**
+   * Deletes the records of runs that ended before {@code cutoff} (in every namespace this dispatcher may list),
+   * freeing their keys; {@code endedAt} tells when a record's run ended (from its note, or its member), empty if
+   * it has not or cannot be known. Returns how many were deleted.
+   */
+  abstract int expire(ResourceType runType, Instant cutoff, Function<Record, Optional<Instant>> endedAt);
 
   /** How a recorded run ended, as noted on its record. */
   record Outcome(RunPhase phase, String reason, String message) {}
 
   /** The annotations noting that the run ended {@code at} as {@code outcome}. */
-  static ObjectNode endedAnnotations(ObjectMapper json, Instant at, RunStatus outcome) {
+  static ObjectNode endedAnnotations(ObjectMapper json, Instant at, Outcome outcome) {
     ObjectNode a = json.createObjectNode();
     a.put(ENDED, at.toString());
     String message = outcome.message();
@@ -121,12 +151,6 @@ abstract class Records {
       return new Outcome(RunPhase.FAILED, "OutcomeUnknown", "its outcome was not recorded readably");
     }
   }
-
-  /**
-   * Deletes the records of runs that ended before {@code cutoff} (in every namespace this dispatcher may list),
-   * freeing their keys; returns how many.
-   */
-  abstract int expire(ResourceType runType, Instant cutoff);
 
   static ObjectNode record(ObjectMapper json, ResourceType runType, ObjectNode run, String key, String cluster,
       String reason) {
@@ -263,19 +287,31 @@ abstract class Records {
     }
 
     @Override
-    void ended(ResourceType runType, String namespace, String name, Instant at, RunStatus outcome) {
-      ObjectNode patch = json.createObjectNode();
-      patch.putObject("metadata").set("annotations", endedAnnotations(json, at, outcome));
+    void notePruned(ResourceType runType, String namespace, String name, String cluster, String run, Instant at,
+        Outcome outcome) {
       try {
-        host.mergePatch(recordType(runType), namespace, name, patch);
+        Optional<GenericKubernetesResource> current = host.get(recordType(runType), namespace, name);
+        if (current.isEmpty()) {
+          return;
+        }
+        ObjectNode o = json.convertValue(current.get(), ObjectNode.class);
+        if (!awaitsNote(o, cluster, run)) {
+          return;
+        }
+        ((ObjectNode) o.path("metadata").path("annotations")).setAll(endedAnnotations(json, at, outcome));
+        host.update(recordType(runType), json.convertValue(o, GenericKubernetesResource.class));
       } catch (ClusterRequestException e) {
-        // the record stays until a dispatcher that sees the run end again (on a retry of its key) notes it
-        LOG.warn("cannot note on the dispatch record {}/{} that its run ended: {}", namespace, name, e.getMessage());
+        // a concurrent note (conflict) says the same; else a retry of the key after the run's retention may run
+        // it again
+        if (!e.isConflict()) {
+          LOG.warn("cannot note on the dispatch record {}/{} that its run ended: {}", namespace, name,
+              e.getMessage());
+        }
       }
     }
 
     @Override
-    int expire(ResourceType runType, Instant cutoff) {
+    int expire(ResourceType runType, Instant cutoff, Function<Record, Optional<Instant>> endedAt) {
       List<GenericKubernetesResource> all;
       try {
         all = host.list(recordType(runType), "", Map.of());
@@ -289,7 +325,7 @@ abstract class Records {
       for (GenericKubernetesResource r : all) {
         ObjectNode o = json.convertValue(r, ObjectNode.class);
         boolean ours = o.path("metadata").path("annotations").has(KEY);   // not a FederatedTaskRun of KubeFed's
-        if (ours && Record.ended(o).filter(at -> at.isBefore(cutoff)).isPresent()
+        if (ours && endedAt.apply(parse(o)).filter(at -> at.isBefore(cutoff)).isPresent()
             && host.delete(recordType(runType), r.getMetadata().getNamespace(), r.getMetadata().getName())) {
           deleted++;
         }
@@ -308,8 +344,10 @@ abstract class Records {
 
     @Override
     boolean create(ResourceType runType, ObjectNode record) {
+      ObjectNode stored = record.deepCopy();
+      ((ObjectNode) stored.path("metadata")).put("creationTimestamp", Instant.now().toString());
       return records.putIfAbsent(id(runType, record.path("metadata").path("namespace").asText(),
-          record.path("metadata").path("name").asText()), record.deepCopy()) == null;
+          record.path("metadata").path("name").asText()), stored) == null;
     }
 
     @Override
@@ -336,9 +374,13 @@ abstract class Records {
     }
 
     @Override
-    void ended(ResourceType runType, String namespace, String name, Instant at, RunStatus outcome) {
+    void notePruned(ResourceType runType, String namespace, String name, String cluster, String run, Instant at,
+        Outcome outcome) {
       ObjectNode annotations = endedAnnotations(new ObjectMapper(), at, outcome);
       records.computeIfPresent(id(runType, namespace, name), (id, r) -> {
+        if (!awaitsNote(r, cluster, run)) {
+          return r;
+        }
         ObjectNode after = r.deepCopy();
         ((ObjectNode) after.path("metadata").path("annotations")).setAll(annotations);
         return after;
@@ -346,10 +388,10 @@ abstract class Records {
     }
 
     @Override
-    int expire(ResourceType runType, Instant cutoff) {
+    int expire(ResourceType runType, Instant cutoff, Function<Record, Optional<Instant>> endedAt) {
       int before = records.size();
       records.entrySet().removeIf(e -> e.getKey().startsWith(runType.kind() + "/")
-          && Record.ended(e.getValue()).filter(at -> at.isBefore(cutoff)).isPresent());
+          && endedAt.apply(parse(e.getValue())).filter(at -> at.isBefore(cutoff)).isPresent());
       return before - records.size();
     }
   }

@@ -1,5 +1,6 @@
 package io.fleetfed.tekton;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetfed.core.FederationException;
@@ -92,6 +93,8 @@ public final class RunDispatcher implements AutoCloseable {
   private static final int LOCK_STRIPES = 64;
   /** How long an ended run's record, and so its key, is kept unless the builder says otherwise: a day. */
   public static final Duration DEFAULT_RECORD_RETENTION = Duration.ofHours(24);
+  /** How long after its record was written a run absent from its member counts as ended (if not noted). */
+  private static final Duration ABSENT_GRACE = Duration.ofMinutes(1);
   /** How long closing waits for a dispatch in flight to end its request. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
 
@@ -123,6 +126,11 @@ public final class RunDispatcher implements AutoCloseable {
     public void changed(String cluster, ObjectNode run, boolean deleted) {
       RunDispatcher.this.changed(cluster, run, deleted);
     }
+
+    @Override
+    public void dispatchedRunDeleted(String cluster, ObjectNode run) {
+      RunDispatcher.this.pruned(cluster, run);
+    }
   };
   /** All a handle may ask of its dispatcher. */
   private final RunHandle.Control control = new RunHandle.Control() {
@@ -151,15 +159,6 @@ public final class RunDispatcher implements AutoCloseable {
     public void ended(RunHandle handle) {
       byKey.remove(keyId(handle.namespace(), handle.key()), handle);
       byRun.remove(Watcher.id(handle.kind(), handle.namespace(), handle.name()), handle);
-      if (!handle.endNoted()) {
-        Instant at = Instant.now();
-        try {   // the record's retention counts from now; noted off the watch thread that told the end
-          worker.execute(() -> records.ended(handle.type(), handle.namespace(),
-              Records.name(handle.key(), handle.namespace()), at, handle.status()));
-        } catch (RejectedExecutionException closing) {
-          // closing: a later dispatch of the key notes it
-        }
-      }
     }
   };
   private volatile boolean closed;
@@ -348,9 +347,6 @@ public final class RunDispatcher implements AutoCloseable {
       w.watch(type.version(), listWait);
     }
     Optional<ObjectNode> current = w == null ? Optional.empty() : w.get(type, namespace, name);
-    if (record.ended().isPresent()) {
-      handle.endAlreadyNoted();
-    }
     if (current.isPresent()) {
       observe(record.cluster(), handle, current.get(), false);
     } else if (record.ended().isPresent()) {
@@ -638,12 +634,65 @@ public final class RunDispatcher implements AutoCloseable {
     return quarter.compareTo(min) < 0 ? min : quarter.compareTo(max) > 0 ? max : quarter;
   }
 
+  /**
+   * A run this or another dispatcher dispatched was deleted from {@code cluster}: if its record places it there,
+   * notes there how it ended (a retry of its key then ends so, rather than running it again), off the watch thread.
+   */
+  private void pruned(String cluster, ObjectNode run) {
+    JsonNode annotations = run.path("metadata").path("annotations");
+    if (!annotations.hasNonNull(DISPATCH_KEY_ANNOTATION) || !RunKind.isRun(run)) {
+      return;
+    }
+    String key = annotations.path(DISPATCH_KEY_ANNOTATION).asText();
+    String namespace = RunKind.namespace(run);
+    String name = run.path("metadata").path("name").asText();
+    JsonNode status = run.path("status");
+    RunPhase phase = RunKind.phase(status);
+    JsonNode condition = RunKind.succeeded(status);
+    Records.Outcome outcome = phase.isDone()
+        ? new Records.Outcome(phase, condition.path("reason").asText(), condition.path("message").asText())
+        : new Records.Outcome(RunPhase.CANCELLED, "RunDeleted", "it was deleted from " + cluster + " before it ended");
+    Instant at = RunKind.time(status, "completionTime").orElseGet(Instant::now);
+    try {
+      worker.execute(() -> records.notePruned(RunKind.type(run), namespace, Records.name(key, namespace), cluster,
+          name, at, outcome));
+    } catch (RejectedExecutionException closing) {
+      // closing
+    }
+  }
+
+  /**
+   * When the run of {@code r} ended: as noted on the record; else as its member's watch shows it (its
+   * completionTime); else, if it is not on its member, a minute after the record was written (it was pruned
+   * unseen, or never created by a dispatcher that stopped); empty while it runs or cannot be seen.
+   */
+  private Optional<Instant> endedAt(Records.Record r) {
+    if (r.ended().isPresent()) {
+      return r.ended();
+    }
+    Watcher w = watchers.get(r.cluster());
+    if (w == null) {
+      return Optional.empty();
+    }
+    JsonNode template = r.object().path("spec").path("template");
+    Optional<Optional<ObjectNode>> listed = w.listed(template.path("kind").asText(), RunKind.namespace(template),
+        r.run());
+    if (listed.isEmpty()) {
+      return Optional.empty();
+    }
+    if (listed.get().isEmpty()) {
+      return r.created().map(at -> at.plus(ABSENT_GRACE));
+    }
+    JsonNode status = listed.get().get().path("status");
+    return RunKind.phase(status).isDone() ? RunKind.time(status, "completionTime").or(r::created) : Optional.empty();
+  }
+
   /** Deletes the records of runs that ended longer than the retention ago, freeing their keys. */
   private void expireRecords() {
     Instant cutoff = Instant.now().minus(recordRetention);
     for (ResourceType type : List.of(TektonTypes.TASK_RUN, TektonTypes.PIPELINE_RUN)) {
       try {
-        int n = records.expire(type, cutoff);
+        int n = records.expire(type, cutoff, this::endedAt);
         if (n > 0) {
           LOG.info("deleted {} dispatch records of {}s that ended before {}, freeing their keys", n, type.kind(),
               cutoff);
@@ -750,10 +799,12 @@ public final class RunDispatcher implements AutoCloseable {
     /**
      * How long a run's dispatch record (and so its key) is kept after the run ended (default 24 h): until then,
      * dispatching its key again follows that run, even after the run was pruned from its member (then it ends as
-     * the record noted); afterwards the key is free and makes a new run. Records are deleted by any dispatcher
-     * over the host (its runs stay on their members, for Tekton's pruning). A record whose run ended
-     * unseen by any dispatcher (all stopped) is kept until a dispatch of its key sees the end. Each dispatcher
-     * checks once when it starts, then every quarter of the retention (between 1 s and 10 min).
+     * noted on the record when a dispatcher saw the run deleted); afterwards the key is free and makes a new run.
+     * Records are deleted by any dispatcher over the host (the runs stay on their members, for Tekton's pruning):
+     * each checks once when it starts, then every quarter of the retention (between 1 s and 10 min), when each
+     * record's run ended, from the record's note or its member's watch (its {@code completionTime}; a run gone from
+     * its member unnoted counts as ended a minute after its record was written). A record whose member cannot be
+     * read is kept.
      *
      * <pre>{@code
      * RunDispatcher.builder(fleet).recordRetention(Duration.ofDays(7)).build();   // a week of retries

@@ -88,20 +88,9 @@ public final class RunHandle {
     this.status = pending(choice.cluster(), "Dispatched", choice.reason());
   }
 
-  private volatile boolean endNoted;
-
   private RunStatus pending(String cluster, String reason, String message) {
     return new RunStatus(type.kind(), namespace, name, cluster, RunPhase.PENDING, reason, message, Optional.empty(),
         Optional.empty(), Map.of(), Optional.empty(), List.of(), List.of());
-  }
-
-  /** The run's end was noted on its record before this handle followed it: no need to note it again. */
-  void endAlreadyNoted() {
-    endNoted = true;
-  }
-
-  boolean endNoted() {
-    return endNoted;
   }
 
   /** The dispatch key. */

@@ -45,6 +45,9 @@ final class Watcher {
     /** Whether a change of run {@code kind/namespace/name} (a child of PipelineRun {@code parent}) matters. */
     boolean interested(String kind, String namespace, String name, String parent);
 
+    /** A dispatched run (not a PipelineRun's child) was deleted from this cluster: pruned, most likely. */
+    void dispatchedRunDeleted(String cluster, ObjectNode run);
+
     void changed(String cluster, ObjectNode run, boolean deleted);
   }
 
@@ -119,6 +122,13 @@ final class Watcher {
         occupying.add(id);
       }
     }
+    if (deleted && !child && labels != null && labels.containsKey(RunDispatcher.DISPATCH_LABEL)) {
+      try {
+        events.dispatchedRunDeleted(cluster, json.convertValue(o, ObjectNode.class));
+      } catch (RuntimeException e) {
+        LOG.warn("noting the deletion of {} on {} failed", id, cluster, e);
+      }
+    }
     if (!events.interested(kind, namespace, name, child ? parent : "")) {
       return;   // most runs in a cluster are not this dispatcher's: only counted
     }
@@ -163,6 +173,30 @@ final class Watcher {
   }
 
   /** The TaskRuns of PipelineRun {@code namespace/name}. */
+  /**
+   * The run {@code namespace/name} of {@code kind} as this cluster's watches list it now: an empty inner optional
+   * if it is not there; empty if the watches have not listed yet (then nothing can be said).
+   */
+  Optional<Optional<ObjectNode>> listed(String kind, String namespace, String name) {
+    for (Map.Entry<String, ObjectWatch> e : watches.entrySet()) {
+      if (e.getKey().endsWith("/" + kind)) {
+        try {
+          if (!e.getValue().awaitSynced(Duration.ZERO)) {
+            return Optional.empty();
+          }
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return Optional.empty();
+        }
+        Optional<GenericKubernetesResource> o = e.getValue().get(namespace, name);
+        if (o.isPresent()) {
+          return Optional.of(o.map(r -> json.convertValue(r, ObjectNode.class)));
+        }
+      }
+    }
+    return Optional.of(Optional.empty());
+  }
+
   /**
    * The run of {@code type} in {@code namespace} dispatched with {@code key} (hashed {@code keyHash}), if here;
    * waits up to {@code wait} for the first list of this cluster's runs.

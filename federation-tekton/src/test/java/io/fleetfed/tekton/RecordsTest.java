@@ -61,34 +61,43 @@ class RecordsTest {
     return run;
   }
 
-  private static RunStatus ended(RunPhase phase, String reason, String message) {
-    return new RunStatus("TaskRun", "ci", "r", "dev2", phase, reason, message, Optional.empty(), Optional.empty(),
-        Map.of(), Optional.empty(), List.of(), List.of());
-  }
-
   @Test
-  @DisplayName("a record notes when and how its run ended, and expires only after the retention")
-  void endedAndExpired() {
+  @DisplayName("a record notes how its run ended when that run is pruned from its cluster; never another's")
+  void notedWhenPruned() {
     Records records = new Records.InMemory();
     records.create(TektonTypes.TASK_RUN, Records.record(JSON, TektonTypes.TASK_RUN, run("a"), "ka", "dev2", "why"));
-    records.create(TektonTypes.TASK_RUN, Records.record(JSON, TektonTypes.TASK_RUN, run("b"), "kb", "dev2", "why"));
-    records.create(TektonTypes.TASK_RUN, Records.record(JSON, TektonTypes.TASK_RUN, run("c"), "kc", "dev2", "why"));
     Instant t = Instant.parse("2026-12-02T10:00:00Z");
-    records.ended(TektonTypes.TASK_RUN, "ci", "ka", t, ended(RunPhase.FAILED, "Failed", "step \"x\" exited 1"));
-    records.ended(TektonTypes.TASK_RUN, "ci", "kb", t.plusSeconds(60), ended(RunPhase.SUCCEEDED, "Succeeded", ""));
+    Records.Outcome failed = new Records.Outcome(RunPhase.FAILED, "Failed", "step \"x\" exited 1");
+    records.notePruned(TektonTypes.TASK_RUN, "ci", "ka", "dev3", "a", t, failed);   // a copy left on dev3
+    records.notePruned(TektonTypes.TASK_RUN, "ci", "ka", "dev2", "b", t, failed);   // another run of that name
+    assertThat(records.get(TektonTypes.TASK_RUN, "ci", "ka").orElseThrow().ended()).isEmpty();
 
+    records.notePruned(TektonTypes.TASK_RUN, "ci", "ka", "dev2", "a", t, failed);
+    records.notePruned(TektonTypes.TASK_RUN, "ci", "ka", "dev2", "a", t.plusSeconds(9),
+        new Records.Outcome(RunPhase.SUCCEEDED, "Succeeded", ""));   // noted once: the first note stays
     Records.Record a = records.get(TektonTypes.TASK_RUN, "ci", "ka").orElseThrow();
     assertThat(a.run()).isEqualTo("a");
     assertThat(a.ended()).contains(t);
-    assertThat(Records.outcome(JSON, a.object()))
-        .isEqualTo(new Records.Outcome(RunPhase.FAILED, "Failed", "step \"x\" exited 1"));
+    assertThat(a.created()).isPresent();
+    assertThat(Records.outcome(JSON, a.object())).isEqualTo(failed);
+  }
 
-    assertThat(records.expire(TektonTypes.TASK_RUN, t.plusSeconds(30))).isEqualTo(1);   // a only
+  @Test
+  @DisplayName("records expire when their run ended before the cutoff, as the dispatcher tells; others stay")
+  void expiry() {
+    Records records = new Records.InMemory();
+    for (String k : List.of("ka", "kb", "kc")) {
+      records.create(TektonTypes.TASK_RUN, Records.record(JSON, TektonTypes.TASK_RUN, run(k), k, "dev2", "why"));
+    }
+    Instant t = Instant.parse("2026-12-02T10:00:00Z");
+    Map<String, Optional<Instant>> ended = Map.of("ka", Optional.of(t), "kb", Optional.of(t.plusSeconds(60)),
+        "kc", Optional.empty());
+    assertThat(records.expire(TektonTypes.TASK_RUN, t.plusSeconds(30), r -> ended.get(r.key()))).isEqualTo(1);
     assertThat(records.get(TektonTypes.TASK_RUN, "ci", "ka")).isEmpty();
     assertThat(records.get(TektonTypes.TASK_RUN, "ci", "kb")).isPresent();
-    assertThat(records.expire(TektonTypes.PIPELINE_RUN, t.plusSeconds(3600))).isZero();   // another kind's
-    assertThat(records.expire(TektonTypes.TASK_RUN, t.plusSeconds(3600))).isEqualTo(1);   // b; c never ended
-    assertThat(records.get(TektonTypes.TASK_RUN, "ci", "kc")).isPresent();
+    assertThat(records.expire(TektonTypes.PIPELINE_RUN, t.plusSeconds(3600), r -> Optional.of(t))).isZero();
+    assertThat(records.expire(TektonTypes.TASK_RUN, t.plusSeconds(3600), r -> ended.get(r.key()))).isEqualTo(1);
+    assertThat(records.get(TektonTypes.TASK_RUN, "ci", "kc")).isPresent();   // still running
   }
 
   @Test
@@ -96,7 +105,8 @@ class RecordsTest {
   void outcomeEdges() {
     ObjectNode r = Records.record(JSON, TektonTypes.TASK_RUN, run("a"), "ka", "dev2", "why");
     ((ObjectNode) r.path("metadata").path("annotations"))
-        .setAll(Records.endedAnnotations(JSON, Instant.EPOCH, ended(RunPhase.FAILED, "Failed", "m".repeat(5000))));
+        .setAll(Records.endedAnnotations(JSON, Instant.EPOCH,
+            new Records.Outcome(RunPhase.FAILED, "Failed", "m".repeat(5000))));
     assertThat(Records.outcome(JSON, r).message()).hasSize(1025).endsWith("…");
     ((ObjectNode) r.path("metadata").path("annotations")).put(Records.OUTCOME, "{not json");
     assertThat(Records.outcome(JSON, r).reason()).isEqualTo("OutcomeUnknown");
