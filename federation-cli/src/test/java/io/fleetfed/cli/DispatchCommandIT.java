@@ -162,8 +162,8 @@ class DispatchCommandIT {
 
     assertThat(result.exitCode()).isEqualTo(3);
     assertThat(result.stdout()).isEmpty();
-    assertThat(result.stderr()).contains("error: cannot dispatch TaskRun ci/orphan-1: ")
-        .contains("Task ci/nowhere (taskRef of the TaskRun)").contains("Nothing was created");
+    assertThat(result.stderr()).contains("error: cannot dispatch TaskRun ci/orphan-1 (missing-task.yaml, document 1): ")
+        .contains("Task ci/nowhere (spec.taskRef)").contains("Nothing was created");
   }
 
   @Test

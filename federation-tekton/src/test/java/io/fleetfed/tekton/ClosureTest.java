@@ -60,8 +60,16 @@ class ClosureTest {
   }
 
   private static List<Closure.Dependency> closure(Row row) {
-    return Closure.of(yaml(row.run()), row.given().stream().map(ClosureTest::yaml).toList(), source(row.source()),
-        "dev1 (the host)");
+    return result(row.run(), row.given(), row.source()).dependencies();
+  }
+
+  /** The closure of {@code run}, the given objects coming from documents 2, 3... of {@code run.yaml}. */
+  static Closure.Result result(String run, List<String> given, List<String> source) {
+    List<Closure.Given> objects = new ArrayList<>();
+    for (int i = 0; i < given.size(); i++) {
+      objects.add(new Closure.Given(yaml(given.get(i)), "run.yaml, document " + (i + 2)));
+    }
+    return Closure.of(yaml(run), "request", objects, source(source), "dev1 (the host)");
   }
 
   private static String describe(Closure.Dependency d) {
@@ -87,7 +95,7 @@ class ClosureTest {
         apiVersion: v1
         kind: ServiceAccount
         metadata: {name: default, namespace: ci}
-        """), List.of("tekton.dev/v1 Task ci/git-clone <- taskRef of the TaskRun",
+        """), List.of("tekton.dev/v1 Task ci/git-clone <- spec.taskRef",
             "v1 ServiceAccount ci/default <- spec.serviceAccountName")));
     rows.add(new Row("a Task only at v1beta1 is found there; a missing default ServiceAccount is no problem", """
         apiVersion: tekton.dev/v1
@@ -99,7 +107,7 @@ class ClosureTest {
         kind: Task
         metadata: {name: old, namespace: ci}
         spec: {steps: [{name: s, image: alpine}]}
-        """), List.of("tekton.dev/v1beta1 Task ci/old <- taskRef of the TaskRun")));
+        """), List.of("tekton.dev/v1beta1 Task ci/old <- spec.taskRef")));
     rows.add(new Row("a ClusterTask is cluster-scoped; a resolver, a custom task and an inline spec need nothing", """
         apiVersion: tekton.dev/v1beta1
         kind: PipelineRun
@@ -116,8 +124,7 @@ class ClosureTest {
         kind: ClusterTask
         metadata: {name: shared}
         spec: {steps: [{name: s, image: alpine}]}
-        """), List.of("tekton.dev/v1beta1 ClusterTask /shared <- taskRef of pipeline task a of the pipelineSpec of "
-            + "the PipelineRun")));
+        """), List.of("tekton.dev/v1beta1 ClusterTask /shared <- spec.pipelineSpec.tasks[0].taskRef")));
     rows.add(new Row("a Pipeline's Tasks (finally too), and the StepActions their steps name", """
         apiVersion: tekton.dev/v1
         kind: PipelineRun
@@ -145,10 +152,10 @@ class ClosureTest {
         kind: StepAction
         metadata: {name: go-build, namespace: ci}
         spec: {image: golang}
-        """), List.of("tekton.dev/v1 Pipeline ci/build <- pipelineRef of the PipelineRun",
-            "tekton.dev/v1 Task ci/compile <- taskRef of pipeline task compile of the Pipeline build",
-            "tekton.dev/v1 Task ci/report <- taskRef of pipeline task report of the Pipeline build",
-            "tekton.dev/v1beta1 StepAction ci/go-build <- step go of Task compile")));
+        """), List.of("tekton.dev/v1 Pipeline ci/build <- spec.pipelineRef",
+            "tekton.dev/v1 Task ci/compile <- Pipeline build: spec.tasks[0].taskRef",
+            "tekton.dev/v1 Task ci/report <- Pipeline build: spec.finally[0].taskRef",
+            "tekton.dev/v1beta1 StepAction ci/go-build <- Task compile: spec.steps[0].ref")));
     rows.add(new Row("a ServiceAccount, its Secrets but its token, its and the pod template's image-pull Secrets", """
         apiVersion: tekton.dev/v1beta1
         kind: TaskRun
@@ -176,9 +183,9 @@ class ClosureTest {
         kind: Secret
         metadata: {name: pull-2, namespace: ci}
         """), List.of("v1 ServiceAccount ci/builder <- spec.serviceAccountName",
-            "v1 Secret ci/pull-2 <- imagePullSecrets of spec.podTemplate",
-            "v1 Secret ci/git-creds <- secrets of ServiceAccount builder",
-            "v1 Secret ci/pull-1 <- imagePullSecrets of ServiceAccount builder")));
+            "v1 Secret ci/pull-2 <- spec.podTemplate.imagePullSecrets[0]",
+            "v1 Secret ci/git-creds <- ServiceAccount builder: secrets[0]",
+            "v1 Secret ci/pull-1 <- ServiceAccount builder: imagePullSecrets[0]")));
     rows.add(new Row("a v1 PipelineRun's taskRunTemplate and taskRunSpecs accounts", """
         apiVersion: tekton.dev/v1
         kind: PipelineRun
@@ -196,7 +203,7 @@ class ClosureTest {
         kind: ServiceAccount
         metadata: {name: deployer, namespace: ci}
         """), List.of("v1 ServiceAccount ci/runner <- spec.taskRunTemplate.serviceAccountName",
-            "v1 ServiceAccount ci/deployer <- spec.taskRunSpecs[a]")));
+            "v1 ServiceAccount ci/deployer <- spec.taskRunSpecs[0].serviceAccountName")));
     rows.add(new Row("workspaces: a Secret, a ConfigMap, a claim, projected sources; optional ones may be absent",
         """
         apiVersion: tekton.dev/v1
@@ -232,11 +239,11 @@ class ClosureTest {
         apiVersion: v1
         kind: ConfigMap
         metadata: {name: ca, namespace: ci}
-        """), List.of("v1 Secret ci/creds <- workspace \"creds\"",
-            "v1 ConfigMap ci/settings <- workspace \"settings\"",
-            "v1 PersistentVolumeClaim ci/cache <- workspace \"cache\"",
-            "v1 Secret ci/token <- workspace \"bundle\"",
-            "v1 ConfigMap ci/ca <- workspace \"bundle\"")));
+        """), List.of("v1 Secret ci/creds <- spec.workspaces[0].secret",
+            "v1 ConfigMap ci/settings <- spec.workspaces[1].configMap",
+            "v1 PersistentVolumeClaim ci/cache <- spec.workspaces[3].persistentVolumeClaim",
+            "v1 Secret ci/token <- spec.workspaces[4].projected.sources[0].secret",
+            "v1 ConfigMap ci/ca <- spec.workspaces[4].projected.sources[1].configMap")));
     rows.add(new Row("what the request gives wins over the source cluster's", """
         apiVersion: tekton.dev/v1
         kind: TaskRun
@@ -252,7 +259,7 @@ class ClosureTest {
         kind: Task
         metadata: {name: build, namespace: ci}
         spec: {steps: [{name: from-the-source, image: alpine}]}
-        """), List.of("tekton.dev/v1 Task ci/build <- taskRef of the TaskRun")));
+        """), List.of("tekton.dev/v1 Task ci/build <- spec.taskRef")));
     return rows.stream();
   }
 
@@ -335,8 +342,8 @@ class ClosureTest {
         """, List.of(), List.of(), List.of());
     assertThatThrownBy(() -> closure(row)).isInstanceOfSatisfying(DispatchException.class, e -> {
       assertThat(e.getMessage()).isEqualTo("cannot dispatch PipelineRun ci/p-1: 2 dependencies are neither given nor "
-          + "in the source cluster dev1 (the host): Pipeline ci/build (pipelineRef of the PipelineRun); Secret "
-          + "ci/creds (workspace \"creds\"). Nothing was created.");
+          + "in the source cluster dev1 (the host): Pipeline ci/build (spec.pipelineRef); Secret "
+          + "ci/creds (spec.workspaces[0].secret). Nothing was created.");
       assertThat(e.kind()).isEqualTo("PipelineRun");
       assertThat(e.namespace()).isEqualTo("ci");
       assertThat(e.name()).isEqualTo("p-1");
