@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The request handler of one sandbox API server. It keeps the cluster's store (a fabric8
- * {@link KubernetesCrudDispatcher}, which outlives restarts of the HTTP server) and adds what a real API server
+ * {@link KubernetesCrudDispatcher} indexed by name, {@link IndexedStore}, which outlives restarts of the HTTP
+ * server) and adds what a real API server
  * does and the CRUD store does not: health and version endpoints, discovery of the built-in types and of every
  * stored CRD, a 415 for bodies it cannot read, service-account token filling, pod logs ({@link PodLogs}), request
  * counting and latency.
@@ -58,7 +59,7 @@ final class SandboxDispatcher extends Dispatcher implements Resetable {
   private static final Pattern POD_LOG = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/]+)/log$");
 
   private final String clusterName;
-  private final KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
+  private final KubernetesCrudDispatcher store = new IndexedStore();
   private final ObjectMapper mapper = new ObjectMapper();
   private final KubernetesSerialization serialization = new KubernetesSerialization();
   private final AtomicLong requests = new AtomicLong();
