@@ -311,7 +311,9 @@ public final class RunDispatcher implements AutoCloseable {
   /** Without a host cluster: the run a dispatcher before this one created for {@code key}, found on its member. */
   private Optional<Records.Record> onMember(ResourceType type, String namespace, String key) {
     for (Map.Entry<String, Watcher> w : watchers.entrySet()) {
-      Optional<ObjectNode> run = w.getValue().byKey(type, namespace, keyHash(key), key, listWait);
+      boolean ready = fleet.cluster(w.getKey()).map(c -> c.health().isReady()).orElse(false);
+      Optional<ObjectNode> run = w.getValue().byKey(type, namespace, keyHash(key), key,
+          ready ? listWait : Duration.ZERO);
       if (run.isPresent()) {
         ObjectNode found = Closure.clean(run.get(), namespace);
         found.remove("status");
@@ -654,8 +656,8 @@ public final class RunDispatcher implements AutoCloseable {
         ? new Records.Outcome(phase, condition.path("reason").asText(), condition.path("message").asText())
         : new Records.Outcome(RunPhase.CANCELLED, "RunDeleted", "it was deleted from " + cluster + " before it ended");
     Instant at = RunKind.time(status, "completionTime").orElseGet(Instant::now);
-    try {
-      worker.execute(() -> records.notePruned(RunKind.type(run), namespace, Records.name(key, namespace), cluster,
+    try {   // on the records' one thread: pruning a thousand runs queues a thousand notes, not threads
+      sweeper.execute(() -> records.notePruned(RunKind.type(run), namespace, Records.name(key, namespace), cluster,
           name, at, outcome));
     } catch (RejectedExecutionException closing) {
       // closing
@@ -805,7 +807,8 @@ public final class RunDispatcher implements AutoCloseable {
      * each checks once when it starts, then every quarter of the retention (between 1 s and 10 min), when each
      * record's run ended, from the record's note or its member's watch (its {@code completionTime}; a run gone from
      * its member unnoted counts as ended a minute after its record was written). A record whose member cannot be
-     * read is kept.
+     * read is kept, and so is every record if the dispatcher may not list the record type in all namespaces of
+     * the host.
      *
      * <pre>{@code
      * RunDispatcher.builder(fleet).recordRetention(Duration.ofDays(7)).build();   // a week of retries
