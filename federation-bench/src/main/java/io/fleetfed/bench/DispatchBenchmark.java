@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fleetfed.core.cluster.ResourceContexts;
 import io.fleetfed.core.fleet.ClusterFleet;
@@ -308,26 +307,11 @@ public final class DispatchBenchmark {
   private static SharedIndexInformer<GenericKubernetesResource> inform(KubernetesClient client, String ns,
       java.util.function.Consumer<GenericKubernetesResource> done) {
     return client.genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK_RUN)).inNamespace(ns)
-        .inform(new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(GenericKubernetesResource r) {
-            seen(r);
+        .inform(States.each(r -> {
+          if (isDone(r)) {
+            done.accept(r);
           }
-
-          @Override
-          public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource r) {
-            seen(r);
-          }
-
-          @Override
-          public void onDelete(GenericKubernetesResource r, boolean unknown) {}
-
-          private void seen(GenericKubernetesResource r) {
-            if (isDone(r)) {
-              done.accept(r);
-            }
-          }
-        });
+        }));
   }
 
   /**

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fleetfed.core.cluster.ResourceContexts;
 import io.fleetfed.core.fleet.ClusterFleet;
@@ -107,27 +106,12 @@ final class StatusLatencyBenchmark {
             .withConfig(Config.fromKubeconfig(cluster, kubeconfig)).build();
         clients.add(client);
         informers.add(client.genericKubernetesResources(context).inNamespace(NAMESPACE)
-            .inform(new ResourceEventHandler<GenericKubernetesResource>() {
-              @Override
-              public void onAdd(GenericKubernetesResource obj) {
-                seen(obj);
+            .inform(States.each(obj -> {
+              Object seq = obj.get("status", "seq");
+              if (seq instanceof Number n) {
+                baseline.mark(n.intValue());
               }
-
-              @Override
-              public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
-                seen(newObj);
-              }
-
-              @Override
-              public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {}
-
-              private void seen(GenericKubernetesResource obj) {
-                Object seq = obj.get("status", "seq");
-                if (seq instanceof Number n) {
-                  baseline.mark(n.intValue());
-                }
-              }
-            }));
+            })));
       }
 
       List<Double> oursMs = new ArrayList<>();
