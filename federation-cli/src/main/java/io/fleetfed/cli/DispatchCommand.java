@@ -60,7 +60,8 @@ final class DispatchCommand extends FleetCommand {
 
   @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
       description = "YAML file (or - for stdin) of one TaskRun or PipelineRun, tekton.dev/v1 or v1beta1, and"
-          + " optionally what it needs (Tasks, a Pipeline, Secrets...), used rather than the host's copies.")
+          + " optionally what it needs (Tasks, a Pipeline, Secrets...), used rather than the host's copies."
+          + " Other documents (such as a ClusterRoleBinding) are ignored with a warning.")
   private String file;
 
   @Mixin
@@ -130,6 +131,9 @@ final class DispatchCommand extends FleetCommand {
   @Override
   int execute() {
     DispatchRequest request = request();
+    // documents no run can use (a ClusterRoleBinding beside the run, as in Tekton's examples) are not sent anywhere
+    request.ignored().forEach(w -> Problems.warn(err, w));
+    err.flush();
     if (sandbox.isEmpty()) {
       try (ClusterFleet f = fleet.open()) {
         return dispatch(f, request, true);

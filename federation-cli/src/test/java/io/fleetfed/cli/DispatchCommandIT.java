@@ -75,6 +75,50 @@ class DispatchCommandIT {
         metadata: {name: settings, namespace: ci}
         data: {level: high}
         """);
+    Files.writeString(dir.resolve("with-binding.yaml"), """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {generateName: default-cluster-admin-}
+        subjects: [{kind: ServiceAccount, name: default, namespace: ci}]
+        roleRef: {kind: ClusterRole, name: cluster-admin, apiGroup: rbac.authorization.k8s.io}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: db, namespace: ci}
+        stringData: {password: p}
+        ---
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata: {name: migrate-1, namespace: ci}
+        spec:
+          taskSpec:
+            steps:
+            - name: migrate
+              image: flyway
+              env: [{name: PASSWORD, valueFrom: {secretKeyRef: {name: db, key: password}}}]
+        """);
+    Files.writeString(dir.resolve("missing-secret.yaml"), """
+        apiVersion: tekton.dev/v1
+        kind: Task
+        metadata: {name: migrate, namespace: ci}
+        spec:
+          steps:
+          - {name: migrate, image: flyway, envFrom: [{secretRef: {name: db-admin}}]}
+        ---
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata: {name: migrate-2, namespace: ci}
+        spec: {taskRef: {name: migrate}}
+        """);
+    Files.writeString(dir.resolve("bad-run.yaml"), """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: settings, namespace: ci}
+        ---
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata: {name: bad-1, namespace: ci}
+        """);
     Files.writeString(dir.resolve("broken.yaml"), "apiVersion: tekton.dev/v1\nkind: TaskRun\nmetadata: [oops\n");
   }
 
@@ -162,8 +206,8 @@ class DispatchCommandIT {
 
     assertThat(result.exitCode()).isEqualTo(3);
     assertThat(result.stdout()).isEmpty();
-    assertThat(result.stderr()).contains("error: cannot dispatch TaskRun ci/orphan-1: ")
-        .contains("Task ci/nowhere (taskRef of the TaskRun)").contains("Nothing was created");
+    assertThat(result.stderr()).contains("error: cannot dispatch TaskRun ci/orphan-1 (missing-task.yaml, document 1): ")
+        .contains("Task ci/nowhere (spec.taskRef)").contains("Nothing was created");
   }
 
   @Test
@@ -250,5 +294,41 @@ class DispatchCommandIT {
         tekton.close();
       }
     }
+  }
+
+  @Test
+  @DisplayName("a ClusterRoleBinding beside the run (as in Tekton's examples) is ignored with a warning; the run and"
+      + " the Secret its step reads go to the member; exit 0")
+  void ignoredDocumentIsAWarning() {
+    FleetfedJar.Result result = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "with-binding.yaml", "--wait");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stderr()).contains("warning: with-binding.yaml, document 1: ClusterRoleBinding"
+        + " default-cluster-admin-*: ignored: a run does not read a ClusterRoleBinding")
+        .doesNotContain("error:");
+    assertThat(result.stdout()).startsWith("dispatched TaskRun ci/migrate-1 to dev2: ")
+        .containsPattern("(?m)^  phase: +SUCCEEDED$");
+  }
+
+  @Test
+  @DisplayName("a Secret a given Task's step needs, missing: exit 3 naming it, the Task's document and the field")
+  void missingSecretOfAGivenTask() {
+    FleetfedJar.Result result = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "missing-secret.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.stdout()).isEmpty();
+    assertThat(result.stderr()).contains("error: cannot dispatch TaskRun ci/migrate-2 (missing-secret.yaml, document"
+        + " 2): a dependency is neither given nor in the source cluster dev1 (the host): Secret ci/db-admin (Task"
+        + " migrate (missing-secret.yaml, document 1): spec.steps[0].envFrom[0].secretRef). Nothing was created.");
+  }
+
+  @Test
+  @DisplayName("an invalid run names the file, its document and the run; exit 2")
+  void invalidRunNamesItsDocument() {
+    FleetfedJar.Result result = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "bad-run.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stdout()).isEmpty();
+    assertThat(result.stderr()).isEqualTo("error: bad-run.yaml, document 2: TaskRun ci/bad-1: spec: is required\n");
   }
 }

@@ -106,7 +106,7 @@ class DispatchPlacementTest {
   void missingDependency(FleetSandbox sandbox) {
     assertThatThrownBy(() -> dispatcher.dispatch(DispatchRequest.builder(taskRun("m-1", "nowhere")).build()))
         .isInstanceOf(DispatchException.class)
-        .hasMessageContaining("Task " + ns + "/nowhere (taskRef of the TaskRun)")
+        .hasMessageContaining("Task " + ns + "/nowhere (spec.taskRef)")
         .hasMessageContaining("Nothing was created");
 
     for (String c : sandbox.clusterNames()) {

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A TaskRun or PipelineRun to dispatch, with where it may go and what it may use.
@@ -33,8 +35,18 @@ import java.util.Set;
  * prefix plus a hash of the dispatch key, so the same key always names the same run. Without a key, a named run's
  * key is {@code namespace/name} and a generated one gets a fresh random key (each dispatch is a new run).
  *
+ * <p>Read from a file, the request names each document's position in errors ({@code build.yaml, document 3}), and
+ * ignores, with a warning in {@link #ignored()}, the documents that no run can use (a ClusterRoleBinding, an object
+ * without a name): dispatch propagates only what runs read, the rest is the cluster admin's.
+ *
+ * <pre>{@code
+ * DispatchRequest request = DispatchRequest.read("pipelinerun.yaml", yaml).build();
+ * request.ignored().forEach(log::warn);   // "pipelinerun.yaml, document 1: ClusterRoleBinding ...: ignored: ..."
+ * }</pre>
+ *
  * @param run the run: {@code tekton.dev/v1} or {@code tekton.dev/v1beta1} TaskRun or PipelineRun
- * @param source where the run came from (a file name, or {@code request}), named in errors
+ * @param source where the run came from (a file name and the run's document, such as
+ *     {@code build.yaml, document 3}, or {@code request}), named in errors
  * @param key the dispatch key, when given
  * @param clusters only these member clusters may run it; empty for any
  * @param selector only members whose labels match it may run it
@@ -45,14 +57,47 @@ import java.util.Set;
  *     (by default it ends {@link RunPhase#CLUSTER_LOST})
  * @param sourceCluster the cluster its dependencies are read from; empty for the fleet's host
  * @param dependencies objects that the run needs, given here rather than read from the source cluster
+ * @param dependencySources where each of {@code dependencies} came from, in the same order, named in errors (such
+ *     as {@code build.yaml, document 2}, or {@code request, dependencies[0]})
+ * @param ignored the documents of the source that were not used, each naming the document and why (empty for a
+ *     request built in code)
  */
 public record DispatchRequest(ObjectNode run, String source, Optional<String> key, Set<String> clusters,
     LabelSelector selector, Optional<Duration> timeout, boolean allowHost, boolean rerunOnClusterLoss,
-    Optional<String> sourceCluster, List<ObjectNode> dependencies) {
+    Optional<String> sourceCluster, List<ObjectNode> dependencies, List<String> dependencySources,
+    List<String> ignored) {
 
+  private static final Logger LOG = LoggerFactory.getLogger(DispatchRequest.class);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** The kinds a run can need from a file: what {@code Closure} looks for, by {@code group/kind}. */
+  private static final Set<String> USABLE = Set.of("tekton.dev/Task", "tekton.dev/ClusterTask",
+      "tekton.dev/Pipeline", "tekton.dev/StepAction", "/ServiceAccount", "/Secret", "/ConfigMap",
+      "/PersistentVolumeClaim");
 
-  /** Validates and copies; see {@link Builder#build()}. */
+  /**
+   * As the canonical constructor, the dependencies' sources named after their position in the list
+   * ({@code request, dependencies[0]}) and nothing ignored.
+   */
+  public DispatchRequest(ObjectNode run, String source, Optional<String> key, Set<String> clusters,
+      LabelSelector selector, Optional<Duration> timeout, boolean allowHost, boolean rerunOnClusterLoss,
+      Optional<String> sourceCluster, List<ObjectNode> dependencies) {
+    this(run, source, key, clusters, selector, timeout, allowHost, rerunOnClusterLoss, sourceCluster, dependencies,
+        positions(source, dependencies.size()), List.of());
+  }
+
+  private static List<String> positions(String source, int count) {
+    List<String> positions = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      positions.add(source + ", dependencies[" + i + "]");
+    }
+    return positions;
+  }
+
+  /**
+   * Validates and copies; see {@link Builder#build()}.
+   *
+   * @throws IllegalArgumentException if {@code dependencySources} does not have one entry per dependency
+   */
   public DispatchRequest {
     Objects.requireNonNull(run, "run");
     Objects.requireNonNull(source, "source");
@@ -63,14 +108,20 @@ public record DispatchRequest(ObjectNode run, String source, Optional<String> ke
     Objects.requireNonNull(sourceCluster, "sourceCluster");
     run = run.deepCopy();
     dependencies = dependencies.stream().map(ObjectNode::deepCopy).toList();
-    List<Violation> problems = validate(run, source, key, timeout, dependencies);
+    dependencySources = List.copyOf(dependencySources);
+    ignored = List.copyOf(ignored);
+    if (dependencySources.size() != dependencies.size()) {
+      throw new IllegalArgumentException("dependencySources has " + dependencySources.size() + " entries for "
+          + dependencies.size() + " dependencies");
+    }
+    List<Violation> problems = validate(run, source, key, timeout, dependencies, dependencySources);
     if (!problems.isEmpty()) {
       throw new ValidationException(problems);
     }
   }
 
   private static List<Violation> validate(ObjectNode run, String source, Optional<String> key,
-      Optional<Duration> timeout, List<ObjectNode> dependencies) {
+      Optional<Duration> timeout, List<ObjectNode> dependencies, List<String> sources) {
     List<Violation> problems = new ArrayList<>();
     RunKind.validate(source, run, problems);
     key.filter(String::isBlank).ifPresent(k -> problems.add(violation(source, run, "key", "is blank")));
@@ -81,12 +132,24 @@ public record DispatchRequest(ObjectNode run, String source, Optional<String> ke
       for (String field : List.of("apiVersion", "kind", "metadata.name")) {
         JsonNode value = field.startsWith("metadata.") ? d.path("metadata").path("name") : d.path(field);
         if (!value.isTextual() || value.asText().isEmpty()) {
-          problems.add(new Violation(Optional.of(source), Optional.of("dependencies[" + i + "]"),
-              Optional.of(field), "is required"));
+          problems.add(new Violation(Optional.of(sources.get(i)), Optional.of(describe(d)), Optional.of(field),
+              "is required" + (field.equals("metadata.name") ? ": a run names what it needs"
+                  + (d.path("metadata").has("generateName") ? " (generateName cannot be named)" : "") : "")));
         }
       }
     }
     return problems;
+  }
+
+  /** {@code Kind namespace/name} of a document, as far as it says ({@code generateName} ending in {@code *}). */
+  private static String describe(JsonNode o) {
+    JsonNode meta = o.path("metadata");
+    String name = meta.path("name").asText();
+    if (name.isEmpty()) {
+      name = meta.path("generateName").asText().isEmpty() ? "(no name)" : meta.path("generateName").asText() + "*";
+    }
+    String ns = meta.path("namespace").asText();
+    return o.path("kind").asText("(no kind)") + " " + (ns.isEmpty() ? "" : ns + "/") + name;
   }
 
   private static Violation violation(String source, ObjectNode run, String field, String reason) {
@@ -100,42 +163,91 @@ public record DispatchRequest(ObjectNode run, String source, Optional<String> ke
 
   /**
    * A builder for the run in {@code yaml}, a YAML stream of one TaskRun or PipelineRun and, optionally, objects it
-   * needs (Tasks, a Pipeline, Secrets...), which are then used rather than the source cluster's.
+   * needs (Tasks, a Pipeline, Secrets...), which are then used rather than the source cluster's. Documents that no
+   * run can use (other kinds, such as a ClusterRoleBinding; objects without a name) are ignored, each with a
+   * warning in {@link DispatchRequest#ignored()} (and logged).
    *
-   * @param source the file name, named in errors
-   * @throws ValidationException naming {@code source}, the document and the reason, if the YAML cannot be read or
-   *     does not hold exactly one run
+   * @param source the file name, named in errors with the document's position ({@code build.yaml, document 2})
+   * @throws ValidationException naming {@code source}, the document, its kind and name, and the reason, if the YAML
+   *     cannot be read, a document is not a Kubernetes object, or it does not hold exactly one run
    */
   public static Builder read(String source, String yaml) {
     List<ObjectNode> runs = new ArrayList<>();
+    List<String> runPositions = new ArrayList<>();
     List<ObjectNode> others = new ArrayList<>();
+    List<String> otherPositions = new ArrayList<>();
+    List<String> ignored = new ArrayList<>();
+    List<Violation> problems = new ArrayList<>();
     try (YAMLParser parser = (YAMLParser) YAML.getFactory().createParser(yaml)) {
       int index = 0;
       while (parser.nextToken() != null) {
         JsonNode doc = YAML.readTree(parser);
         index++;
+        String position = source + ", document " + index;
         if (doc == null || doc.isNull() || doc.isMissingNode()) {
           continue;
         }
         if (!doc.isObject()) {
-          throw new ValidationException(List.of(new Violation(Optional.of(source),
-              Optional.of("document " + index), Optional.empty(), "is not a mapping")));
+          problems.add(new Violation(Optional.of(position), Optional.empty(), Optional.empty(),
+              "is not a mapping (apiVersion, kind, metadata...)"));
+          continue;
         }
         ObjectNode o = (ObjectNode) doc;
-        (RunKind.isRun(o) ? runs : others).add(o);
+        if (RunKind.isRun(o)) {
+          runs.add(o);
+          runPositions.add(position);
+          continue;
+        }
+        for (String field : List.of("apiVersion", "kind")) {
+          if (!o.path(field).isTextual() || o.path(field).asText().isEmpty()) {
+            problems.add(new Violation(Optional.of(position), Optional.of(describe(o)), Optional.of(field),
+                "is required: a document must be a Kubernetes object"));
+          }
+        }
+        String apiVersion = o.path("apiVersion").asText();
+        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        if (apiVersion.isEmpty() || o.path("kind").asText().isEmpty()) {
+          continue;
+        }
+        if (!USABLE.contains(group + "/" + o.path("kind").asText())) {
+          ignored.add(position + ": " + describe(o) + ": ignored: a run does not read a " + o.path("kind").asText()
+              + " (dispatch propagates only Tekton definitions, ServiceAccounts, Secrets, ConfigMaps and"
+              + " PersistentVolumeClaims); create it on the members yourself if the run needs it");
+        } else if (o.path("metadata").path("name").asText().isEmpty()) {
+          ignored.add(position + ": " + describe(o) + ": ignored: it has no metadata.name, so no run can name it");
+        } else {
+          others.add(o);
+          otherPositions.add(position);
+        }
       }
     } catch (IOException e) {
       throw new ValidationException(List.of(new Violation(Optional.of(source), Optional.empty(), Optional.empty(),
           "is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""))));
     }
     if (runs.size() != 1) {
-      throw new ValidationException(List.of(new Violation(Optional.of(source), Optional.empty(), Optional.of("kind"),
+      problems.add(new Violation(Optional.of(source), Optional.empty(), Optional.of("kind"),
           runs.isEmpty() ? "holds no TaskRun or PipelineRun (tekton.dev/v1 or v1beta1)"
-              : "holds " + runs.size() + " runs; dispatch one at a time")));
+              : "holds " + runs.size() + " runs (" + String.join("; ", describeAll(runs, runPositions))
+                  + "); dispatch one at a time"));
     }
-    Builder b = new Builder(runs.get(0), source);
-    others.forEach(b::dependency);
+    if (!problems.isEmpty()) {
+      throw new ValidationException(problems);
+    }
+    ignored.forEach(w -> LOG.warn("{}", w));
+    Builder b = new Builder(runs.get(0), runPositions.get(0));
+    for (int i = 0; i < others.size(); i++) {
+      b.dependency(others.get(i), otherPositions.get(i));
+    }
+    b.ignored.addAll(ignored);
     return b;
+  }
+
+  private static List<String> describeAll(List<ObjectNode> objects, List<String> positions) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < objects.size(); i++) {
+      out.add(positions.get(i).substring(positions.get(i).lastIndexOf(", ") + 2) + ": " + describe(objects.get(i)));
+    }
+    return out;
   }
 
   /** The run, as a copy the caller may change. */
@@ -144,7 +256,7 @@ public record DispatchRequest(ObjectNode run, String source, Optional<String> ke
     return run.deepCopy();
   }
 
-  /** The objects given as dependencies, as copies the caller may change. */
+  /** The objects given as dependencies, as copies the caller may change; see {@link #dependencySources()}. */
   @Override
   public List<ObjectNode> dependencies() {
     return dependencies.stream().map(ObjectNode::deepCopy).toList();
@@ -158,7 +270,8 @@ public record DispatchRequest(ObjectNode run, String source, Optional<String> ke
         + (selector.isEmpty() ? "" : ", selector " + ClusterChooser.describe(selector))
         + timeout.map(t -> ", timeout " + t).orElse("") + (allowHost ? ", host allowed" : "")
         + (rerunOnClusterLoss ? ", re-run on cluster loss" : "") + sourceCluster.map(c -> ", source " + c).orElse("")
-        + ", " + dependencies.size() + " dependencies given]";
+        + ", " + dependencies.size() + " dependencies given" + (ignored.isEmpty() ? "" : ", " + ignored.size()
+        + " documents ignored") + "]";
   }
 
   /** The run's kind, {@code TaskRun} or {@code PipelineRun}. */
@@ -181,7 +294,10 @@ public record DispatchRequest(ObjectNode run, String source, Optional<String> ke
     b.allowHost = allowHost;
     b.rerunOnClusterLoss = rerunOnClusterLoss;
     b.sourceCluster = sourceCluster;
-    dependencies.forEach(b::dependency);
+    for (int i = 0; i < dependencies.size(); i++) {
+      b.dependency(dependencies.get(i), dependencySources.get(i));
+    }
+    b.ignored.addAll(ignored);
     return b;
   }
 
@@ -197,6 +313,8 @@ public record DispatchRequest(ObjectNode run, String source, Optional<String> ke
     private boolean rerunOnClusterLoss;
     private Optional<String> sourceCluster = Optional.empty();
     private final List<ObjectNode> dependencies = new ArrayList<>();
+    private final List<String> dependencySources = new ArrayList<>();
+    private final List<String> ignored = new ArrayList<>();
 
     private Builder(ObjectNode run, String source) {
       this.run = run;
@@ -253,7 +371,12 @@ public record DispatchRequest(ObjectNode run, String source, Optional<String> ke
 
     /** An object the run needs, used rather than the source cluster's copy (a Task, a Secret...). */
     public Builder dependency(ObjectNode object) {
+      return dependency(object, source + ", dependencies[" + dependencies.size() + "]");
+    }
+
+    private Builder dependency(ObjectNode object, String origin) {
       dependencies.add(Objects.requireNonNull(object, "object").deepCopy());
+      dependencySources.add(origin);
       return this;
     }
 
@@ -265,7 +388,7 @@ public record DispatchRequest(ObjectNode run, String source, Optional<String> ke
      */
     public DispatchRequest build() {
       return new DispatchRequest(run, source, key, clusters, selector, timeout, allowHost, rerunOnClusterLoss,
-          sourceCluster, dependencies);
+          sourceCluster, dependencies, dependencySources, ignored);
     }
   }
 }

@@ -47,10 +47,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A dispatch, in order:
  * <ol>
- *   <li>finds what the run needs in a cluster: its Pipeline, Tasks, ClusterTasks and StepActions, its
- *       ServiceAccount and that account's Secrets, and the Secrets, ConfigMaps and PersistentVolumeClaims its
- *       workspaces name; from the request, else from the source cluster (the host). A missing one fails the
- *       dispatch before anything is written;</li>
+ *   <li>finds what the run needs in a cluster: its Pipeline (and child Pipelines), Tasks, ClusterTasks and
+ *       StepActions, its ServiceAccounts and their Secrets, the Secrets, ConfigMaps and PersistentVolumeClaims its
+ *       steps, volumes, pod templates, workspaces and resolvers name (after {@code $(params)} substitution); from
+ *       the request, else from the source cluster (the host). A missing one fails the dispatch before anything is
+ *       written;</li>
  *   <li>chooses a member: never the host unless allowed, only Ready, uncordoned members that match the request,
  *       the least loaded of them (unfinished runs counted by watches, against each cluster's capacity), ties broken
  *       by name;</li>

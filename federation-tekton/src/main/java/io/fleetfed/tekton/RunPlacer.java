@@ -16,6 +16,7 @@ import io.fleetfed.core.status.CopyReport;
 import io.fleetfed.core.status.PropagationResult;
 import io.fleetfed.core.status.PropagationStatus;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,7 +97,12 @@ final class RunPlacer {
     String kind = request.kind();
     String namespace = request.namespace();
     String name = request.run().path("metadata").path("name").asText("(generated)");
-    return Closure.of(request.run(), request.dependencies(), (type, ns, objectName, optional) ->
+    List<ObjectNode> objects = request.dependencies();
+    List<Closure.Given> given = new ArrayList<>();
+    for (int i = 0; i < objects.size(); i++) {
+      given.add(new Closure.Given(objects.get(i), request.dependencySources().get(i)));
+    }
+    Closure.Result result = Closure.of(request.run(), request.source(), given, (type, ns, objectName, optional) ->
         source.flatMap(client -> {
           if (Definitions.cached(type)) {
             Optional<Optional<ObjectNode>> known = defs.orElseThrow().get(type, ns, objectName);
@@ -114,6 +120,9 @@ final class RunPlacer {
                 name, Optional.of(e.cluster()), e);
           }
         }), sourceName);
+    // what could not be propagated is the member's business; a user who sees the run fail there learns why here
+    result.warnings().forEach(w -> LOG.warn("{}", w));
+    return result.dependencies();
   }
 
   // ---- members that do not answer ----------------------------------------------------------------------
