@@ -1089,6 +1089,15 @@ final class SimPipelineRun extends SimRun {
   }
 
   private Object lookup(String expression, PipelineTask task) {
+    if (expression.startsWith("finally.")) {
+      // a Pipeline's results read a finally task's results as $(finally.t.results.r): read as a task's
+      String[] parts = expression.split("\\.", 4);
+      PipelineTask finallyTask = parts.length == 4 ? tasks.get(parts[1]) : null;
+      if (finallyTask == null || !finallyTask.isFinally || !"results".equals(parts[2])) {
+        return null;
+      }
+      return lookup("tasks." + expression.substring("finally.".length()), null);
+    }
     if (expression.startsWith("params.")) {
       String rest = expression.substring("params.".length());
       Matcher indexed = INDEXED.matcher(rest);

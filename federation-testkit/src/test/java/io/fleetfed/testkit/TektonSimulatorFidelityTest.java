@@ -207,6 +207,19 @@ class TektonSimulatorFidelityTest {
   }
 
   @Test
+  void aPipelineResultReadsAFinallyTasksResult() {
+    create(Tekton.pipelineRuns(V1), "pr-finally-result", Map.of("pipelineSpec", Map.of(
+        "tasks", List.of(task("produce")),
+        "finally", List.of(task("report", "taskSpec", PRODUCER)),
+        "results", List.of(Map.of("name", "reported", "value", "commit $(finally.report.results.commit)")))));
+
+    GenericKubernetesResource done = awaitSucceeded(Tekton.pipelineRuns(V1), "pr-finally-result", "True");
+    assertThat(condition(done)).containsEntry("reason", "Succeeded");
+    assertThat(list(at(done, "status", "results"))).containsExactly(
+        Map.of("name", "reported", "value", "commit abc123"));
+  }
+
+  @Test
   void aConsumedResultThatASucceededTaskDidNotWriteFailsTheRunAsTektonDoes() {
     create(Tekton.pipelineRuns(V1), "pr-no-result", Map.of("pipelineSpec", Map.of("tasks", List.of(
         task("produce", "taskSpec", PRODUCER),
