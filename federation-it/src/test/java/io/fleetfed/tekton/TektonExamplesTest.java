@@ -92,6 +92,7 @@ class TektonExamplesTest {
     assertThat(e.memberObjects(BuiltInTypes.SECRETS)).isEmpty();
     assertThat(e.memberObjects(BuiltInTypes.CONFIG_MAPS)).isEmpty();
     assertThat(e.memberObjects(TektonTypes.TASK)).isEmpty();
+    assertThat(e.memberObjects(TektonTypes.TASK_RUN)).containsExactly("scratch-notes");
     assertThat(e.onMember(TektonTypes.TASK_RUN, "scratch-notes").at("/spec/workspaces/0/emptyDir").isObject())
         .isTrue();
   }
@@ -102,6 +103,7 @@ class TektonExamplesTest {
     Example e = dispatch("taskrun-workspace-pvc");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     ObjectNode claim = e.assertCopied(PVCS, "maven-cache");
     assertThat(claim.at("/spec/resources/requests/storage").asText()).isEqualTo("2Gi");
     assertThat(claim.at("/spec/accessModes/0").asText()).isEqualTo("ReadWriteOnce");
@@ -121,6 +123,7 @@ class TektonExamplesTest {
     e.assertRanInOrder("checkout", "count-lines");
     assertThat(e.skipped()).isEmpty();
     assertThat(e.memberObjects(PVCS)).isEmpty();
+    assertThat(e.memberObjects(TektonTypes.PIPELINE_RUN)).containsExactly("checkout-and-count");
   }
 
   @Test
@@ -129,6 +132,7 @@ class TektonExamplesTest {
     Example e = dispatch("taskrun-workspace-configmap");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     ObjectNode settings = e.assertCopied(BuiltInTypes.CONFIG_MAPS, "build-settings");
     assertThat(settings.at("/data/toolchain").asText()).isEqualTo("temurin-17");
     assertThat(settings.at("/metadata/labels/fleetfed.io~1managed").asText()).isEqualTo("true");
@@ -140,6 +144,7 @@ class TektonExamplesTest {
     Example e = dispatch("taskrun-workspace-secret");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     ObjectNode key = e.assertCopied(BuiltInTypes.SECRETS, "deploy-key");
     assertThat(secretValue(key, "id_ed25519")).isEqualTo("not-a-real-key");
     assertThat(secretValue(key, "known_hosts")).startsWith("git.example.com");
@@ -151,6 +156,7 @@ class TektonExamplesTest {
     Example e = dispatch("taskrun-workspace-projected");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     e.assertCopied(BuiltInTypes.CONFIG_MAPS, "registry-config");
     e.assertCopied(BuiltInTypes.SECRETS, "registry-auth");
   }
@@ -164,6 +170,7 @@ class TektonExamplesTest {
     Example e = dispatch("taskrun-params-string-defaults");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.outcome.results()).containsExactly(entry("line", "Howdy, fleet"));
     assertThat(e.assertCopied(TektonTypes.TASK, "greet").at("/spec/params/0/default").asText()).isEqualTo("Howdy");
   }
@@ -174,6 +181,7 @@ class TektonExamplesTest {
     Example e = dispatch("taskrun-params-array");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.outcome.results()).containsExactly(entry("report-file", "lint.sarif"));
     assertThat(e.onMember(TektonTypes.TASK_RUN, "lint-some").at("/spec/params/0/value"))
         .isEqualTo(JSON.valueToTree(List.of("src/main", "src/test")));
@@ -186,6 +194,7 @@ class TektonExamplesTest {
     Example e = dispatch("pipelinerun-params-object");
 
     assertThat(e.outcome).succeeded().hasChildren("clone");
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.childParams("clone-object-clone")).containsExactly(
         entry("url", "https://git.example.com/team/service.git"), entry("revision", "v2.3.1"));
   }
@@ -196,6 +205,7 @@ class TektonExamplesTest {
     Example e = dispatch("pipelinerun-params-array");
 
     assertThat(e.outcome).succeeded().hasChildren("test");
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.childParams("test-modules-test")).containsExactly(entry("modules", "[\"core\",\"api\",\"cli\"]"),
         entry("profile", "ci"));
   }
@@ -208,6 +218,7 @@ class TektonExamplesTest {
     Example e = dispatch("taskrun-results");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.outcome.results()).containsExactly(entry("commit", "9f1c2ab"),
         entry("modules", "[\"core\",\"cli\"]"),
         entry("image", "{\"url\":\"registry.example.com/app\",\"digest\":\"sha256:feed\"}"));
@@ -221,6 +232,7 @@ class TektonExamplesTest {
     Example e = dispatch("pipelinerun-results-between-tasks");
 
     assertThat(e.outcome).succeeded().hasChildren("compute-version", "tag");
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.outcome.results()).containsExactly(entry("version", "1.4.0"), entry("tag", "v1.4.0"));
     assertThat(e.childParams("version-and-tag-tag")).containsExactly(entry("version", "1.4.0"));
     e.assertRanInOrder("compute-version", "tag");
@@ -254,6 +266,7 @@ class TektonExamplesTest {
     Example e = dispatch("pipelinerun-finally-results");
 
     assertThat(e.outcome).succeeded().hasChildren("unit-tests", "summarise");
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.outcome.results()).containsExactly(entry("summary", "128 tests passed"));
     assertThat(e.childParams("summarise-summarise")).containsExactly(entry("passed", "128"));
     e.assertRanInOrder("unit-tests", "summarise");
@@ -319,6 +332,7 @@ class TektonExamplesTest {
     Example e = dispatch("pipelinerun-matrix");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.outcome.children()).hasSize(4).allSatisfy(c -> assertThat(c.pipelineTask()).isEqualTo("build"));
     assertThat(e.childNames()).containsExactly("cross-build-build-0", "cross-build-build-1", "cross-build-build-2",
         "cross-build-build-3");
@@ -338,6 +352,7 @@ class TektonExamplesTest {
     Example e = dispatch("pipelinerun-matrix-include");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.childNames()).containsExactly("go-versions-test-0", "go-versions-test-1", "go-versions-test-2");
     assertThat(e.childParams("go-versions-test-0")).containsExactly(entry("go-version", "1.21"));
     assertThat(e.childParams("go-versions-test-1")).containsOnly(entry("go-version", "1.22"), entry("flags", "-race"));
@@ -363,6 +378,7 @@ class TektonExamplesTest {
     Example e = dispatch("pipelinerun-matrix-results");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.childNames()).containsExactly("images-per-platform-build-image-0",
         "images-per-platform-build-image-1", "images-per-platform-build-image-2", "images-per-platform-manifest");
     String images = "[\"app-linux-amd64\",\"app-linux-arm64\",\"app-windows-amd64\"]";
@@ -378,6 +394,7 @@ class TektonExamplesTest {
     Example e = dispatch("taskrun-sidecar");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.outcome.steps()).extracting(StepStatus::name).containsExactly("wait-for-db", "test");
     assertThat(secretValue(e.assertCopied(BuiltInTypes.SECRETS, "postgres-password"), "password"))
         .isEqualTo("s3cret");
@@ -389,6 +406,7 @@ class TektonExamplesTest {
     Example e = dispatch("taskrun-stepaction");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.outcome.steps()).extracting(StepStatus::name).containsExactly("banner", "build");
     assertThat(e.assertCopied(TektonTypes.STEP_ACTION, "print-banner").at("/spec/image").asText())
         .isEqualTo("busybox:1.36");
@@ -400,6 +418,7 @@ class TektonExamplesTest {
     Example e = dispatch("pipelinerun-stepaction-from-host");
 
     assertThat(e.outcome).succeeded().hasChildren("fetch");
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.request.dependencies()).isEmpty();
     e.assertCopied(TektonTypes.TASK, "git-fetch");
     e.assertCopied(TektonTypes.STEP_ACTION, "git-clone-action");
@@ -415,6 +434,7 @@ class TektonExamplesTest {
     Example e = dispatch("taskrun-env-secret-configmap");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(secretValue(e.assertCopied(BuiltInTypes.SECRETS, "db-credentials"), "password")).isEqualTo("hunter2");
     assertThat(e.assertCopied(BuiltInTypes.CONFIG_MAPS, "db-endpoint").at("/data/url").asText())
         .startsWith("jdbc:postgresql");
@@ -428,6 +448,7 @@ class TektonExamplesTest {
     Example e = dispatch("taskrun-envfrom");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.assertCopied(BuiltInTypes.CONFIG_MAPS, "proxy-settings").at("/data/NO_PROXY").asText())
         .isEqualTo(".svc,.cluster.local");
     assertThat(secretValue(e.assertCopied(BuiltInTypes.SECRETS, "npm-token"), "TOKEN")).isEqualTo("npm_abc");
@@ -439,6 +460,7 @@ class TektonExamplesTest {
     Example e = dispatch("taskrun-volumes");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.outcome.steps()).extracting(StepStatus::name).containsExactly("sign");
     e.assertCopied(TektonTypes.TASK, "sign");
     e.assertCopied(BuiltInTypes.SECRETS, "signing-cert");
@@ -451,6 +473,7 @@ class TektonExamplesTest {
     Example e = dispatch("taskrun-podtemplate");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     e.assertCopied(BuiltInTypes.CONFIG_MAPS, "ca-bundle");
     assertThat(e.assertCopied(BuiltInTypes.SECRETS, "private-registry").path("type").asText())
         .isEqualTo("kubernetes.io/dockerconfigjson");
@@ -464,10 +487,28 @@ class TektonExamplesTest {
     Example e = dispatch("pipelinerun-cluster-resolver");
 
     assertThat(e.outcome).succeeded().hasChildren("lint", "report");
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     e.assertRanInOrder("lint", "report");
     assertThat(get(e.member, TektonTypes.TASK, "cluster-resolver-catalog", "shellcheck")).isPresent();
     assertThat(get(e.other, TektonTypes.TASK, "cluster-resolver-catalog", "shellcheck")).isEmpty();
     assertThat(e.memberObjects(TektonTypes.TASK)).as("nothing copied into the run's own namespace").isEmpty();
+  }
+
+  @Test
+  @DisplayName("pipelinerun-cluster-resolver-pipeline: the shared Pipeline goes to its namespace, its Tasks to the "
+      + "run's; its tasks run")
+  void clusterResolverPipeline() {
+    Example e = dispatch("pipelinerun-cluster-resolver-pipeline");
+
+    assertThat(e.outcome).succeeded().hasChildren("audit", "licenses");
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
+    e.assertRanInOrder("audit", "licenses");
+    assertThat(e.childParams("standard-checks-audit")).containsExactly(entry("severity", "high"));
+    assertThat(get(e.member, TektonTypes.PIPELINE, "cluster-resolver-pipelines", "checks")).isPresent();
+    assertThat(get(e.other, TektonTypes.PIPELINE, "cluster-resolver-pipelines", "checks")).isEmpty();
+    e.assertCopied(TektonTypes.TASK, "dependency-audit");
+    e.assertCopied(TektonTypes.TASK, "license-check");
+    assertThat(e.memberObjects(TektonTypes.PIPELINE)).as("no Pipeline in the run's own namespace").isEmpty();
   }
 
   @Test
@@ -476,6 +517,7 @@ class TektonExamplesTest {
     Example e = dispatch("pipelinerun-git-resolver");
 
     assertThat(e.outcome).succeeded().hasChildren("build");
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(secretValue(e.assertCopied(BuiltInTypes.SECRETS, "catalog-git-token"), "token"))
         .isEqualTo("ghp_notreal");
     assertThat(e.memberObjects(TektonTypes.TASK)).isEmpty();
@@ -487,6 +529,7 @@ class TektonExamplesTest {
     Example e = dispatch("taskrun-git-resolver-token");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(secretValue(e.assertCopied(BuiltInTypes.SECRETS, "gitlab-token"), "api-token"))
         .isEqualTo("glpat-notreal");
     assertThat(e.memberObjects(TektonTypes.TASK)).isEmpty();
@@ -501,6 +544,7 @@ class TektonExamplesTest {
     Example e = dispatch("taskrun-retries");
 
     assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     assertThat(e.outcome.podName()).contains("flaky-download-pod-retry1");
     JsonNode retries = e.onMember(TektonTypes.TASK_RUN, "flaky-download").at("/status/retriesStatus");
     assertThat(retries).hasSize(1);
@@ -573,6 +617,7 @@ class TektonExamplesTest {
     Example e = dispatch("pipelinerun-serviceaccount");
 
     assertThat(e.outcome).succeeded().hasChildren("clone", "build");
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     e.assertCopied(BuiltInTypes.SERVICE_ACCOUNTS, "ci-builder");
     assertThat(e.assertCopied(BuiltInTypes.SECRETS, "git-basic-auth").at("/metadata/annotations/tekton.dev~1git-0")
         .asText()).isEqualTo("https://git.example.com");
@@ -589,6 +634,7 @@ class TektonExamplesTest {
     Example e = dispatch("pipelinerun-taskrunspecs");
 
     assertThat(e.outcome).succeeded().hasChildren("test", "deploy");
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     e.assertCopied(BuiltInTypes.SERVICE_ACCOUNTS, "tester");
     e.assertCopied(BuiltInTypes.SERVICE_ACCOUNTS, "deployer");
     e.assertCopied(BuiltInTypes.SECRETS, "prod-kubeconfig");
@@ -630,6 +676,7 @@ class TektonExamplesTest {
         .contains("ignored");
     assertThat(e.request.dependencies()).isEmpty();
     assertThat(e.outcome).succeeded().hasChildren("list");
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
     for (String c : sandbox.clusterNames()) {
       assertThat(sandbox.cluster(c).client().genericKubernetesResources(ResourceContexts.of(CLUSTER_ROLE_BINDINGS))
           .list().getItems()).as(c).noneMatch(b -> b.getMetadata().getName().startsWith("default-view-"));
