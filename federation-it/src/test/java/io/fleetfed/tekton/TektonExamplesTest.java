@@ -712,6 +712,36 @@ class TektonExamplesTest {
         org.assertj.core.groups.Tuple.tuple("test", java.util.Optional.of(1)));
   }
 
+  @Test
+  @DisplayName("taskrun-generatename: the generateName run is named from its key's hash; its tee'd result")
+  void generateName() {
+    Example e = dispatch("taskrun-generatename");
+
+    assertThat(e.handle.name()).startsWith("nightly-report-").hasSize("nightly-report-".length() + 10);
+    assertThat(e.outcome).succeeded();
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
+    assertThat(e.outcome.name()).isEqualTo(e.handle.name());
+    assertThat(e.outcome.results()).containsExactly(entry("day", "monday"));
+    assertThat(e.memberObjects(TektonTypes.TASK_RUN)).containsExactly(e.handle.name());
+  }
+
+  @Test
+  @DisplayName("pipelinerun-v1beta1: a v1beta1 run's ServiceAccount and Secret go; pipelineResults are its results")
+  void v1beta1PipelineRun() {
+    Example e = dispatch("pipelinerun-v1beta1");
+
+    assertThat(e.outcome).succeeded().hasChildren("build");
+    assertThat(e.outcome.reason()).isEqualTo("Succeeded");
+    assertThat(e.outcome.results()).containsExactly(entry("artifact", "app-1.0.jar"));
+    e.assertCopied(BuiltInTypes.SERVICE_ACCOUNTS, "legacy-builder");
+    assertThat(e.assertCopied(BuiltInTypes.SECRETS, "legacy-git").path("type").asText())
+        .isEqualTo("kubernetes.io/ssh-auth");
+    assertThat(get(e.member, TektonTypes.PIPELINE_RUN.withVersion("v1beta1"), e.namespace, "legacy-build")
+        .orElseThrow().at("/status/pipelineResults/0/value").asText()).isEqualTo("app-1.0.jar");
+    assertThat(e.onMember(TektonTypes.TASK_RUN.withVersion("v1beta1"), "legacy-build-build")
+        .at("/spec/serviceAccountName").asText()).isEqualTo("legacy-builder");
+  }
+
   // ---- the harness ---------------------------------------------------------------------------------------------
 
   /** One dispatched example: its request, handle and outcome, and the member it ran on beside the other one. */
@@ -781,8 +811,9 @@ class TektonExamplesTest {
     }
 
     ObjectNode run() {
-      return onMember(RunKind.isRun(request.run()) && request.kind().equals("PipelineRun") ? TektonTypes.PIPELINE_RUN
-          : TektonTypes.TASK_RUN, handle.name());
+      ResourceType type = request.kind().equals("PipelineRun") ? TektonTypes.PIPELINE_RUN : TektonTypes.TASK_RUN;
+      String apiVersion = request.run().path("apiVersion").asText();
+      return onMember(type.withVersion(apiVersion.substring(apiVersion.indexOf('/') + 1)), handle.name());
     }
 
     List<String> childNames() {
