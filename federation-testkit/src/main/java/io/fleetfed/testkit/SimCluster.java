@@ -111,7 +111,8 @@ final class SimCluster {
   }
 
   /**
-   * Resolves a Task as the Tekton controller would, from an inline spec, a remote resolver (taken as resolved) or
+   * Resolves a Task as the Tekton controller would, from an inline spec, the cluster resolver (read from the
+   * namespace it names), another remote resolver (taken as resolved) or
    * a Task (at {@code version}, else the other version) or ClusterTask of this cluster (blocking).
    *
    * @throws io.fabric8.kubernetes.client.KubernetesClientException if the cluster cannot be reached
@@ -120,6 +121,22 @@ final class SimCluster {
     String name = Json.text(taskRef, "name");
     if (taskSpec instanceof Map) {
       return new TaskLookup("", false, (Map<?, ?>) taskSpec, "");
+    }
+    if ("cluster".equals(Json.text(taskRef, "resolver"))) {
+      Map<String, String> params = resolverParams(taskRef);
+      String resolved = params.getOrDefault("name", "");
+      String ns = params.getOrDefault("namespace", namespace);
+      if ("task".equals(params.getOrDefault("kind", "task")) && !resolved.isEmpty() && !resolved.contains("$(")
+          && !ns.contains("$(")) {
+        GenericKubernetesResource task = get(Tekton.tasks(version), ns, resolved);
+        if (task == null) {
+          task = get(Tekton.tasks(Tekton.otherVersion(version)), ns, resolved);
+        }
+        return task == null
+            ? new TaskLookup(resolved, false, Map.of(), "cluster resolver: tasks.tekton.dev \"" + resolved
+                + "\" not found in namespace " + ns)
+            : new TaskLookup(resolved, false, Json.spec(task), "");
+      }
     }
     if (!Json.text(taskRef, "resolver").isEmpty()) {
       if (name.isEmpty()) {
@@ -147,6 +164,18 @@ final class SimCluster {
     return task == null
         ? new TaskLookup(name, false, Map.of(), "tasks.tekton.dev \"" + name + "\" not found")
         : new TaskLookup(name, false, Json.spec(task), "");
+  }
+
+  /** A resolver reference's string params by name (later ones win, as in Tekton). */
+  static Map<String, String> resolverParams(Map<?, ?> ref) {
+    Map<String, String> params = new java.util.LinkedHashMap<>();
+    for (Object param : Json.list(ref.get("params"))) {
+      Object value = Json.at(param, "value");
+      if (value instanceof String) {
+        params.put(Json.text(param, "name"), (String) value);
+      }
+    }
+    return params;
   }
 
   /**

@@ -237,6 +237,21 @@ final class SimPipelineRun extends SimRun {
       if (!inline.isEmpty()) {
         pipelineSpec = inline;
         pipelineName = name;
+      } else if (isClusterResolved(ref)) {
+        // the cluster resolver reads the Pipeline in this cluster: Tekton knows its tasks, so does the simulator
+        Map<String, String> params = SimCluster.resolverParams(ref);
+        pipelineName = params.get("name");
+        String from = params.getOrDefault("namespace", namespace);
+        GenericKubernetesResource pipeline = cluster.get(Tekton.pipelines(version), from, pipelineName);
+        if (pipeline == null) {
+          pipeline = cluster.get(Tekton.pipelines(Tekton.otherVersion(version)), from, pipelineName);
+        }
+        if (pipeline == null) {
+          end("False", "CouldntGetPipeline", "Error retrieving pipeline for pipelinerun " + namespace + "/" + name
+              + ": cluster resolver: pipelines.tekton.dev \"" + pipelineName + "\" not found in namespace " + from);
+          return;
+        }
+        pipelineSpec = Json.spec(pipeline);
       } else if (!Json.text(ref, "resolver").isEmpty()) {
         remote = true;
         pipelineName = Json.text(ref, "name");
@@ -305,6 +320,17 @@ final class SimPipelineRun extends SimRun {
     tasks.putAll(resolved);
     script = simulator.pipelineRunScript(name, pipelineName, remote);
     scheduleStart(timeout(), script.startDelay(), false);
+  }
+
+  /** A {@code cluster} resolver reference to a Pipeline ({@code kind: pipeline}) named without variables. */
+  private boolean isClusterResolved(Map<?, ?> ref) {
+    if (!"cluster".equals(Json.text(ref, "resolver"))) {
+      return false;
+    }
+    Map<String, String> params = SimCluster.resolverParams(ref);
+    String pipeline = params.getOrDefault("name", "");
+    return "pipeline".equals(params.get("kind")) && !pipeline.isEmpty()
+        && !pipeline.contains("$(") && !params.getOrDefault("namespace", "").contains("$(");
   }
 
   /** The feature of a pipeline task the simulator does not model, naming its field, or empty. */
@@ -1089,6 +1115,15 @@ final class SimPipelineRun extends SimRun {
   }
 
   private Object lookup(String expression, PipelineTask task) {
+    if (expression.startsWith("finally.")) {
+      // a Pipeline's results read a finally task's results as $(finally.t.results.r): read as a task's
+      String[] parts = expression.split("\\.", 4);
+      PipelineTask finallyTask = parts.length == 4 ? tasks.get(parts[1]) : null;
+      if (finallyTask == null || !finallyTask.isFinally || !"results".equals(parts[2])) {
+        return null;
+      }
+      return lookup("tasks." + expression.substring("finally.".length()), null);
+    }
     if (expression.startsWith("params.")) {
       String rest = expression.substring("params.".length());
       Matcher indexed = INDEXED.matcher(rest);

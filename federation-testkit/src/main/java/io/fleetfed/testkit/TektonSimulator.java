@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *       controller than {@code tekton.dev/pipeline}, and runs already finished when first seen.</li>
  *   <li>A TaskRun: {@code spec.status: TaskRunPending} keeps it Unknown/{@code TaskRunPending} until cleared. Its
  *       Task ({@code taskSpec}; {@code taskRef} to a Task of its namespace at either version or to a ClusterTask;
- *       a remote {@code resolver} is taken as resolved) must exist, or it fails {@code TaskRunResolutionFailed}.
+ *       a remote {@code resolver} is taken as resolved, but the {@code cluster} resolver's Task is read from the
+ *       namespace it names) must exist, or it fails {@code TaskRunResolutionFailed}.
  *       It then stays Unknown/{@code Pending} for the script's start delay, turns Unknown/{@code Started} and
  *       Unknown/{@code Running} with {@code startTime}, {@code podName} and one running step per Task step, with a
  *       pod {@code <name>-pod} (one container {@code step-<step>} per step) whose logs the API server serves, and
@@ -88,8 +89,9 @@ import org.slf4j.LoggerFactory;
  * ({@link #script}), else for its Task ({@link #taskScript}, also for the children of PipelineRuns) or Pipeline
  * ({@link #pipelineScript}), else the default ({@link Builder#defaults}, {@link RunScript#succeeds()} unless set).
  * A PipelineRun's own script (by run or pipeline name; never the default) only adds a start delay and results: its
- * outcome follows its children. A PipelineRun whose Pipeline comes from a remote resolver has no known tasks and
- * follows its script (or the default) as a TaskRun would.
+ * outcome follows its children. A PipelineRun whose Pipeline comes from a remote resolver (other than the
+ * {@code cluster} resolver, read from the cluster) has no known tasks and follows its script (or the default) as a
+ * TaskRun would.
  *
  * <h2>Logs</h2>
  * Each sandbox API server answers {@code GET /api/v1/namespaces/<ns>/pods/<pod>/log} for a pod it stores, as

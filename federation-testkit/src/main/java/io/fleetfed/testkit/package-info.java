@@ -140,7 +140,9 @@
  *       {@code displayName} is not set on children.</li>
  *   <li>Custom tasks (CustomRuns), Pipelines in Pipelines and {@code onError: continue} on pipeline tasks end the
  *       PipelineRun {@code SimulationUnsupported}. A Pipeline resolved remotely is not known: its PipelineRun
- *       follows its script like a TaskRun, without children.</li>
+ *       follows its script like a TaskRun, without children; except through the {@code cluster} resolver, whose
+ *       Task or Pipeline ({@code kind}, {@code name}, {@code namespace} params, given literally) is read from the
+ *       cluster, and missing fails the run as a missing Task or Pipeline does.</li>
  *   <li>{@code timeouts.tasks} counts from the PipelineRun's start and {@code timeouts.finally} from the start of
  *       its finally tasks; Tekton's defaulting between the three timeouts, and the shortening of a child's timeout
  *       to what is left, are not applied. A TaskRun's {@code timeout} applies to each attempt.</li>

@@ -207,6 +207,19 @@ class TektonSimulatorFidelityTest {
   }
 
   @Test
+  void aPipelineResultReadsAFinallyTasksResult() {
+    create(Tekton.pipelineRuns(V1), "pr-finally-result", Map.of("pipelineSpec", Map.of(
+        "tasks", List.of(task("produce")),
+        "finally", List.of(task("report", "taskSpec", PRODUCER)),
+        "results", List.of(Map.of("name", "reported", "value", "commit $(finally.report.results.commit)")))));
+
+    GenericKubernetesResource done = awaitSucceeded(Tekton.pipelineRuns(V1), "pr-finally-result", "True");
+    assertThat(condition(done)).containsEntry("reason", "Succeeded");
+    assertThat(list(at(done, "status", "results"))).containsExactly(
+        Map.of("name", "reported", "value", "commit abc123"));
+  }
+
+  @Test
   void aConsumedResultThatASucceededTaskDidNotWriteFailsTheRunAsTektonDoes() {
     create(Tekton.pipelineRuns(V1), "pr-no-result", Map.of("pipelineSpec", Map.of("tasks", List.of(
         task("produce", "taskSpec", PRODUCER),
@@ -226,6 +239,47 @@ class TektonSimulatorFidelityTest {
     assertThat(condition(noPipelineResult)).containsEntry("reason", "CouldntGetPipelineResult")
         .containsEntry("message", "Failed to get PipelineResult from TaskRun Results for PipelineRun "
             + "pr-no-pipeline-result: invalid pipelineresults [missing], the referenced results don't exist");
+  }
+
+  // ---- the cluster resolver ----
+
+  @Test
+  void theClusterResolverReadsItsTaskAndPipelineFromTheNamespaceItNames() {
+    createIn("catalog", Tekton.tasks(V1), "lint", Map.of("results", List.of(Map.of("name", "verdict")),
+        "steps", List.of(Map.of("name", "lint", "script", "echo -n clean > $(results.verdict.path)"))));
+    createIn("catalog", Tekton.pipelines(V1), "checks", Map.of("tasks", List.of(
+        Map.of("name", "lint", "taskRef", clusterRef("task", "lint")),
+        task("after", "runAfter", List.of("lint")))));
+    create(Tekton.taskRuns(V1), "tr-cluster", Map.of("taskRef", clusterRef("task", "lint")));
+    create(Tekton.taskRuns(V1), "tr-cluster-missing", Map.of("taskRef", clusterRef("task", "nowhere")));
+    create(Tekton.pipelineRuns(V1), "pr-cluster", Map.of("pipelineRef", clusterRef("pipeline", "checks")));
+    create(Tekton.pipelineRuns(V1), "pr-cluster-missing", Map.of("pipelineRef", clusterRef("pipeline", "nowhere")));
+
+    GenericKubernetesResource taskRun = awaitSucceeded(Tekton.taskRuns(V1), "tr-cluster", "True");
+    assertThat(list(at(taskRun, "status", "results"))).containsExactly(
+        Map.of("name", "verdict", "type", "string", "value", "clean"));
+    assertThat(condition(awaitSucceeded(Tekton.taskRuns(V1), "tr-cluster-missing", "False")))
+        .containsEntry("reason", "TaskRunResolutionFailed");
+    GenericKubernetesResource pipelineRun = awaitSucceeded(Tekton.pipelineRuns(V1), "pr-cluster", "True");
+    assertThat(list(at(pipelineRun, "status", "childReferences"))).extracting(r -> Json.text(r, "name"))
+        .containsExactly("pr-cluster-lint", "pr-cluster-after");
+    assertThat(condition(awaitSucceeded(Tekton.pipelineRuns(V1), "pr-cluster-missing", "False")))
+        .containsEntry("reason", "CouldntGetPipeline");
+  }
+
+  private static Map<String, Object> clusterRef(String kind, String name) {
+    return Map.of("resolver", "cluster", "params", List.of(Map.of("name", "kind", "value", kind),
+        Map.of("name", "name", "value", name), Map.of("name", "namespace", "value", "catalog")));
+  }
+
+  private static void createIn(String namespace, ResourceDefinitionContext context, String name,
+      Map<String, Object> spec) {
+    GenericKubernetesResource object = new GenericKubernetesResourceBuilder()
+        .withApiVersion(context.getGroup() + "/" + context.getVersion()).withKind(context.getKind())
+        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .addToAdditionalProperties("spec", spec)
+        .build();
+    cluster.client().genericKubernetesResources(context).inNamespace(namespace).resource(object).create();
   }
 
   // ---- retries ----
