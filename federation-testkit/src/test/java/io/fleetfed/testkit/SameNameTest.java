@@ -64,6 +64,11 @@ class SameNameTest {
     assertThat(client.configMaps().inNamespace("a").withName("same").get()).isNull();
     assertThat(client.configMaps().inNamespace("b").withName("same").get()).isNotNull();
     assertThat(client.secrets().inNamespace("a").withName("same").get()).isNotNull();
+    // an object named by the server from its generateName
+    String generated = client.secrets().inNamespace("a").resource(new SecretBuilder().withNewMetadata()
+        .withGenerateName("token-").withNamespace("a").endMetadata().build()).create().getMetadata().getName();
+    assertThat(generated).startsWith("token-");
+    assertThat(client.secrets().inNamespace("a").withName(generated).get()).isNotNull();
     assertThat(client.configMaps().inAnyNamespace().list().getItems())
         .extracting(c -> c.getMetadata().getNamespace() + "/" + c.getMetadata().getName()).contains("b/same")
         .doesNotContain("a/same");

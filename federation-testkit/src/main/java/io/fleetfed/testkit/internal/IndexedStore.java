@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -72,8 +73,9 @@ final class IndexedStore extends KubernetesCrudDispatcher {
       return Optional.empty();
     }
     Value v = name.getValues().get(0);
-    // a wildcard value equals every other: such a query is not narrowed
-    return v.equals(new Value("\u0000no object has this name")) ? Optional.empty() : Optional.of(v.toString());
+    // no name (an object with only a generateName), or a wildcard, which equals every value: not narrowed
+    return v.toString() == null || v.equals(new Value("\u0000no object has this name")) ? Optional.empty()
+        : Optional.of(v.toString());
   }
 
   /**
@@ -103,17 +105,17 @@ final class IndexedStore extends KubernetesCrudDispatcher {
       }
     }
 
-    private static List<Value> names(AttributeSet key) {
+    private static List<String> names(AttributeSet key) {
       Attribute a = key.getAttribute(NAME);
-      return a == null ? List.of() : a.getValues();
+      return a == null ? List.of() : a.getValues().stream().map(Value::toString).filter(Objects::nonNull).toList();
     }
 
     @Override
     public synchronized String put(AttributeSet key, String value) {
       String old = entries.put(key, value);
       if (old == null) {
-        for (Value n : names(key)) {
-          byName.computeIfAbsent(n.toString(), k -> new LinkedHashSet<>()).add(key);
+        for (String n : names(key)) {
+          byName.computeIfAbsent(n, k -> new LinkedHashSet<>()).add(key);
         }
       }
       return old;
@@ -123,12 +125,12 @@ final class IndexedStore extends KubernetesCrudDispatcher {
     public synchronized String remove(Object key) {
       String old = entries.remove(key);
       if (old != null && key instanceof AttributeSet k) {
-        for (Value n : names(k)) {
-          Set<AttributeSet> same = byName.get(n.toString());
+        for (String n : names(k)) {
+          Set<AttributeSet> same = byName.get(n);
           if (same != null) {
             same.remove(k);
             if (same.isEmpty()) {
-              byName.remove(n.toString());
+              byName.remove(n);
             }
           }
         }
