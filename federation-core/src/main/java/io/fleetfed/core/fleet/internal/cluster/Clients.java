@@ -35,8 +35,10 @@ public final class Clients implements AutoCloseable {
   public Clients(int workers, Duration requestTimeout, Duration watchReconnect) {
     this.requestTimeout = requestTimeout;
     this.watchReconnect = watchReconnect;
+    // two event loops per core, as Vert.x's default: one fleet's loops carry every member's requests and watch
+    // events, and with one per core a burst of dispatches delayed the watch events that end runs
     this.vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(2, workers))
-        .setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+        .setEventLoopPoolSize(Math.max(2, 2 * Runtime.getRuntime().availableProcessors())));
     this.factory = new VertxHttpClientFactory(vertx) {
       @Override
       protected void additionalConfig(WebClientOptions options) {
