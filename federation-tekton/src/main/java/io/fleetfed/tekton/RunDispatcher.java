@@ -63,10 +63,11 @@ import org.slf4j.LoggerFactory;
  *       the run. If the member fails, the next best is tried.</li>
  * </ol>
  *
- * <p><b>One run per key.</b> A dispatch key (unique within the run's namespace) is one run for as long as its record
- * is kept: across threads, dispatchers, processes and restarts. Dispatching the key again with the same run (kind
- * and name, or the same {@code generateName}) returns that run's handle, even after it ended; with another run it
- * fails with a {@link DispatchException} naming the key and the run it belongs to. The record is kept for
+ * <p><b>One run per key.</b> A dispatch key (unique within the run's namespace and kind: TaskRuns and PipelineRuns
+ * keep separate records) is one run for as long as its record is kept: across threads, dispatchers, processes and
+ * restarts. Dispatching the key again with the same run (kind and name, or the same {@code generateName}) returns
+ * that run's handle, even after it ended; with another run it fails with a {@link DispatchException} naming the key
+ * and the run it belongs to. The record is kept for
  * {@link Builder#recordRetention} after the run ended (a day by default), then deleted, which frees the key.
  * Without a host cluster, records live in the dispatcher and the key's run is found again on its member, as long
  * as it is there.
