@@ -59,18 +59,16 @@ abstract class Records {
 
     /** When the record was created, if the store says. */
     Optional<Instant> created() {
-      String at = object.path("metadata").path("creationTimestamp").asText();
-      try {
-        return at.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(at));
-      } catch (DateTimeParseException e) {
-        return Optional.empty();
-      }
+      return instant(object.path("metadata").path("creationTimestamp").asText());
     }
 
     static Optional<Instant> ended(ObjectNode record) {
-      String at = record.path("metadata").path("annotations").path(ENDED).asText();
+      return instant(record.path("metadata").path("annotations").path(ENDED).asText());
+    }
+
+    private static Optional<Instant> instant(String rfc3339) {
       try {
-        return at.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(at));
+        return rfc3339.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(rfc3339));
       } catch (DateTimeParseException e) {
         return Optional.empty();
       }
