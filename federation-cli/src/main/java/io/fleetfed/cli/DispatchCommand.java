@@ -306,6 +306,9 @@ final class DispatchCommand extends FleetCommand {
     recordRetention.ifPresent(b::recordRetention);
     try (RunDispatcher dispatcher = b.build()) {
       RunHandle handle = dispatcher.dispatch(request);
+      // what the dispatch could not check: names known only when the run runs, given objects it does not use
+      handle.warnings().forEach(w -> Problems.warn(err, w));
+      err.flush();
       RunReport.choice(output == Format.table ? out : err, "", handle);
       if (!wait && !logs) {
         if (output != Format.table) {

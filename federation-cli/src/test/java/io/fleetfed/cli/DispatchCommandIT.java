@@ -95,7 +95,9 @@ class DispatchCommandIT {
             steps:
             - name: migrate
               image: flyway
-              env: [{name: PASSWORD, valueFrom: {secretKeyRef: {name: db, key: password}}}]
+              env:
+              - {name: PASSWORD, valueFrom: {secretKeyRef: {name: db, key: password}}}
+              - {name: TOKEN, valueFrom: {secretKeyRef: {name: "token-$(context.taskRun.uid)", key: t}}}
         """);
     Files.writeString(dir.resolve("missing-secret.yaml"), """
         apiVersion: tekton.dev/v1
@@ -297,14 +299,17 @@ class DispatchCommandIT {
   }
 
   @Test
-  @DisplayName("a ClusterRoleBinding beside the run (as in Tekton's examples) is ignored with a warning; the run and"
-      + " the Secret its step reads go to the member; exit 0")
+  @DisplayName("a ClusterRoleBinding beside the run (as in Tekton's examples) is ignored with a warning, as is a"
+      + " Secret named only when the run runs; the run and the Secret its step reads go to the member; exit 0")
   void ignoredDocumentIsAWarning() {
     FleetfedJar.Result result = fleetfed("dispatch", "--sandbox", SANDBOX, "-f", "with-binding.yaml", "--wait");
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(result.stderr()).contains("warning: with-binding.yaml, document 1: ClusterRoleBinding"
         + " default-cluster-admin-*: ignored: a run does not read a ClusterRoleBinding")
+        .containsPattern("warning: .*spec\\.taskSpec\\.steps\\[0\\]\\.env\\[1\\]\\.valueFrom\\.secretKeyRef: the Secret"
+            + " name \"token-\\$\\(context\\.taskRun\\.uid\\)\" is known only when the run runs, so it was not"
+            + " propagated: it must exist on the member")
         .doesNotContain("error:");
     assertThat(result.stdout()).startsWith("dispatched TaskRun ci/migrate-1 to dev2: ")
         .containsPattern("(?m)^  phase: +SUCCEEDED$");

@@ -152,4 +152,29 @@ class DispatchClosureTest {
     assertThat(get(member, BuiltInTypes.SECRETS, ns, "present")).isPresent();
     assertThat(get(member, BuiltInTypes.SECRETS, ns, "absent")).isEmpty();
   }
+
+  @Test
+  @DisplayName("a Secret named only when the run runs is not propagated, and the handle's warnings say so")
+  void warningsOfTheDispatch(FleetSandbox sandbox) {
+    ObjectNode run = yaml("""
+        apiVersion: tekton.dev/v1
+        kind: TaskRun
+        metadata: {name: warn-1, namespace: %s}
+        spec:
+          taskSpec:
+            steps:
+            - name: s
+              image: alpine
+              env: [{name: T, valueFrom: {secretKeyRef: {name: "t-$(context.taskRun.uid)", key: k}}}]
+        """.formatted(ns));
+
+    RunHandle handle = dispatcher.dispatch(DispatchRequest.builder(run).build());
+
+    assertThat(handle.warnings()).singleElement().asString()
+        .contains("spec.taskSpec.steps[0].env[0].valueFrom.secretKeyRef")
+        .contains("the Secret name \"t-$(context.taskRun.uid)\" is known only when the run runs");
+    var member = sandbox.cluster(handle.cluster()).client();
+    assertThat(get(member, TektonTypes.TASK_RUN, ns, "warn-1")).isPresent();
+    assertThat(member.secrets().inNamespace(ns).list().getItems()).isEmpty();
+  }
 }

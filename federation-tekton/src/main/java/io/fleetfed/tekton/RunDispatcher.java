@@ -253,7 +253,7 @@ public final class RunDispatcher implements AutoCloseable {
           return attach(request, key, type, onMember.get(), name, listener);
         }
       }
-      List<Closure.Dependency> deps;
+      Closure.Result deps;
       try {
         deps = placer.closure(request);
       } catch (DispatchException missing) {

@@ -70,12 +70,13 @@ public final class RunHandle {
   private final Object statusLock = new Object();
   private final DispatchRequest request;
   private volatile List<Closure.Dependency> dependencies;
+  private volatile List<String> warnings = List.of();
   private volatile ClusterChoice choice;
   private volatile RunStatus status;
   private final ObjectNode run;
 
   RunHandle(Control control, String key, ResourceType type, ObjectNode run, DispatchRequest request,
-      List<Closure.Dependency> dependencies, ClusterChoice choice) {
+      Closure.Result closure, ClusterChoice choice) {
     this.control = control;
     this.run = run.deepCopy();
     this.key = key;
@@ -83,7 +84,9 @@ public final class RunHandle {
     this.namespace = RunKind.namespace(run);
     this.name = run.path("metadata").path("name").asText();
     this.request = request;
-    this.dependencies = dependencies;
+    if (closure != null) {
+      dependencies(closure);
+    }
     this.choice = choice;
     this.status = pending(choice.cluster(), "Dispatched", choice.reason());
   }
@@ -91,6 +94,21 @@ public final class RunHandle {
   private RunStatus pending(String cluster, String reason, String message) {
     return new RunStatus(type.kind(), namespace, name, cluster, RunPhase.PENDING, reason, message, Optional.empty(),
         Optional.empty(), Map.of(), Optional.empty(), List.of(), List.of());
+  }
+
+  /**
+   * What this dispatch could not check or propagate, each naming the object, the field and why: names known only
+   * when the run runs (such as {@code $(tasks.build.results.image)}), objects given in the request that the run does
+   * not use, Pipelines that run inside themselves. Empty for a run followed from an earlier dispatch until it is
+   * placed again.
+   *
+   * <pre>{@code
+   * RunHandle handle = dispatcher.dispatch(request);
+   * handle.warnings().forEach(log::warn);   // "Task use: spec.steps[0].envFrom[0].secretRef: the Secret name ..."
+   * }</pre>
+   */
+  public List<String> warnings() {
+    return warnings;
   }
 
   /** The dispatch key. */
@@ -340,8 +358,9 @@ public final class RunHandle {
     return dependencies;
   }
 
-  void dependencies(List<Closure.Dependency> deps) {
-    this.dependencies = deps;
+  void dependencies(Closure.Result closure) {
+    this.warnings = closure.warnings();
+    this.dependencies = closure.dependencies();
   }
 
   /** Whether the run has started, as far as the member told. */

@@ -77,7 +77,7 @@ final class RunPlacer {
    *
    * @throws DispatchException naming every missing dependency
    */
-  List<Closure.Dependency> closure(DispatchRequest request) {
+  Closure.Result closure(DispatchRequest request) {
     Optional<ClusterClient> source;
     String sourceName;
     if (request.sourceCluster().isPresent()) {
@@ -121,8 +121,9 @@ final class RunPlacer {
           }
         }), sourceName);
     // what could not be propagated is the member's business; a user who sees the run fail there learns why here
+    // (and from RunHandle.warnings())
     result.warnings().forEach(w -> LOG.warn("{}", w));
-    return result.dependencies();
+    return result;
   }
 
   // ---- members that do not answer ----------------------------------------------------------------------
