@@ -1,16 +1,17 @@
 package io.fleetfed.testkit;
 
+import static io.fleetfed.testkit.TestSupport.at;
+import static io.fleetfed.testkit.TestSupport.awaitState;
+import static io.fleetfed.testkit.TestSupport.condition;
+import static io.fleetfed.testkit.TestSupport.list;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -406,28 +407,9 @@ class TektonSimulatorFidelityTest {
     return cluster.client().genericKubernetesResources(context).inNamespace(NS).withName(name).get();
   }
 
-  private static List<Object> list(Object value) {
-    return new ArrayList<>(Json.list(value));
-  }
-
-  private static Object at(GenericKubernetesResource object, String... path) {
-    return Json.at(object.getAdditionalProperties(), path);
-  }
-
-  private static Map<String, Object> condition(GenericKubernetesResource object) {
-    List<?> conditions = Json.list(at(object, "status", "conditions"));
-    assertThat(conditions).hasSize(1);
-    return Json.copy(Json.map(conditions.get(0)));
-  }
-
   private static GenericKubernetesResource awaitSucceeded(ResourceDefinitionContext context, String name,
       String status) {
-    AtomicReference<GenericKubernetesResource> seen = new AtomicReference<>();
-    Await.until(TestSupport.TIMEOUT, context.getKind() + " " + name + " to be " + status, () -> {
-      GenericKubernetesResource object = get(context, name);
-      seen.set(object);
-      return object != null && status.equals(Json.succeeded(object));
-    });
-    return seen.get();
+    return awaitState(context.getKind() + " " + name + " to be " + status, () -> get(context, name),
+        o -> status.equals(Json.succeeded(o)));
   }
 }

@@ -1,5 +1,9 @@
 package io.fleetfed.testkit;
 
+import static io.fleetfed.testkit.TestSupport.at;
+import static io.fleetfed.testkit.TestSupport.awaitState;
+import static io.fleetfed.testkit.TestSupport.condition;
+import static io.fleetfed.testkit.TestSupport.list;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,13 +22,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -635,41 +637,17 @@ class TektonSimulatorTest {
     return cluster.client().pods().inNamespace(NS).withName(name).get();
   }
 
-  private static List<Object> list(Object value) {
-    return new ArrayList<>(Json.list(value));
-  }
-
-  private static Object at(GenericKubernetesResource object, String... path) {
-    return Json.at(object.getAdditionalProperties(), path);
-  }
-
-  private static Map<String, Object> condition(GenericKubernetesResource object) {
-    List<?> conditions = Json.list(at(object, "status", "conditions"));
-    assertThat(conditions).hasSize(1);
-    return Json.copy(Json.map(conditions.get(0)));
-  }
-
   /** Waits until the run's Succeeded condition has this status (True, False or Unknown). */
   private static GenericKubernetesResource awaitSucceeded(SandboxCluster cluster, ResourceDefinitionContext context,
       String name, String status) {
-    AtomicReference<GenericKubernetesResource> seen = new AtomicReference<>();
-    Await.until(TestSupport.TIMEOUT, context.getKind() + " " + name + " to be " + status, () -> {
-          GenericKubernetesResource object = get(cluster, context, name);
-          seen.set(object);
-          return object != null && status.equals(Json.succeeded(object));
-        });
-    return seen.get();
+    return awaitState(context.getKind() + " " + name + " to be " + status, () -> get(cluster, context, name),
+        o -> status.equals(Json.succeeded(o)));
   }
 
   /** Waits until the run's Succeeded condition has this reason. */
   private static GenericKubernetesResource awaitReason(SandboxCluster cluster, ResourceDefinitionContext context,
       String name, String reason) {
-    AtomicReference<GenericKubernetesResource> seen = new AtomicReference<>();
-    Await.until(TestSupport.TIMEOUT, context.getKind() + " " + name + " to have reason " + reason, () -> {
-      GenericKubernetesResource object = get(cluster, context, name);
-      seen.set(object);
-      return object != null && reason.equals(Json.succeededReason(object));
-    });
-    return seen.get();
+    return awaitState(context.getKind() + " " + name + " to have reason " + reason, () -> get(cluster, context, name),
+        o -> reason.equals(Json.succeededReason(o)));
   }
 }

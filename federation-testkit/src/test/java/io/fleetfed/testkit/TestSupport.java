@@ -1,7 +1,10 @@
 package io.fleetfed.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import java.io.IOException;
@@ -10,7 +13,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /** Helpers shared by the tests. */
 final class TestSupport {
@@ -54,5 +63,34 @@ final class TestSupport {
   /** Waits for a condition, failing the test if it does not hold within {@link #TIMEOUT}. */
   static void await(String what, BooleanSupplier condition) {
     Await.until(TIMEOUT, what, condition);
+  }
+
+  /** A JSON array of a simulated run as a list. */
+  static List<Object> list(Object value) {
+    return new ArrayList<>(Json.list(value));
+  }
+
+  /** The value at {@code path} in {@code object}. */
+  static Object at(GenericKubernetesResource object, String... path) {
+    return Json.at(object.getAdditionalProperties(), path);
+  }
+
+  /** The run's one condition, asserting there is one. */
+  static Map<String, Object> condition(GenericKubernetesResource object) {
+    List<?> conditions = Json.list(at(object, "status", "conditions"));
+    assertThat(conditions).hasSize(1);
+    return Json.copy(Json.map(conditions.get(0)));
+  }
+
+  /** Waits until the object {@code read} returns (named {@code what}) passes {@code done}; returns it. */
+  static GenericKubernetesResource awaitState(String what, Supplier<GenericKubernetesResource> read,
+      Predicate<GenericKubernetesResource> done) {
+    AtomicReference<GenericKubernetesResource> seen = new AtomicReference<>();
+    Await.until(TIMEOUT, what, () -> {
+      GenericKubernetesResource object = read.get();
+      seen.set(object);
+      return object != null && done.test(object);
+    });
+    return seen.get();
   }
 }
