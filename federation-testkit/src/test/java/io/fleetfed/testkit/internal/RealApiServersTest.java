@@ -4,12 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fleetfed.core.cluster.ResourceContexts;
+import io.fleetfed.core.kubefed.FederatedCrds;
+import io.fleetfed.core.kubefed.FederatedTypeConfig;
+import io.fleetfed.core.model.ResourceType;
+import io.fleetfed.testkit.Await;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
@@ -22,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * says it was skipped elsewhere.
  */
 class RealApiServersTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   @DisplayName("two API servers over one etcd are two clusters; a wrong token is refused; closing stops them all")
@@ -71,5 +81,67 @@ class RealApiServersTest {
 
   private static String mib(long bytes) {
     return bytes / (1024 * 1024) + " MiB";
+  }
+
+  @Test
+  @DisplayName("the scenario's trap on a real server: a federated CRD without spec.template (kubefedctl's, for a CRD"
+      + " target with no schema properties) loses the template on create; fleetfed's keeps it")
+  void prunedTemplate(@TempDir Path dir) {
+    Optional<Path> assets = RealApiServers.assets();
+    assumeTrue(assets.isPresent(), "no kube-apiserver and etcd: build them with testkit-apiserver/build.sh or set "
+        + RealApiServers.ASSETS_VARIABLE);
+    try (RealApiServers servers = RealApiServers.start(assets.get(), dir);
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(servers.add("host").config()).build()) {
+      ResourceType widgets = ResourceType.namespaced("example.com", "v1", "Widget", "widgets");
+      FederatedTypeConfig config = FederatedTypeConfig.forTarget(widgets);
+      // fleetfed's federated CRD for the type, and kubefedctl's for a target whose schema lists no properties
+      ObjectNode ours = FederatedCrds.crd(config);
+      ObjectNode kubefedctl = ours.deepCopy();
+      ((ObjectNode) kubefedctl.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties"))
+          .remove("template");
+      ((ObjectNode) kubefedctl.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec")).remove(
+          "x-kubernetes-preserve-unknown-fields");
+      ((ObjectNode) kubefedctl.at("/spec/names")).put("plural", "kfwidgets").put("kind", "KfWidget")
+          .put("listKind", "KfWidgetList").put("singular", "kfwidget").remove("shortNames");
+      ((ObjectNode) kubefedctl.path("metadata")).put("name", "kfwidgets." + FederatedTypeConfig.FEDERATED_GROUP);
+      for (ObjectNode crd : List.of(ours, kubefedctl)) {
+        client.apiextensions().v1().customResourceDefinitions().resource(JSON.convertValue(crd,
+            io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class)).create();
+      }
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("ci").endMetadata().build())
+          .create();
+
+      ObjectNode kept = createFederated(client, config.federated(), "kept");
+      ResourceType kfType = ResourceType.namespaced(FederatedTypeConfig.FEDERATED_GROUP,
+          FederatedTypeConfig.FEDERATED_VERSION, "KfWidget", "kfwidgets");
+      ObjectNode lost = createFederated(client, kfType, "lost");
+
+      assertThat(kept.at("/spec/template/spec/size").asInt()).as("fleetfed's CRD keeps the template").isEqualTo(3);
+      assertThat(lost.at("/spec/template").isMissingNode()).as("kubefedctl's CRD: the template is pruned").isTrue();
+      assertThat(lost.at("/spec/placement/clusters/0/name").asText()).isEqualTo("dev2");
+    }
+  }
+
+  private static ObjectNode createFederated(KubernetesClient client, ResourceType type, String name) {
+    ObjectNode o = JSON.createObjectNode().put("apiVersion", type.apiVersion()).put("kind", type.kind());
+    o.putObject("metadata").put("name", name).put("namespace", "ci");
+    ObjectNode spec = o.putObject("spec");
+    spec.putObject("template").putObject("spec").put("size", 3);
+    spec.putObject("placement").putArray("clusters").addObject().put("name", "dev2");
+    // the CRD was just created: the API server serves its type a moment later
+    Await.until(Duration.ofSeconds(30), type.kind() + " served", () -> {
+      try {
+        client.genericKubernetesResources(ResourceContexts.of(type)).inNamespace("ci")
+            .resource(JSON.convertValue(o, GenericKubernetesResource.class)).create();
+        return true;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+        return false;
+      }
+    });
+    return JSON.convertValue(client.genericKubernetesResources(ResourceContexts.of(type)).inNamespace("ci")
+        .withName(name).get(), ObjectNode.class);
   }
 }
