@@ -2,6 +2,7 @@ package io.fleetfed.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetfed.testkit.EnableFleetSandbox;
 import io.fleetfed.testkit.FleetSandbox;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,9 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+
+
+
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sends nothing to any cluster. Each run is bounded by the harness's process timeout, so an input that made a
  * command hang would fail here.
  */
+@EnableFleetSandbox(clusters = {"dev1-context", "dev2-context"}, resetBetweenTests = true)
 class InputIT {
   private static final String DEV1 = "dev1-context";
   private static final String DEV2 = "dev2-context";
@@ -34,25 +36,8 @@ class InputIT {
   @TempDir
   static Path dir;
 
+  /** Started for the class by {@code @EnableFleetSandbox}, and reset (stores wiped, counters zeroed) per test. */
   static FleetSandbox sandbox;
-
-  @BeforeAll
-  static void startFleet() {
-    sandbox = FleetSandbox.builder().clusters(DEV1, DEV2).kubeconfigFile(dir.resolve("kubeconfig")).start();
-  }
-
-  @AfterAll
-  static void stopFleet() {
-    if (sandbox != null) {
-      sandbox.close();
-    }
-  }
-
-  @BeforeEach
-  void emptyFleet() {
-    sandbox.reset();
-    sandbox.clusters().forEach(c -> c.resetCounts());
-  }
 
   private static List<String> withKubeconfig(String... args) {
     List<String> all = new ArrayList<>(Arrays.asList(args));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fleetfed.testkit.EnableFleetSandbox;
 import io.fleetfed.testkit.FleetSandbox;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,9 +17,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+
+
+
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whose clusters are named as the reference scenario names them, so that {@code examples/scenario.yaml} is applied
  * as it is.
  */
+@EnableFleetSandbox(clusters = {"dev1-context", "dev2-context"}, resetBetweenTests = true)
 class PropagationCommandsIT {
   private static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
   private static final String DEV1 = "dev1-context";
@@ -37,24 +39,8 @@ class PropagationCommandsIT {
   @TempDir
   static Path dir;
 
+  /** Started for the class by {@code @EnableFleetSandbox}, and reset (stores wiped, counters zeroed) per test. */
   static FleetSandbox sandbox;
-
-  @BeforeAll
-  static void startFleet() {
-    sandbox = FleetSandbox.builder().clusters(DEV1, DEV2).kubeconfigFile(dir.resolve("kubeconfig")).start();
-  }
-
-  @AfterAll
-  static void stopFleet() {
-    if (sandbox != null) {
-      sandbox.close();
-    }
-  }
-
-  @BeforeEach
-  void emptyFleet() {
-    sandbox.reset();
-  }
 
   /** Runs fleetfed in examples/ against the sandbox's kubeconfig. */
   private static FleetfedJar.Result fleetfed(String... args) {
