@@ -683,8 +683,7 @@ public final class RunDispatcher implements AutoCloseable {
       return Optional.empty();
     }
     JsonNode template = r.object().path("spec").path("template");
-    Optional<Optional<ObjectNode>> listed = w.listed(template.path("kind").asText(), RunKind.namespace(template),
-        r.run());
+    Optional<Optional<ObjectNode>> listed = w.listed(RunKind.type(template), RunKind.namespace(template), r.run());
     if (listed.isEmpty()) {
       return Optional.empty();
     }

@@ -75,7 +75,7 @@ final class Watcher {
     List<ObjectWatch> starting = new ArrayList<>();
     for (ResourceType base : List.of(TektonTypes.TASK_RUN, TektonTypes.PIPELINE_RUN)) {
       ResourceType type = base.withVersion(version);
-      watches.computeIfAbsent(type.apiVersion() + "/" + type.kind(), k -> {
+      watches.computeIfAbsent(key(type), k -> {
         ObjectWatch w = client.watch(type, Map.of(), base == TektonTypes.TASK_RUN ? CHILD_INDEX : Map.of(BY_KEY, KEY_INDEX),
             new WatchHandler() {
               @Override
@@ -165,36 +165,34 @@ final class Watcher {
     return occupying.size();
   }
 
+  /** The watch of runs of {@code type}, if started. */
+  private ObjectWatch watch(ResourceType type) {
+    return watches.get(key(type));
+  }
+
+  private static String key(ResourceType type) {
+    return type.apiVersion() + "/" + type.kind();
+  }
+
   /** The run as the watches know it. */
   Optional<ObjectNode> get(ResourceType type, String namespace, String name) {
-    ObjectWatch w = watches.get(type.apiVersion() + "/" + type.kind());
+    ObjectWatch w = watch(type);
     return w == null ? Optional.empty()
         : w.get(namespace, name).map(o -> json.convertValue(o, ObjectNode.class));
   }
 
-  /** The TaskRuns of PipelineRun {@code namespace/name}. */
   /**
-   * The run {@code namespace/name} of {@code kind} as this cluster's watches list it now: an empty inner optional
+   * The run {@code namespace/name} of {@code type} as this cluster's watch lists it now: an empty inner optional
    * if it is not there; empty if the watches have not listed yet (then nothing can be said).
    */
-  Optional<Optional<ObjectNode>> listed(String kind, String namespace, String name) {
-    for (Map.Entry<String, ObjectWatch> e : watches.entrySet()) {
-      if (e.getKey().endsWith("/" + kind)) {
-        try {
-          if (!e.getValue().awaitSynced(Duration.ZERO)) {
-            return Optional.empty();
-          }
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          return Optional.empty();
-        }
-        Optional<GenericKubernetesResource> o = e.getValue().get(namespace, name);
-        if (o.isPresent()) {
-          return Optional.of(o.map(r -> json.convertValue(r, ObjectNode.class)));
-        }
-      }
+  Optional<Optional<ObjectNode>> listed(ResourceType type, String namespace, String name) {
+    ObjectWatch w = watch(type);
+    try {
+      return w == null || !w.awaitSynced(Duration.ZERO) ? Optional.empty() : Optional.of(get(type, namespace, name));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
     }
-    return Optional.of(Optional.empty());
   }
 
   /**
@@ -202,7 +200,7 @@ final class Watcher {
    * waits up to {@code wait} for the first list of this cluster's runs.
    */
   Optional<ObjectNode> byKey(ResourceType type, String namespace, String keyHash, String key, Duration wait) {
-    ObjectWatch w = watches.get(type.apiVersion() + "/" + type.kind());
+    ObjectWatch w = watch(type);
     if (w == null) {
       return Optional.empty();
     }
@@ -221,8 +219,9 @@ final class Watcher {
         .findFirst().map(o -> json.convertValue(o, ObjectNode.class));
   }
 
+  /** The TaskRuns of PipelineRun {@code namespace/name}. */
   List<ObjectNode> children(String version, String namespace, String name) {
-    ObjectWatch w = watches.get(TektonTypes.TASK_RUN.withVersion(version).apiVersion() + "/" + RunKind.TASK_RUN);
+    ObjectWatch w = watch(TektonTypes.TASK_RUN.withVersion(version));
     return w == null ? List.of() : w.indexed(BY_PIPELINE_RUN, namespace + "/" + name).stream()
         .map(o -> json.convertValue(o, ObjectNode.class)).toList();
   }
