@@ -198,8 +198,8 @@ public final class RealApiServers implements AutoCloseable {
   }
 
   /**
-   * Starts an API server named {@code name} (its etcd prefix) and returns once it serves: its {@code default}
-   * namespace exists.
+   * Starts an API server named {@code name} (its etcd prefix) and returns once it serves and is ready: its
+   * {@code default} namespace exists and {@code /readyz} says {@code ok} (every post-start hook has run).
    *
    * @throws IllegalStateException if it does not serve within a minute, with the end of its log
    */
@@ -245,7 +245,10 @@ public final class RealApiServers implements AutoCloseable {
       }
       if (Files.exists(server.ca)) {
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(server.config()).build()) {
-          if (client.namespaces().withName("default").get() != null) {
+          // ready, not just serving: its post-start hooks (bootstrap RBAC roles, priority classes, the kubernetes
+          // Service) have all run, so what a test or a snapshot sees next is the server's settled start state
+          if (client.namespaces().withName("default").get() != null
+              && "ok".equals(client.raw(server.url() + "/readyz"))) {
             return;
           }
         } catch (KubernetesClientException notYet) {
@@ -293,6 +296,11 @@ public final class RealApiServers implements AutoCloseable {
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }
+  }
+
+  /** etcd's client URL, {@code http://127.0.0.1:<port>}: each server's keys are under {@code /<its name>/}. */
+  public String etcdUrl() {
+    return etcdUrl;
   }
 
   /** The started API servers, in order. */
