@@ -592,14 +592,20 @@ final class SandboxDispatcher extends Dispatcher implements Resetable {
         if (f.left().get() == 0) {
           faults.remove(f);
         }
-        return Responses.status(mapper, f.status(), reason(f.status()),
+        return Responses.status(mapper, f.status(), faultReason(f.status()),
             "the sandbox API server was told to fail " + method + " " + path + " (HTTP " + f.status() + ")");
       }
     }
     return null;
   }
 
-  private static String reason(int status) {
+  /**
+   * The StatusReason of an injected fault's answer.
+   *
+   * @param status the fault's HTTP status code
+   * @return the reason
+   */
+  static String faultReason(int status) {
     switch (status) {
       case 403: return "Forbidden";
       case 404: return "NotFound";
