@@ -13,6 +13,11 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fleetfed.testkit.Await;
@@ -22,6 +27,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -197,8 +203,32 @@ class FrontProxyTest {
   }
 
   @Test
+  @DisplayName("a streamed HTTP watch (as kubectl get --watch uses) passes through chunk by chunk")
+  void httpWatch() throws Exception {
+    Config httpOnly = new ConfigBuilder(config(server.token())).withOnlyHttpWatches(true).build();
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    try (KubernetesClient watching = new KubernetesClientBuilder().withConfig(httpOnly).build();
+        Watch watch = watching.configMaps().watch(new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, ConfigMap cm) {
+            seen.add(action + " " + cm.getMetadata().getName());
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {
+          }
+        })) {
+      assertThat(proxy.openWebSockets()).isZero();
+      client.configMaps().resource(configMap("streamed", "v")).create();
+      Await.until(WAIT, "the HTTP watch to see streamed added", () -> seen.contains("ADDED streamed"));
+      client.configMaps().withName("streamed").edit(cm -> new ConfigMapBuilder(cm).addToData("k", "w").build());
+      Await.until(WAIT, "the HTTP watch to see streamed modified", () -> seen.contains("MODIFIED streamed"));
+    }
+  }
+
+  @Test
   @DisplayName("pod logs come from PodLogs for a pod the real server holds; 404 for a missing pod")
-  void podLogs() {
+  void podLogs() throws Exception {
     // no controller manager creates the default service account, which the ServiceAccount admission needs
     if (client.serviceAccounts().withName("default").get() == null) {
       client.serviceAccounts().resource(new ServiceAccountBuilder().withNewMetadata().withName("default")
@@ -215,16 +245,28 @@ class FrontProxyTest {
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(400));
     assertThatThrownBy(() -> client.pods().withName("missing").getLog())
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(404));
+
+    HttpClient http = client.getHttpClient();
+    HttpResponse<String> log = http.sendAsync(http.newHttpRequestBuilder().uri("https://127.0.0.1:" + proxy.port()
+        + "/api/v1/namespaces/default/pods/logged/log?timestamps=true&limitBytes=40").build(), String.class)
+        .get(10, TimeUnit.SECONDS);
+    assertThat(log.code()).isEqualTo(200);
+    assertThat(log.header("Connection")).isEqualTo("close");
+    assertThat(log.body()).hasSize(40).matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\S+Z first\n.*");
   }
 
   @Test
   @DisplayName("a wrong token is refused by the real server through the proxy, pod logs included")
-  void badToken() {
+  void badToken() throws Exception {
     try (KubernetesClient stranger = new KubernetesClientBuilder().withConfig(config("not-the-token")).build()) {
       assertThatThrownBy(() -> stranger.configMaps().list())
           .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
-      assertThatThrownBy(() -> stranger.pods().withName("logged").getLog())
-          .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
+      // straight to the log endpoint (fabric8's getLog first waits for the pod with a watch of its own)
+      HttpClient http = stranger.getHttpClient();
+      HttpResponse<String> log = http.sendAsync(http.newHttpRequestBuilder()
+          .uri("https://127.0.0.1:" + proxy.port() + "/api/v1/namespaces/default/pods/logged/log").build(),
+          String.class).get(10, TimeUnit.SECONDS);
+      assertThat(log.code()).isEqualTo(401);
     }
   }
 }
