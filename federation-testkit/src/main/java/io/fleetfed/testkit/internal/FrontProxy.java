@@ -76,9 +76,13 @@ public final class FrontProxy implements AutoCloseable {
   private static final int MAX_WEBSOCKET_FRAME = 16 * 1024 * 1024;
   private static final String SEC_WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
   private static final Pattern POD_LOG = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/]+)/log$");
-  /** Headers of one connection (RFC 9110 section 7.6.1) that a proxy must not pass on; Host is the client's own. */
+  /**
+   * Headers of one connection (RFC 9110 section 7.6.1) that a proxy must not pass on; Host is the client's own, and
+   * Expect: 100-continue the proxy answers itself.
+   */
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
-      "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host");
+      "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host",
+      "expect");
 
   private final String name;
   private final int upstreamPort;
@@ -138,6 +142,7 @@ public final class FrontProxy implements AutoCloseable {
         .setDefaultHost(LOOPBACK).setDefaultPort(upstreamPort).setMaxConnections(1_000)
         .setMaxFrameSize(MAX_WEBSOCKET_FRAME).setMaxMessageSize(MAX_WEBSOCKET_FRAME * 4));
     this.serverOptions = new HttpServerOptions().setHost(LOOPBACK).setSsl(true).setUseAlpn(false)
+        .setHandle100ContinueAutomatically(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(servingCert.toString())
             .setKeyPath(servingKey.toString()))
         // any sub-protocol: the one the API server chose is put back on the request before it is accepted
@@ -240,7 +245,7 @@ public final class FrontProxy implements AutoCloseable {
 
   /**
    * Delays every response's head by {@code latency} from when its request arrived (on a timer: other requests
-   * are not held up); what a stream sends after its head is not delayed.
+   * are not held up), a WebSocket's handshake included; what a stream sends after its head is not delayed.
    *
    * @param latency zero or more
    */
