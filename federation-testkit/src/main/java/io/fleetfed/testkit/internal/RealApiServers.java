@@ -86,6 +86,19 @@ public final class RealApiServers implements AutoCloseable {
       return "https://" + LOOPBACK + ":" + port;
     }
 
+    /** The server's port on 127.0.0.1. */
+    public int port() {
+      return port;
+    }
+
+    /**
+     * The server's {@code --cert-dir}: its serving certificate {@code apiserver.crt} (self-signed, so also its CA)
+     * and key {@code apiserver.key}, PEM, written by the server as it starts.
+     */
+    public Path certDir() {
+      return ca.getParent();
+    }
+
     /** The serving certificate (self-signed, so also its CA), PEM. */
     public String caPem() {
       try {

@@ -14,20 +14,14 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -273,75 +267,16 @@ final class SandboxDispatcher extends Dispatcher implements Resetable {
 
   /**
    * A container's log as the kubelet would serve it through the API server: from {@link #podLogs()}, for a pod the
-   * store holds. Honours {@code container}, {@code tailLines}, {@code timestamps}, {@code sinceTime},
-   * {@code sinceSeconds} and {@code limitBytes}; {@code follow} returns what there is and ends.
+   * store holds (see {@link PodLogs#serve}).
    */
   private MockResponse podLog(RecordedRequest request, String namespace, String pod) {
     MockResponse stored = internal(HttpMethod.GET, "/api/v1/namespaces/" + namespace + "/pods/" + pod, null);
-    if (stored == null || stored.code() != 200 || stored.getBody() == null || stored.getBody().size() == 0) {
-      return Responses.status(mapper, 404, "NotFound", "pods \"" + pod + "\" not found");
-    }
-    List<String> containers = new ArrayList<>();
-    List<String> initContainers = new ArrayList<>();
-    try {
-      JsonNode spec = mapper.readTree(stored.getBody().getBytes()).path("spec");
-      spec.path("containers").forEach(c -> containers.add(c.path("name").asText()));
-      spec.path("initContainers").forEach(c -> initContainers.add(c.path("name").asText()));
-    } catch (java.io.IOException e) {
-      return Responses.status(mapper, 500, "InternalError", "the stored pod " + pod + " is not readable");
-    }
-    Map<String, String> query = queryOf(request.getPath());
-    String container = query.getOrDefault("container", "");
-    if (container.isEmpty()) {
-      if (containers.size() != 1) {
-        String message = containers.isEmpty()
-            ? "pod " + pod + " has no containers"
-            : "a container name must be specified for pod " + pod + ", choose one of: ["
-                + String.join(" ", containers) + "]"
-                + (initContainers.isEmpty() ? "" : " or one of the init containers: ["
-                    + String.join(" ", initContainers) + "]");
-        return Responses.status(mapper, 400, "BadRequest", message);
-      }
-      container = containers.get(0);
-    } else if (!containers.contains(container) && !initContainers.contains(container)) {
-      return Responses.status(mapper, 400, "BadRequest",
-          "container " + container + " is not valid for pod " + pod);
-    }
-    List<PodLogs.Line> lines = new ArrayList<>(podLogs.lines(namespace, pod, container));
-    try {
-      String sinceTime = query.get("sinceTime");
-      if (sinceTime != null && !sinceTime.isEmpty()) {
-        Instant since = OffsetDateTime.parse(sinceTime).toInstant();
-        lines.removeIf(line -> line.time().isBefore(since));
-      }
-      String sinceSeconds = query.get("sinceSeconds");
-      if (sinceSeconds != null && !sinceSeconds.isEmpty()) {
-        Instant since = Instant.now().minusSeconds(Long.parseLong(sinceSeconds));
-        lines.removeIf(line -> line.time().isBefore(since));
-      }
-      String tail = query.get("tailLines");
-      if (tail != null && !tail.isEmpty()) {
-        int keep = Math.max(0, Integer.parseInt(tail));
-        if (lines.size() > keep) {
-          lines = new ArrayList<>(lines.subList(lines.size() - keep, lines.size()));
-        }
-      }
-    } catch (RuntimeException e) {
-      return Responses.status(mapper, 400, "BadRequest",
-          "the log query of pod " + pod + " has an unreadable sinceTime, sinceSeconds or tailLines");
-    }
-    boolean timestamps = "true".equalsIgnoreCase(query.get("timestamps"));
-    StringBuilder text = new StringBuilder();
-    for (PodLogs.Line line : lines) {
-      if (timestamps) {
-        text.append(line.time()).append(' ');
-      }
-      text.append(line.text());
-    }
-    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-    String limit = query.get("limitBytes");
-    if (limit != null && limit.matches("[0-9]{1,18}") && Long.parseLong(limit) < bytes.length) {
-      bytes = Arrays.copyOf(bytes, (int) Long.parseLong(limit));
+    boolean found = stored != null && stored.code() == 200 && stored.getBody() != null
+        && stored.getBody().size() > 0;
+    PodLogs.Served served = podLogs.serve(namespace, pod, found ? stored.getBody().getBytes() : null,
+        PodLogs.queryOf(request.getPath()));
+    if (served.code() != 200) {
+      return Responses.status(mapper, served.code(), served.reason(), served.message());
     }
     // Connection: close, so that the client does not pool this connection: fabric8 can close a streamed log's
     // connection when the LogWatch (or log InputStream) is closed after the response ended and the connection went
@@ -349,25 +284,7 @@ final class SandboxDispatcher extends Dispatcher implements Resetable {
     // followed logs, with the sandbox client, which does not retry).
     return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain")
         .setHeader("Connection", "close")
-        .setBody(new Buffer(bytes));
-  }
-
-  private static Map<String, String> queryOf(String uri) {
-    Map<String, String> query = new HashMap<>();
-    int start = uri == null ? -1 : uri.indexOf('?');
-    if (start < 0) {
-      return query;
-    }
-    for (String pair : uri.substring(start + 1).split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      query.putIfAbsent(key, value);
-    }
-    return query;
+        .setBody(new Buffer(served.log()));
   }
 
   private static boolean isStrategicMerge(String contentType) {
@@ -675,14 +592,20 @@ final class SandboxDispatcher extends Dispatcher implements Resetable {
         if (f.left().get() == 0) {
           faults.remove(f);
         }
-        return Responses.status(mapper, f.status(), reason(f.status()),
+        return Responses.status(mapper, f.status(), faultReason(f.status()),
             "the sandbox API server was told to fail " + method + " " + path + " (HTTP " + f.status() + ")");
       }
     }
     return null;
   }
 
-  private static String reason(int status) {
+  /**
+   * The StatusReason of an injected fault's answer.
+   *
+   * @param status the fault's HTTP status code
+   * @return the reason
+   */
+  static String faultReason(int status) {
     switch (status) {
       case 403: return "Forbidden";
       case 404: return "NotFound";
