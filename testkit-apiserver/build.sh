@@ -9,18 +9,28 @@
 #
 #   testkit-apiserver/build.sh            # build if missing, print the directory
 #   testkit-apiserver/build.sh --force    # build again
+#   testkit-apiserver/build.sh --if-go    # as the Maven build runs it: without Go, say so and exit 0
+#
+# While it builds, <directory>/.building holds its process id: tests that want the binaries wait for it to end.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 force=false
+if_go=false
 case "${1:-}" in
   "") ;;
   --force) force=true ;;
-  -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  --if-go) if_go=true ;;
+  -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "build.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
 esac
 
 if ! command -v go >/dev/null 2>&1; then
+  if $if_go; then
+    echo "build.sh: go is not on the PATH, so no real API servers are built; the tests on real API servers will be" \
+      "skipped (set KUBEBUILDER_ASSETS to envtest binaries to run them)" >&2
+    exit 0
+  fi
   echo "build.sh: go is not on the PATH: the real API servers are built from Go modules and need Go 1.24 or newer" >&2
   exit 3
 fi
@@ -40,7 +50,8 @@ fi
 
 mkdir -p "$target"
 staging="$(mktemp -d "$target/.build.XXXXXX")"
-trap 'rm -rf "$staging"' EXIT
+echo $$ > "$target/.building"
+trap 'rm -rf "$staging" "$target/.building"' EXIT
 echo "building kube-apiserver ${version} and etcd into $target (a few minutes the first time)" >&2
 start=$(date +%s)
 # -mod=readonly: go.sum is the record of what is built; -trimpath: the same binaries whoever builds them

@@ -5,6 +5,7 @@ import io.fleetfed.core.Violation;
 import io.fleetfed.core.model.ClusterNames;
 import io.fleetfed.testkit.FleetSandbox;
 import io.fleetfed.testkit.SandboxCluster;
+import io.fleetfed.testkit.ServerKind;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
@@ -19,21 +20,23 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code fleetfed sandbox}: runs an in-process fleet of Kubernetes API servers until interrupted. */
+/** {@code fleetfed sandbox}: runs a fleet of Kubernetes API servers (mock or, with --real, real) until interrupted. */
 @Command(
     name = "sandbox",
     mixinStandardHelpOptions = true,
     description = {
-        "Starts an in-process fleet of Kubernetes API servers, one per cluster (fabric8's CRUD mock server on"
-            + " 127.0.0.1, plain http, no authentication), writes a kubeconfig with one context per cluster, and"
-            + " serves until interrupted (Ctrl-C or SIGTERM), then stops every server and exits 0. For trying"
-            + " fleetfed and kubectl without a cluster; the objects live in memory only.",
+        "Starts a fleet of Kubernetes API servers, one per cluster, writes a kubeconfig with one context per"
+            + " cluster, and serves until interrupted (Ctrl-C or SIGTERM), then stops every server and exits 0. For"
+            + " trying fleetfed and kubectl without a cluster. By default each cluster is fabric8's CRUD mock server"
+            + " in this process (127.0.0.1, plain http, no authentication, objects in memory); with --real each is a"
+            + " real kube-apiserver (one etcd for all, https, an admin token), from KUBEBUILDER_ASSETS or the cache"
+            + " that testkit-apiserver/build.sh fills.",
         "Prints one line per cluster (its name and URL), the kubeconfig to export, and last a line starting with"
             + " 'sandbox ready:', which scripts can wait for."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped by SIGINT or SIGTERM",
         "2:invalid input: cluster names, CRD files, a kubeconfig path that cannot be written",
-        "1:a server could not start"})
+        "1:a server could not start, or --real and the kube-apiserver and etcd binaries are not built"})
 final class SandboxCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
@@ -51,11 +54,16 @@ final class SandboxCommand implements Callable<Integer> {
           + " cluster, such as Tekton's. Repeatable.")
   private List<Path> crds = new ArrayList<>();
 
+  @Option(names = "--real",
+      description = "Real kube-apiservers (and one etcd) instead of in-process mock servers: about two seconds and"
+          + " 250 MiB per cluster; what they prune, validate or refuse is what a real cluster would.")
+  private boolean real;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    FleetSandbox.Builder builder = FleetSandbox.builder();
+    FleetSandbox.Builder builder = FleetSandbox.builder().servers(real ? ServerKind.REAL : ServerKind.MOCK);
     List<Violation> problems = new ArrayList<>();
     for (String name : clusters) {
       ClusterNames.problem(name).ifPresent(p -> problems.add(new Violation(Optional.empty(),
@@ -89,6 +97,11 @@ final class SandboxCommand implements Callable<Integer> {
     } catch (UncheckedIOException e) {
       return Problems.report(new ValidationException(List.of(new Violation(Optional.of(kubeconfig.toString()),
           Optional.empty(), Optional.empty(), "the kubeconfig cannot be written: " + e.getCause()))), err);
+    } catch (IllegalStateException e) {
+      // a server did not start, or --real without the binaries: the message says which and what to do
+      Problems.error(err, e.getMessage());
+      err.flush();
+      return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(sandbox, out, err), "fleetfed-sandbox-stop"));
     int width = sandbox.clusterNames().stream().mapToInt(String::length).max().orElse(0);
@@ -96,8 +109,9 @@ final class SandboxCommand implements Callable<Integer> {
       out.println(cluster.name() + " ".repeat(width - cluster.name().length() + 3) + cluster.url());
     }
     out.println("export KUBECONFIG=" + sandbox.kubeconfig());
-    out.println("sandbox ready: " + sandbox.clusters().size() + " cluster" + (sandbox.clusters().size() == 1 ? "" : "s")
-        + " (" + String.join(", ", sandbox.clusterNames()) + "); stop it with Ctrl-C");
+    out.println("sandbox ready: " + sandbox.clusters().size() + (real ? " real" : "") + " cluster"
+        + (sandbox.clusters().size() == 1 ? "" : "s") + " (" + String.join(", ", sandbox.clusterNames())
+        + "); stop it with Ctrl-C");
     out.flush();
     new CountDownLatch(1).await();   // serves until the JVM is told to stop; the shutdown hook closes the sandbox
     return 0;

@@ -71,4 +71,13 @@ public @interface EnableFleetSandbox {
    * @return zero or more
    */
   long latencyMillis() default 0;
+
+  /**
+   * What backs the clusters: by default the kind {@code -Dfleetfed.sandbox.servers} names, else fabric8's mock;
+   * {@link ServerKind#REAL} for real {@code kube-apiserver}s (the test is skipped, with the reason, where their
+   * binaries are not built).
+   *
+   * @return the kind
+   */
+  ServerKind servers() default ServerKind.DEFAULT;
 }

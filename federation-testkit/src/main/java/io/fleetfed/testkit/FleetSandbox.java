@@ -4,7 +4,10 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fleetfed.testkit.internal.ClusterServer;
 import io.fleetfed.testkit.internal.Crds;
 import io.fleetfed.testkit.internal.Kubeconfigs;
+import io.fleetfed.testkit.internal.MockClusterServer;
 import io.fleetfed.testkit.internal.Names;
+import io.fleetfed.testkit.internal.RealApiServers;
+import io.fleetfed.testkit.internal.RealClusterServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,15 +18,24 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * An in-process fleet of Kubernetes API servers, one per named cluster, each a fabric8 CRUD mock server listening
- * on 127.0.0.1 over plain http, with its own store. A kubeconfig file has one context per cluster.
+ * A fleet of Kubernetes API servers for tests, one per named cluster, each on 127.0.0.1 with its own objects; a
+ * kubeconfig file has one context per cluster. By default each cluster is a fabric8 CRUD mock server in this JVM
+ * over plain http ({@link ServerKind#MOCK}); with {@link Builder#servers(ServerKind) servers(ServerKind.REAL)} each is
+ * a real {@code kube-apiserver} process (one shared {@code etcd}, a prefix per cluster) behind a front of the
+ * sandbox's own over https, so that what a real cluster prunes, validates, defaults or refuses is what the test
+ * sees.
  *
  * <pre>{@code
  * try (FleetSandbox fleet = FleetSandbox.builder()
@@ -38,13 +50,21 @@ import java.util.stream.Collectors;
  * }
  * }</pre>
  *
- * <p>Each server answers what the fabric8 CRUD store answers (no server-side apply, no set-based label selectors,
+ * <p>A mock server answers what the fabric8 CRUD store answers (no server-side apply, no set-based label selectors,
  * watches over WebSocket only, one resourceVersion counter, no garbage collection), plus
  * {@code /healthz}, {@code /readyz}, {@code /livez} ({@code ok}), {@code /version}, discovery ({@code /api},
  * {@code /api/v1}, {@code /apis}, {@code /apis/<group>[/<version>]}) of the common built-in types and of every
  * CRD it stores, an empty {@code /openapi/v2} (so {@code kubectl apply} validates), an approximate strategic merge
  * patch for built-in kinds, a 415 {@code Status} for request bodies that are not JSON or YAML (protobuf), and the
  * data of service-account token Secrets. Authentication is never checked.
+ *
+ * <p>A real cluster answers what {@code kube-apiserver} answers (schemas, admission, server-side apply, RBAC, the
+ * token is checked), without kubelets or controllers, except what the sandbox plays itself: service-account token
+ * Secrets get their data, a new namespace its {@code default} service account, a deleted namespace is emptied and
+ * removed, and pod logs are served from the Tekton simulator's logs. Going offline and online, latency, injected
+ * faults and request counts are the front's, so they behave as on the mock; {@link #reset()} restores each
+ * cluster's etcd objects to their state at start (open watches see the deletions). The binaries come from
+ * {@code KUBEBUILDER_ASSETS}, else from {@code ~/.cache/fleetfed/envtest} ({@code testkit-apiserver/build.sh}).
  *
  * <p>{@link #close()} stops every server, closes the clients and deletes the kubeconfig unless the builder was
  * given its file. Thread-safe.
@@ -57,16 +77,22 @@ public final class FleetSandbox implements AutoCloseable {
   private final Path kubeconfig;
   private final boolean ownsKubeconfig;
   private final Duration latency;
+  private final ServerKind kind;
+  private final RealApiServers realServers;
+  private final Path workDir;
   private boolean closed;
 
   private FleetSandbox(Map<String, SandboxCluster> clusters, Path kubeconfig, boolean ownsKubeconfig,
-      Duration latency) {
+      Duration latency, ServerKind kind, RealApiServers realServers, Path workDir) {
     this.clusters = clusters;
     this.clusterList = List.copyOf(clusters.values());
     this.names = List.copyOf(clusters.keySet());
     this.kubeconfig = kubeconfig;
     this.ownsKubeconfig = ownsKubeconfig;
     this.latency = latency;
+    this.kind = kind;
+    this.realServers = realServers;
+    this.workDir = workDir;
   }
 
   /**
@@ -137,6 +163,15 @@ public final class FleetSandbox implements AutoCloseable {
   }
 
   /**
+   * What backs the clusters.
+   *
+   * @return {@link ServerKind#MOCK} or {@link ServerKind#REAL}, never {@link ServerKind#DEFAULT}
+   */
+  public ServerKind servers() {
+    return kind;
+  }
+
+  /**
    * The latency the builder set, which {@link #reset()} restores.
    *
    * @return the default latency
@@ -146,9 +181,10 @@ public final class FleetSandbox implements AutoCloseable {
   }
 
   /**
-   * Puts every cluster back to its state at start: online on its port, its store wiped (open watches receive no
-   * events for the wiped objects) and the builder's CRDs registered again, the default latency, counters at zero.
-   * Clients and the kubeconfig stay valid.
+   * Puts every cluster back to its state at start: online on its port, its store wiped (on the mock, open watches
+   * receive no events for the wiped objects; on real servers they see the deletions) and the builder's CRDs
+   * registered again, no injected faults, the default latency, counters at zero. Clients and the kubeconfig stay
+   * valid.
    *
    * @throws IllegalStateException if closed
    */
@@ -180,6 +216,7 @@ public final class FleetSandbox implements AutoCloseable {
     closed = true;
     RuntimeException failure = closeAll(clusterList.stream().map(SandboxCluster::server)
         .collect(Collectors.toList()));
+    failure = closeReal(realServers, workDir, failure);
     if (ownsKubeconfig) {
       try {
         Files.deleteIfExists(kubeconfig);
@@ -209,6 +246,29 @@ public final class FleetSandbox implements AutoCloseable {
           failure.addSuppressed(e);
         }
       }
+    }
+    return failure;
+  }
+
+  /** Stops the real API servers and etcd, then deletes their working directory; for {@link #close()}. */
+  private static RuntimeException closeReal(RealApiServers servers, Path dir, RuntimeException failure) {
+    if (servers == null) {
+      return failure;
+    }
+    try {
+      servers.close();
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+          Files.deleteIfExists(file);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      RuntimeException wrapped = e instanceof RuntimeException ? (RuntimeException) e
+          : new UncheckedIOException("could not delete the real API servers' directory " + dir, (IOException) e);
+      if (failure == null) {
+        return wrapped;
+      }
+      failure.addSuppressed(wrapped);
     }
     return failure;
   }
@@ -247,6 +307,7 @@ public final class FleetSandbox implements AutoCloseable {
     private final Map<String, CustomResourceDefinition> crds = new LinkedHashMap<>();
     private Duration latency = Duration.ZERO;
     private Path kubeconfigFile;
+    private ServerKind servers = ServerKind.DEFAULT;
 
     private Builder() {
     }
@@ -258,7 +319,35 @@ public final class FleetSandbox implements AutoCloseable {
       copy.crds.putAll(crds);
       copy.latency = latency;
       copy.kubeconfigFile = kubeconfigFile;
+      copy.servers = servers;
       return copy;
+    }
+
+    /** The kind {@link #start()} would start, {@link ServerKind#DEFAULT} resolved. */
+    ServerKind resolvedServers() {
+      return servers.resolve();
+    }
+
+    /** What two builders share when their sandboxes are interchangeable, for {@link SandboxPool}. */
+    Object poolKey() {
+      return List.of(clusterNames, List.copyOf(crds.values()), latency, Optional.ofNullable(kubeconfigFile),
+          servers.resolve());
+    }
+
+    /**
+     * What backs the clusters: fabric8's mock in this JVM, or real {@code kube-apiserver} processes.
+     *
+     * <pre>{@code
+     * FleetSandbox.builder().clusters("dev1", "dev2").servers(ServerKind.REAL).start();
+     * }</pre>
+     *
+     * @param servers {@link ServerKind#DEFAULT} (the default: {@code -Dfleetfed.sandbox.servers}, else the mock),
+     *     {@link ServerKind#MOCK} or {@link ServerKind#REAL}
+     * @return this builder
+     */
+    public Builder servers(ServerKind servers) {
+      this.servers = Objects.requireNonNull(servers, "servers");
+      return this;
     }
 
     /**
@@ -397,33 +486,44 @@ public final class FleetSandbox implements AutoCloseable {
     }
 
     /**
-     * Starts one API server per cluster, registers the CRDs and writes the kubeconfig.
+     * Starts one API server per cluster (real ones at the same time), registers the CRDs and writes the kubeconfig.
      *
      * @return the running sandbox; close it
-     * @throws IllegalStateException if no cluster was named or a server cannot start
+     * @throws IllegalStateException if no cluster was named or a server cannot start, or if real servers were asked
+     *     for and their binaries are nowhere (the message says where they were looked for and how to build them)
      * @throws UncheckedIOException if the kubeconfig cannot be written
      */
     public FleetSandbox start() {
       if (clusterNames.isEmpty()) {
         throw new IllegalStateException("name the sandbox's clusters first: FleetSandbox.builder().clusters(...)");
       }
+      ServerKind kind = servers.resolve();
       List<CustomResourceDefinition> crdList = new ArrayList<>(crds.values());
       List<ClusterServer> started = new ArrayList<>();
+      RealApiServers real = null;
+      Path workDir = null;
       Path file = null;
       try {
+        if (kind == ServerKind.REAL) {
+          Path assets = RealApiServers.assets().orElseThrow(() -> new IllegalStateException(
+              RealApiServers.missingMessage()));
+          workDir = Files.createTempDirectory("fleetfed-sandbox-");
+          real = RealApiServers.start(assets, workDir);
+        }
         Map<String, SandboxCluster> byName = new LinkedHashMap<>();
         for (String name : clusterNames) {
-          ClusterServer server = new ClusterServer(name, crdList, latency);
+          ClusterServer server = kind == ServerKind.REAL ? new RealClusterServer(real, name, crdList, latency)
+              : new MockClusterServer(name, crdList, latency);
           started.add(server);
-          server.start();
           byName.put(name, new SandboxCluster(server));
         }
+        startAll(started);
         file = kubeconfigFile != null ? kubeconfigFile : Kubeconfigs.newTempFile();
         Kubeconfigs.write(started, file);
         return new FleetSandbox(Collections.unmodifiableMap(byName), file.toAbsolutePath(), kubeconfigFile == null,
-            latency);
+            latency, kind, real, workDir);
       } catch (IOException | RuntimeException | Error e) {
-        RuntimeException closing = closeAll(started);
+        RuntimeException closing = closeReal(real, workDir, closeAll(started));
         if (closing != null) {
           e.addSuppressed(closing);
         }
@@ -441,6 +541,34 @@ public final class FleetSandbox implements AutoCloseable {
           throw (RuntimeException) e;
         }
         throw (Error) e;
+      }
+    }
+
+    /** Starts the servers, mock ones one after the other, real ones at the same time (each waits for a process). */
+    private static void startAll(List<ClusterServer> servers) {
+      if (servers.stream().allMatch(s -> s instanceof MockClusterServer)) {
+        servers.forEach(ClusterServer::start);
+        return;
+      }
+      List<CompletableFuture<Void>> starting = new ArrayList<>();
+      for (ClusterServer server : servers) {
+        starting.add(CompletableFuture.runAsync(server::start, runnable -> {
+          Thread thread = new Thread(runnable, "fleetfed-sandbox-start-" + server.name());
+          thread.setDaemon(true);
+          thread.start();
+        }));
+      }
+      try {
+        CompletableFuture.allOf(starting.toArray(new CompletableFuture<?>[0])).join();
+      } catch (CompletionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException) {
+          throw (RuntimeException) cause;
+        }
+        if (cause instanceof Error) {
+          throw (Error) cause;
+        }
+        throw e;
       }
     }
   }

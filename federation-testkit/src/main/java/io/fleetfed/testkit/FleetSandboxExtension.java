@@ -10,6 +10,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import io.fleetfed.testkit.internal.RealApiServers;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -46,6 +48,11 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * Registered on an instance field it starts one per test. Either way it injects the sandbox into fields of type
  * {@link FleetSandbox} (static fields before all tests, instance fields into each test instance) and resolves
  * parameters of that type. Nothing is reset between tests unless {@code resetBetweenTests} is set.
+ *
+ * <p>Sandboxes on real API servers ({@link ServerKind#REAL}) take seconds to start, so one a test class is done with
+ * is kept, and handed {@link FleetSandbox#reset() reset} to the next test class of the same configuration (clusters,
+ * CRDs, latency, kubeconfig file) in the JVM; kept ones close when the JVM exits. Without the binaries the tests
+ * are skipped, with the reason.
  */
 public final class FleetSandboxExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
     AfterEachCallback, TestInstancePostProcessor, ParameterResolver {
@@ -124,8 +131,8 @@ public final class FleetSandboxExtension implements BeforeAllCallback, AfterAllC
     Optional<FleetSandbox> existing = find(context);
     if (existing.isEmpty()) {
       // registered on an instance field: one sandbox per test
-      FleetSandbox sandbox = start(context);
-      Holder holder = new Holder(sandbox, context.getUniqueId());
+      Holder holder = start(context);
+      FleetSandbox sandbox = holder.sandbox;
       context.getStore(NAMESPACE).put(key(), holder);
       last = sandbox;
       for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
@@ -184,15 +191,37 @@ public final class FleetSandboxExtension implements BeforeAllCallback, AfterAllC
     while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
       classContext = classContext.getParent().get();
     }
-    FleetSandbox sandbox = start(classContext);
-    classContext.getStore(NAMESPACE).put(key(), new Holder(sandbox, classContext.getUniqueId()));
-    last = sandbox;
-    return sandbox;
+    Holder holder = start(classContext);
+    classContext.getStore(NAMESPACE).put(key(), holder);
+    last = holder.sandbox;
+    return holder.sandbox;
   }
 
-  private FleetSandbox start(ExtensionContext context) {
+  /**
+   * A mock sandbox is started afresh; a real one is taken from {@link SandboxPool} (and reset) when a test class
+   * before left one of the same configuration, since real API servers take seconds to start. Without their
+   * binaries, the test is skipped (aborted) with the reason and the way to build them.
+   */
+  private Holder start(ExtensionContext context) {
+    FleetSandbox.Builder builder = configure(context);
+    if (builder.resolvedServers() != ServerKind.REAL) {
+      return new Holder(builder.start(), context.getUniqueId(), null);
+    }
+    if (RealApiServers.assets().isEmpty()) {
+      Assumptions.abort(RealApiServers.missingMessage());
+    }
+    Object poolKey = builder.poolKey();
+    Optional<FleetSandbox> idle = SandboxPool.take(poolKey);
+    if (idle.isPresent()) {
+      idle.get().reset();
+      return new Holder(idle.get(), context.getUniqueId(), poolKey);
+    }
+    return new Holder(builder.start(), context.getUniqueId(), poolKey);
+  }
+
+  private FleetSandbox.Builder configure(ExtensionContext context) {
     if (settings != null) {
-      return settings.start();
+      return settings.builder.get().copy();
     }
     EnableFleetSandbox config = annotation(context.getRequiredTestClass()).orElseThrow(() ->
         new ExtensionConfigurationException("FleetSandboxExtension needs @EnableFleetSandbox(clusters = ...) on "
@@ -200,11 +229,12 @@ public final class FleetSandboxExtension implements BeforeAllCallback, AfterAllC
             + " FleetSandboxExtension fleet = FleetSandboxExtension.builder()...build()"));
     FleetSandbox.Builder builder = FleetSandbox.builder()
         .clusters(config.clusters())
-        .latency(Duration.ofMillis(config.latencyMillis()));
+        .latency(Duration.ofMillis(config.latencyMillis()))
+        .servers(config.servers());
     for (String crd : config.crds()) {
       builder.crdResource(crd);
     }
-    return builder.start();
+    return builder;
   }
 
   private boolean resetBetweenTests(ExtensionContext context) {
@@ -229,7 +259,11 @@ public final class FleetSandboxExtension implements BeforeAllCallback, AfterAllC
     Holder holder = store.get(key(), Holder.class);
     if (holder != null && holder.owner.equals(context.getUniqueId())) {
       store.remove(key());
-      holder.sandbox.close();
+      if (holder.poolKey == null || holder.sandbox.isClosed()) {
+        holder.sandbox.close();
+      } else {
+        SandboxPool.give(holder.poolKey, holder.sandbox);
+      }
     }
   }
 
@@ -270,14 +304,19 @@ public final class FleetSandboxExtension implements BeforeAllCallback, AfterAllC
     field.set(target, sandbox);
   }
 
-  /** A sandbox and the unique id of the extension context that started it (and closes it). */
+  /**
+   * A sandbox, the unique id of the extension context that started it (and closes it, or gives it back to the
+   * pool), and its pool key ({@code null}: not pooled).
+   */
   private static final class Holder {
     final FleetSandbox sandbox;
     final String owner;
+    final Object poolKey;
 
-    Holder(FleetSandbox sandbox, String owner) {
+    Holder(FleetSandbox sandbox, String owner, Object poolKey) {
       this.sandbox = sandbox;
       this.owner = owner;
+      this.poolKey = poolKey;
     }
   }
 
@@ -288,10 +327,6 @@ public final class FleetSandboxExtension implements BeforeAllCallback, AfterAllC
     Settings(Supplier<FleetSandbox.Builder> builder, boolean resetBetweenTests) {
       this.builder = builder;
       this.resetBetweenTests = resetBetweenTests;
-    }
-
-    FleetSandbox start() {
-      return builder.get().start();
     }
   }
 
@@ -392,6 +427,17 @@ public final class FleetSandboxExtension implements BeforeAllCallback, AfterAllC
      */
     public Builder latency(Duration latency) {
       sandbox.latency(latency);
+      return this;
+    }
+
+    /**
+     * What backs the clusters; see {@link FleetSandbox.Builder#servers(ServerKind)}.
+     *
+     * @param servers the kind
+     * @return this builder
+     */
+    public Builder servers(ServerKind servers) {
+      sandbox.servers(servers);
       return this;
     }
 

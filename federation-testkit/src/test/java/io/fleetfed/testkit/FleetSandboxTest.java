@@ -17,9 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The sandbox's own behaviour; tagged, so it runs on real API servers as well as on the mock. */
+@Tag("real-api-servers")
 class FleetSandboxTest {
 
   @Test
@@ -27,6 +30,8 @@ class FleetSandboxTest {
     try (FleetSandbox fleet = FleetSandbox.builder().clusters("dev1", "dev2").start()) {
       KubernetesClient dev1 = fleet.cluster("dev1").client();
       KubernetesClient dev2 = fleet.cluster("dev2").client();
+      TestSupport.namespace(dev1, "ci");
+      TestSupport.namespace(dev2, "ci");
 
       dev1.configMaps().inNamespace("ci").resource(configMap("ci", "only-on-dev1")).create();
       dev2.configMaps().inNamespace("ci").resource(configMap("ci", "only-on-dev2")).create();
@@ -74,7 +79,8 @@ class FleetSandboxTest {
     try (FleetSandbox fleet = FleetSandbox.builder().clusters("alpha", "beta").start()) {
       SandboxCluster beta = fleet.cluster("beta");
       assertThat(beta.name()).isEqualTo("beta");
-      assertThat(beta.url()).isEqualTo("http://127.0.0.1:" + beta.port() + "/");
+      String scheme = fleet.servers() == ServerKind.REAL ? "https" : "http";
+      assertThat(beta.url()).isEqualTo(scheme + "://127.0.0.1:" + beta.port() + "/");
       assertThat(beta.config().getMasterUrl()).isEqualTo(beta.url());
       assertThat(beta.config().getCurrentContext().getName()).isEqualTo("beta");
       assertThat(beta.config()).isNotSameAs(beta.config());
@@ -190,6 +196,7 @@ class FleetSandboxTest {
         .start()) {
       SandboxCluster dev1 = fleet.cluster("dev1");
       int port = dev1.port();
+      TestSupport.namespace(dev1.client(), "ci");
       dev1.client().configMaps().inNamespace("ci").resource(configMap("ci", "leftover")).create();
       dev1.registerCrd(TestSupport.crd("extra.example.io", "Extra", "extras", "Namespaced"));
       dev1.latency(Duration.ofSeconds(30));
@@ -215,6 +222,7 @@ class FleetSandboxTest {
     try (FleetSandbox fleet = FleetSandbox.builder().clusters("dev1").start()) {
       SandboxCluster dev1 = fleet.cluster("dev1");
       KubernetesClient client = dev1.client();
+      TestSupport.namespace(client, "ci");
       client.configMaps().inNamespace("ci").resource(configMap("ci", "a")).create();
       dev1.resetCounts();
 

@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** kubectl, when installed, works against the sandbox: discovery, apply (create and change), get and delete. */
+@Tag("real-api-servers")
 class KubectlTest {
 
   private static Path kubectl;
@@ -73,6 +75,8 @@ class KubectlTest {
 
   private static String objects(String image, String size) {
     return String.join("\n",
+        "apiVersion: v1", "kind: Namespace", "metadata: {name: ci}",
+        "---",
         "apiVersion: v1", "kind: ConfigMap", "metadata: {name: cfg, namespace: ci}", "data: {size: \"" + size + "\"}",
         "---",
         "apiVersion: apps/v1", "kind: Deployment", "metadata: {name: web, namespace: ci}", "spec:",

@@ -18,8 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+/** Outages; tagged, so they run on real API servers as well as on the mock. */
+@Tag("real-api-servers")
 class OfflineTest {
 
   private FleetSandbox fleet;
@@ -31,6 +34,8 @@ class OfflineTest {
     fleet = FleetSandbox.builder().clusters("dev1", "dev2").start();
     dev1 = fleet.cluster("dev1");
     dev2 = fleet.cluster("dev2");
+    TestSupport.namespace(dev1.client(), "ci");
+    TestSupport.namespace(dev2.client(), "ci");
   }
 
   @AfterEach
@@ -79,9 +84,11 @@ class OfflineTest {
         ended.complete("error " + error.getClass().getSimpleName());
       }
     };
-    java.net.URI uri = java.net.URI.create("ws://127.0.0.1:" + dev1.port()
-        + "/api/v1/namespaces/ci/configmaps?watch=true");
-    WebSocket socket = TestSupport.HTTP.newWebSocketBuilder().buildAsync(uri, listener).get(10, TimeUnit.SECONDS);
+    java.net.URI uri = java.net.URI.create(dev1.url().replaceFirst("^http", "ws")
+        + "api/v1/namespaces/ci/configmaps?watch=true");
+    WebSocket socket = TestSupport.http(dev1).newWebSocketBuilder()
+        .header("Authorization", "Bearer " + dev1.config().getOauthToken())
+        .buildAsync(uri, listener).get(10, TimeUnit.SECONDS);
     assertThat(ended).isNotDone();
 
     dev1.goOffline();

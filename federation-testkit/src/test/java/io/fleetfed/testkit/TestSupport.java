@@ -7,7 +7,17 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Base64;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,13 +61,48 @@ final class TestSupport {
         .endVersion().endSpec().build();
   }
 
+  /** A GET with the cluster's token, over http (mock) or https trusting the cluster's CA (real). */
   static HttpResponse<String> get(SandboxCluster cluster, String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(uri(cluster, path)).timeout(Duration.ofSeconds(10)).GET().build(),
+    return http(cluster).send(HttpRequest.newBuilder(uri(cluster, path)).timeout(Duration.ofSeconds(10))
+        .header("Authorization", "Bearer " + cluster.config().getOauthToken()).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   static URI uri(SandboxCluster cluster, String path) {
     return URI.create(cluster.url() + (path.startsWith("/") ? path.substring(1) : path));
+  }
+
+  /** A JDK client for the cluster: {@link #HTTP} for a mock, one trusting only its CA for a real one. */
+  static HttpClient http(SandboxCluster cluster) {
+    String caData = cluster.config().getCaCertData();
+    if (caData == null) {
+      return HTTP;
+    }
+    try {
+      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+      trusted.load(null, null);
+      int i = 0;
+      for (Certificate certificate : CertificateFactory.getInstance("X.509")
+          .generateCertificates(new ByteArrayInputStream(Base64.getDecoder().decode(caData)))) {
+        trusted.setCertificateEntry("ca" + i++, certificate);
+      }
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(null, trust.getTrustManagers(), null);
+      return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+          .sslContext(tls).build();
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot trust the CA of " + cluster.name(), e);
+    }
+  }
+
+  /** Creates a namespace unless it exists: real API servers refuse objects in namespaces that do not exist. */
+  static void namespace(KubernetesClient client, String name) {
+    if (client.namespaces().withName(name).get() == null) {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .create();
+    }
   }
 
   /** Waits for a condition, failing the test if it does not hold within {@link #TIMEOUT}. */

@@ -1,422 +1,129 @@
 package io.fleetfed.testkit.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamedContext;
-import io.fabric8.kubernetes.api.model.NamedContextBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.dsl.HttpMethod;
-import io.fabric8.mockwebserver.http.MockResponse;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.regex.Pattern;
 import java.util.regex.Pattern;
 
 /**
- * One sandbox cluster: a fabric8 {@link KubernetesMockServer} in CRUD mode on a fixed loopback port, whose store
- * ({@link SandboxDispatcher}) survives the server being stopped (offline) and started again (online).
+ * One sandbox cluster's API server, whatever backs it: fabric8's CRUD mock ({@link MockClusterServer}) or a real
+ * {@code kube-apiserver} behind the sandbox's own front ({@link RealClusterServer}). Both keep one port for their
+ * life, go offline and online on it, delay responses, fail injected requests, count requests and serve pod logs.
  *
- * <p>Internal: use {@code io.fleetfed.testkit.SandboxCluster}.
+ * <p>Internal: use {@code io.fleetfed.testkit.SandboxCluster}. Implementations are thread-safe.
  */
-public final class ClusterServer implements AutoCloseable {
+public interface ClusterServer extends AutoCloseable {
 
   /** The user every kubeconfig context of the sandbox uses, per cluster. */
-  public static final String USER_SUFFIX = "-admin";
+  String USER_SUFFIX = "-admin";
   /** The namespace of kubeconfig contexts and clients. */
-  public static final String DEFAULT_NAMESPACE = "default";
-
-  private static final java.util.logging.Logger WEB_SERVER_LOG =
-      java.util.logging.Logger.getLogger(MockWebServer.class.getName());
-
-  static {
-    // MockWebServer logs every request at INFO through java.util.logging; keep test output readable unless the
-    // caller configured that logger.
-    if (WEB_SERVER_LOG.getLevel() == null) {
-      WEB_SERVER_LOG.setLevel(Level.WARNING);
-    }
-  }
-
-  private static final InetAddress LOOPBACK;
-
-  static {
-    try {
-      LOOPBACK = InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1});
-    } catch (UnknownHostException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  private final String name;
-  private final String token = ServiceAccountTokens.newToken();
-  private final SandboxDispatcher dispatcher;
-  private final List<CustomResourceDefinition> startCrds;
-  private int port;
-  private KubernetesMockServer server;
-  private MockWebServer webServer;
-  private KubernetesClient client;
-  private boolean closed;
+  String DEFAULT_NAMESPACE = "default";
 
   /**
-   * A stopped cluster server.
+   * Starts serving on a free loopback port, with the start CRDs registered.
    *
-   * @param name the cluster's name
-   * @param crds the CRDs registered at start and at every reset
-   * @param latency the added delay before each response
+   * @throws IllegalStateException if it cannot
    */
-  public ClusterServer(String name, List<CustomResourceDefinition> crds, Duration latency) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.startCrds = List.copyOf(crds);
-    this.dispatcher = new SandboxDispatcher(name);
-    this.dispatcher.latency(latency);
-    this.dispatcher.afterRequest(this::drainRequestLog);
-  }
+  void start();
+
+  /** The cluster's name. */
+  String name();
+
+  /** The port, fixed for the server's life. */
+  int port();
+
+  /** The base URL, {@code http://127.0.0.1:<port>/} or {@code https://127.0.0.1:<port>/}. */
+  String url();
+
+  /** The bearer token of the cluster's kubeconfig user; never put it in a message. */
+  String token();
+
+  /** The PEM certificate clients must trust, for an {@code https} server; empty for plain {@code http}. */
+  Optional<String> caPem();
 
   /**
-   * Registers the CRDs and starts listening on a free loopback port.
-   *
-   * @throws IllegalStateException if the server cannot listen
-   */
-  public synchronized void start() {
-    startCrds.forEach(this::registerCrd);
-    listen(0);
-  }
-
-  private void listen(int wantedPort) {
-    MockWebServer web = new MockWebServer();
-    // The JDK HttpClient offers h2c upgrades; answering them can garble large responses (see MockWebServer).
-    web.setHttp2ClearTextEnabled(false);
-    KubernetesMockServer mock = new KubernetesMockServer(new Context(), web, new HashMap<>(), dispatcher, false);
-    try {
-      mock.init(LOOPBACK, wantedPort);
-    } catch (RuntimeException e) {
-      try {
-        mock.destroy();
-      } catch (RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw new IllegalStateException("sandbox cluster " + name + " could not listen on 127.0.0.1:"
-          + (wantedPort == 0 ? "<any free port>" : wantedPort), e);
-    }
-    this.port = mock.getPort();
-    this.server = mock;
-    this.webServer = web;
-  }
-
-  private void drainRequestLog() {
-    MockWebServer web = webServer;
-    if (web != null) {
-      try {
-        // MockWebServer queues every request it receives; keep that queue from growing without bound.
-        web.takeRequest(0, TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /**
-   * The cluster's name.
-   *
-   * @return the name
-   */
-  public String name() {
-    return name;
-  }
-
-  /**
-   * The port, fixed for the server's life.
-   *
-   * @return the port
-   */
-  public synchronized int port() {
-    return port;
-  }
-
-  /**
-   * The base URL.
-   *
-   * @return {@code http://127.0.0.1:<port>/}
-   */
-  public String url() {
-    return "http://127.0.0.1:" + port() + "/";
-  }
-
-  /**
-   * The bearer token of the cluster's kubeconfig user. The server never checks it.
-   *
-   * @return the token; never put it in a message
-   */
-  public String token() {
-    return token;
-  }
-
-  /**
-   * A new client configuration for this cluster: its URL and token, namespace {@code default}, a context named
+   * A new client configuration for this cluster: its URL, CA and token, namespace {@code default}, a context named
    * after the cluster, and no request retries (so that an outage surfaces at once).
-   *
-   * @return a new Config
    */
-  public Config config() {
-    NamedContext context = new NamedContextBuilder().withName(name)
-        .withNewContext().withCluster(name).withUser(name + USER_SUFFIX).withNamespace(DEFAULT_NAMESPACE)
-        .endContext().build();
-    Config config = new ConfigBuilder(Config.empty())
-        .withMasterUrl(url())
-        .withOauthToken(token)
-        .withNamespace(DEFAULT_NAMESPACE)
-        .withHttp2Disable(true)
-        .withRequestRetryBackoffLimit(0)
-        .build();
-    config.setContexts(List.of(context));
-    config.setCurrentContext(context);
-    return config;
-  }
+  Config config();
+
+  /** The cluster's own client, created on first use and closed with the server. */
+  KubernetesClient client();
+
+  /** Stops answering: connections are refused and open watches drop. Stored objects are kept. */
+  void goOffline();
 
   /**
-   * The cluster's own client, created on first use and closed with the server.
-   *
-   * @return the client
-   */
-  public synchronized KubernetesClient client() {
-    if (closed) {
-      throw new IllegalStateException("sandbox cluster " + name + " is closed");
-    }
-    if (client == null) {
-      client = new KubernetesClientBuilder().withConfig(config()).build();
-    }
-    return client;
-  }
-
-  /** Stops the HTTP server: connections are refused and open watches drop. The store is kept. */
-  public synchronized void goOffline() {
-    KubernetesMockServer mock = server;
-    if (mock != null) {
-      server = null;
-      webServer = null;
-      mock.destroy();
-    }
-  }
-
-  /**
-   * Starts the HTTP server again, on the same port, with the same store.
+   * Answers again, on the same port, with the same objects.
    *
    * @throws IllegalStateException if closed, or if the port was taken meanwhile
    */
-  public synchronized void goOnline() {
-    if (closed) {
-      throw new IllegalStateException("sandbox cluster " + name + " is closed");
-    }
-    if (server == null) {
-      listen(port);
-    }
-  }
+  void goOnline();
 
-  /**
-   * Whether the HTTP server is listening.
-   *
-   * @return whether online
-   */
-  public synchronized boolean isOnline() {
-    return server != null;
-  }
+  /** Whether it answers. */
+  boolean isOnline();
 
-  public Duration latency() {
-    return dispatcher.latency();
-  }
+  /** The delay added before each response. */
+  Duration latency();
 
-  public void latency(Duration latency) {
-    dispatcher.latency(latency);
-  }
+  /** Sets the delay added before each response. */
+  void latency(Duration latency);
 
-  public long requestCount() {
-    return dispatcher.requestCount();
-  }
-
-  /**
-   * Answers the next {@code count} matching requests with {@code status} instead of serving them.
-   *
-   * @param method the HTTP method
-   * @param path the pattern the whole request path (without query) must match
-   * @param status the HTTP status to answer
-   * @param count how many requests to fail
-   */
-  public void fail(String method, Pattern path, int status, int count) {
-    dispatcher.fail(method, path, status, count);
-  }
+  /** Answers the next {@code count} requests of {@code method} whose path matches with {@code status}. */
+  void fail(String method, Pattern path, int status, int count);
 
   /** Forgets every injected fault not yet used up. */
-  public void clearFaults() {
-    dispatcher.clearFaults();
-  }
+  void clearFaults();
 
-  public long writeCount() {
-    return dispatcher.writeCount();
-  }
+  /** Requests received since start or {@link #resetCounts()}. */
+  long requestCount();
 
-  public void resetCounts() {
-    dispatcher.resetCounts();
-  }
+  /** POST, PUT, PATCH and DELETE requests received since start or {@link #resetCounts()}. */
+  long writeCount();
+
+  /** Sets both counters to zero. */
+  void resetCounts();
 
   /**
-   * Stores a CRD (or replaces the one of the same name), as {@code kubectl apply} of it would; works offline.
+   * Stores a CRD (or replaces the one of the same name) and returns once its kinds are served; works offline.
    *
-   * @param crd a checked CRD
-   * @throws IllegalArgumentException if the store refuses it
+   * @throws IllegalArgumentException if the server refuses it
    */
-  public void registerCrd(CustomResourceDefinition crd) {
-    String json = dispatcher.serialization().asJson(crd);
-    MockResponse created = dispatcher.internal(HttpMethod.POST,
-        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", json);
-    if (created.code() == 409) {
-      // replace it: drop the resourceVersion so the store does not check it
-      CustomResourceDefinition copy = dispatcher.serialization().clone(crd);
-      copy.getMetadata().setResourceVersion(null);
-      created = dispatcher.internal(HttpMethod.PUT,
-          "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + crd.getMetadata().getName(),
-          dispatcher.serialization().asJson(copy));
-    }
-    if (created.code() >= 300) {
-      throw new IllegalArgumentException("sandbox cluster " + name + " refused CRD " + crd.getMetadata().getName()
-          + " (HTTP " + created.code() + ")");
-    }
-  }
+  void registerCrd(CustomResourceDefinition crd);
+
+  /** Whether a CRD of this name ({@code <plural>.<group>}) is stored; works offline. */
+  boolean hasCrd(String name);
+
+  /** The container logs served at {@code /api/v1/namespaces/<ns>/pods/<pod>/log}. */
+  PodLogs podLogs();
 
   /**
-   * Whether the store holds a CRD of this name (read directly from the store; works offline).
-   *
-   * @param name {@code <plural>.<group>}
-   * @return whether stored
+   * Back to the state at start: online, objects created since start gone and changed ones restored, the start
+   * CRDs registered, no faults, the given latency, counters at zero, no pod logs.
    */
-  public boolean hasCrd(String name) {
-    MockResponse response = dispatcher.internal(HttpMethod.GET,
-        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + name, null);
-    return response != null && response.code() == 200;
-  }
+  void reset(Duration latency);
+
+  /** The type of a kind, if served now. */
+  Optional<ApiResource> resolve(String apiVersion, String kind);
+
+  /** Every type served now. */
+  List<ApiResource> servedTypes();
+
+  /** Reads one object without going through the front: not counted, not delayed, works offline. */
+  Optional<GenericKubernetesResource> get(ApiResource type, String namespace, String name);
 
   /**
-   * The container logs this server serves at {@code /api/v1/namespaces/<ns>/pods/<pod>/log}; wiped by
-   * {@link #reset(Duration)}.
+   * Lists objects without going through the front: not counted, not delayed, works offline.
    *
-   * @return the log store
-   */
-  public PodLogs podLogs() {
-    return dispatcher.podLogs();
-  }
-
-  /**
-   * Back to the state at start: online, the store wiped and the start CRDs registered again, the given latency,
-   * counters at zero. Open watches get no events for the wiped objects.
-   *
-   * @param latency the latency to set
-   */
-  public synchronized void reset(Duration latency) {
-    goOnline();
-    server.reset(); // wipes the store through SandboxDispatcher#reset
-    startCrds.forEach(this::registerCrd);
-    dispatcher.latency(latency);
-    dispatcher.resetCounts();
-  }
-
-  /**
-   * Finds the type of a kind among the built-ins and the stored CRDs.
-   *
-   * @param apiVersion {@code v1} or {@code group/version}
-   * @param kind the kind
-   * @return the type, if served
-   */
-  public Optional<ApiResource> resolve(String apiVersion, String kind) {
-    return dispatcher.discovery().find(apiVersion, kind);
-  }
-
-  /**
-   * Every type this cluster serves now.
-   *
-   * @return the types
-   */
-  public List<ApiResource> servedTypes() {
-    return dispatcher.discovery().all();
-  }
-
-  /**
-   * Reads one stored object directly from the store (no HTTP, not counted, works offline).
-   *
-   * @param type the type
-   * @param namespace the namespace, ignored for cluster-scoped types
-   * @param name the name
-   * @return the object, if stored
-   */
-  public Optional<GenericKubernetesResource> get(ApiResource type, String namespace, String name) {
-    MockResponse response = dispatcher.internal(HttpMethod.GET, type.path(namespace, name), null);
-    if (response == null || response.code() != 200 || response.getBody() == null
-        || response.getBody().size() == 0) {
-      return Optional.empty();
-    }
-    return Optional.of(dispatcher.serialization().unmarshal(response.getBody().readUtf8(),
-        GenericKubernetesResource.class));
-  }
-
-  /**
-   * Lists stored objects directly from the store (no HTTP, not counted, works offline).
-   *
-   * @param type the type
    * @param namespace a namespace, or {@code null} for every namespace (and for cluster-scoped types)
-   * @return the objects
    */
-  public List<GenericKubernetesResource> list(ApiResource type, String namespace) {
-    List<GenericKubernetesResource> result = new ArrayList<>();
-    for (JsonNode item : dispatcher.listItems(type.path(namespace, null))) {
-      result.add(dispatcher.serialization().unmarshal(item.toString(), GenericKubernetesResource.class));
-    }
-    return result;
-  }
+  List<GenericKubernetesResource> list(ApiResource type, String namespace);
 
-  /** Closes the client and stops the server; idempotent. */
+  /** Stops serving and closes the client; idempotent. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    RuntimeException failure = null;
-    if (client != null) {
-      try {
-        client.close();
-      } catch (RuntimeException e) {
-        failure = e;
-      }
-      client = null;
-    }
-    try {
-      goOffline();
-    } catch (RuntimeException e) {
-      if (failure == null) {
-        failure = e;
-      } else {
-        failure.addSuppressed(e);
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "ClusterServer[" + name + " " + url() + (isOnline() ? " online" : " offline") + "]";
-  }
+  void close();
 }

@@ -56,7 +56,8 @@ public final class EtcdSnapshot {
    *   <li>{@code masterleases/}: the endpoint reconciler's lease of this server's address, with an etcd TTL (seen
    *       renewed);
    *   <li>{@code ranges/}: the Service cluster-IP and node-port allocator bitmaps, rewritten by the repair loops;
-   *   <li>{@code events/}: its own events (TTL'd in etcd);
+   *   <li>{@code events/kube-system/}: events of its own there, if any (none were seen; events a test or the code
+   *       under test records anywhere else are reset like any object);
    *   <li>{@code flowschemas/}, {@code prioritylevelconfigurations/}: the API Priority and Fairness bootstrap
    *       objects, which the server re-applies and whose status it updates;
    *   <li>{@code apiregistration.k8s.io/}: the APIServices of the built-in groups, which the autoregistration
@@ -66,7 +67,7 @@ public final class EtcdSnapshot {
    * </ul>
    */
   public static final List<String> SYSTEM_MAINTAINED = List.of("leases/kube-system/", "masterleases/", "ranges/",
-      "events/", "flowschemas/", "prioritylevelconfigurations/", "apiregistration.k8s.io/",
+      "events/kube-system/", "flowschemas/", "prioritylevelconfigurations/", "apiregistration.k8s.io/",
       "configmaps/kube-system/");
   /** etcd's default {@code --max-txn-ops}. */
   private static final int MAX_TXN_OPS = 128;

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /** Writes the kubeconfig of a sandbox: one cluster, user and context per sandbox cluster. */
@@ -23,7 +24,7 @@ public final class Kubeconfigs {
   }
 
   /**
-   * The kubeconfig text: for each cluster a cluster entry (its URL), a user {@code <name>-admin} with its token,
+   * The kubeconfig text: for each cluster a cluster entry (its URL, and its CA's certificate for {@code https}), a user {@code <name>-admin} with its token,
    * and a context named after the cluster in namespace {@code default}; the first is the current context.
    *
    * @param clusters the clusters, at least one
@@ -35,7 +36,10 @@ public final class Kubeconfigs {
     List<NamedContext> contexts = new ArrayList<>();
     for (ClusterServer c : clusters) {
       namedClusters.add(new NamedClusterBuilder().withName(c.name())
-          .withNewCluster().withServer(c.url()).endCluster().build());
+          .withNewCluster().withServer(c.url())
+          .withCertificateAuthorityData(c.caPem().map(pem -> Base64.getEncoder().encodeToString(
+              pem.getBytes(StandardCharsets.US_ASCII))).orElse(null))
+          .endCluster().build());
       users.add(new NamedAuthInfoBuilder().withName(c.name() + ClusterServer.USER_SUFFIX)
           .withNewUser().withToken(c.token()).endUser().build());
       contexts.add(new NamedContextBuilder().withName(c.name())

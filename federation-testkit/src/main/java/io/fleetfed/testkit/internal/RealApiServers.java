@@ -23,7 +23,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.stream.Stream;
 
 /**
@@ -40,7 +44,7 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <p>Internal: the testkit's sandbox will start clusters through it (issue 13); not yet used by the sandbox.
+ * <p>Internal: the sandbox's real clusters ({@link RealClusterServer}) start through it.
  */
 public final class RealApiServers implements AutoCloseable {
   /** The environment variable envtest reads its binaries' directory from. */
@@ -49,6 +53,9 @@ public final class RealApiServers implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
   private static final String LOOPBACK = "127.0.0.1";
   private static final int LOG_TAIL = 2_000;
+  /** How long to wait for a build of the binaries in progress (a first build takes about five minutes). */
+  private static final Duration BUILD_WAIT = Duration.ofMinutes(15);
+  private static final Logger LOG = LoggerFactory.getLogger(RealApiServers.class);
 
   private final Path assets;
   private final Path dir;
@@ -141,16 +148,23 @@ public final class RealApiServers implements AutoCloseable {
 
   /**
    * The directory holding {@code kube-apiserver} and {@code etcd}: {@value #ASSETS_VARIABLE}, else the newest
-   * version in {@code testkit-apiserver/build.sh}'s cache; empty if neither has both.
+   * version in {@code testkit-apiserver/build.sh}'s cache (waiting for a build of it in progress); empty if neither
+   * has both.
    */
   public static Optional<Path> assets() {
     String env = System.getenv(ASSETS_VARIABLE);
     if (env != null && !env.isBlank()) {
       return Optional.of(Path.of(env)).filter(RealApiServers::complete);
     }
-    String cache = Optional.ofNullable(System.getenv("FLEETFED_ENVTEST_CACHE"))
-        .orElse(System.getProperty("user.home") + "/.cache/fleetfed/envtest");
-    Path k8s = Path.of(cache, "k8s");
+    Optional<Path> built = cached();
+    if (built.isEmpty() && awaitBuild()) {
+      built = cached();
+    }
+    return built;
+  }
+
+  private static Optional<Path> cached() {
+    Path k8s = Path.of(cacheDir(), "k8s");
     if (!Files.isDirectory(k8s)) {
       return Optional.empty();
     }
@@ -161,6 +175,74 @@ public final class RealApiServers implements AutoCloseable {
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Waits while {@code build.sh} is building into the cache (its process id in {@code <version dir>/.building},
+   * that process alive), as when the Maven build started it in the background before the tests.
+   *
+   * @return whether there was a build to wait for
+   */
+  private static boolean awaitBuild() {
+    Optional<ProcessHandle> builder = runningBuild();
+    if (builder.isEmpty()) {
+      return false;
+    }
+    LOG.info("waiting for testkit-apiserver/build.sh (pid {}) to finish building kube-apiserver and etcd",
+        builder.get().pid());
+    long deadline = System.nanoTime() + BUILD_WAIT.toNanos();
+    while (builder.isPresent() && System.nanoTime() < deadline) {
+      try {
+        builder.get().onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } catch (ExecutionException | TimeoutException e) {
+        return false;
+      }
+      builder = runningBuild();
+    }
+    return true;
+  }
+
+  private static Optional<ProcessHandle> runningBuild() {
+    Path k8s = Path.of(cacheDir(), "k8s");
+    if (!Files.isDirectory(k8s)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> versions = Files.list(k8s)) {
+      return versions.map(v -> v.resolve(".building")).filter(Files::isRegularFile).flatMap(marker -> {
+        try {
+          return ProcessHandle.of(Long.parseLong(Files.readString(marker, StandardCharsets.US_ASCII).trim()))
+              .filter(ProcessHandle::isAlive).stream();
+        } catch (IOException | NumberFormatException e) {
+          return Stream.empty();
+        }
+      }).findFirst();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Why {@link #assets()} is empty, and what to do about it, for error and skip messages.
+   *
+   * @return one sentence naming where the binaries were looked for
+   */
+  public static String missingMessage() {
+    String env = System.getenv(ASSETS_VARIABLE);
+    String where = env != null && !env.isBlank()
+        ? ASSETS_VARIABLE + "=" + env + " does not hold both kube-apiserver and etcd"
+        : ASSETS_VARIABLE + " is not set and " + cacheDir() + "/k8s holds no built version for " + os() + "-"
+            + arch();
+    return "real API servers need the kube-apiserver and etcd binaries: " + where + "; build them with"
+        + " testkit-apiserver/build.sh (Go 1.24 or newer and the Go module proxy, a few minutes the first time) or"
+        + " point " + ASSETS_VARIABLE + " at envtest assets";
+  }
+
+  private static String cacheDir() {
+    return Optional.ofNullable(System.getenv("FLEETFED_ENVTEST_CACHE"))
+        .orElse(System.getProperty("user.home") + "/.cache/fleetfed/envtest");
   }
 
   private static boolean complete(Path dir) {
@@ -212,11 +294,18 @@ public final class RealApiServers implements AutoCloseable {
 
   /**
    * Starts an API server named {@code name} (its etcd prefix) and returns once it serves and is ready: its
-   * {@code default} namespace exists and {@code /readyz} says {@code ok} (every post-start hook has run).
+   * {@code default} namespace exists and {@code /readyz} says {@code ok} (every post-start hook has run). Several
+   * may start at once from several threads.
    *
    * @throws IllegalStateException if it does not serve within a minute, with the end of its log
    */
-  public synchronized Server add(String name) {
+  public Server add(String name) {
+    Server server = launch(name);
+    awaitServing(server);
+    return server;
+  }
+
+  private synchronized Server launch(String name) {
     if (closed) {
       throw new IllegalStateException("the API servers are closed");
     }
@@ -242,7 +331,6 @@ public final class RealApiServers implements AutoCloseable {
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       Server server = new Server(name, port, own.resolve("certs").resolve("apiserver.crt"), token, process, log);
       servers.add(server);
-      awaitServing(server);
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the API server " + name, e);
@@ -336,7 +424,7 @@ public final class RealApiServers implements AutoCloseable {
     }
   }
 
-  /** Stops every API server, then etcd, and waits until their processes are gone. Idempotent. */
+  /** Kills every API server and etcd, and waits until their processes are gone. Idempotent. */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -351,19 +439,21 @@ public final class RealApiServers implements AutoCloseable {
     }
   }
 
+  /**
+   * Kills the processes at once (SIGKILL): their data is thrown away with the directory, and a graceful stop of an
+   * API server with open watches takes many seconds (it drains long-running requests).
+   */
   private void kill() {
     List<Process> all = new ArrayList<>();
     servers.forEach(s -> all.add(s.process));
     all.add(etcd);
-    all.forEach(Process::destroy);
+    all.forEach(Process::destroyForcibly);
     for (Process p : all) {
       try {
-        if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-          p.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        p.destroyForcibly();
+        return;
       }
     }
   }
