@@ -27,7 +27,14 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * java -jar federation-bench/target/benchmarks.jar fleet --quick     # a smoke run of them
  * java -jar federation-bench/target/benchmarks.jar dispatch          # the Tekton dispatch benchmark
  * java -jar federation-bench/target/benchmarks.jar faults            # a slow member against a refusing one
+ * java -jar federation-bench/target/benchmarks.jar fleet --real      # fleet, on real kube-apiservers
+ * java -jar federation-bench/target/benchmarks.jar dispatch --real   # dispatch, on real kube-apiservers
+ * java -jar federation-bench/target/benchmarks.jar --help            # this usage, then JMH's options
  * </pre>
+ *
+ * <p>{@code --real} runs the same comparisons, same workload and baselines, with the sandbox on real
+ * {@code kube-apiserver} processes ({@link io.fleetfed.testkit.ServerKind#REAL}) instead of fabric8's mock; without
+ * their binaries it exits 1 with the sandbox's message saying where it looked and how to build them.
  *
  * <p>Each JMH benchmark class has a {@code ours} method and a {@code baseline} method; the ratio is ours divided by
  * baseline (lower is better for times). The fleet benchmarks print their own report ({@link FleetBenchmark}).
@@ -41,6 +48,35 @@ public final class BenchMain {
    * comparison.
    */
   public static void main(String[] args) throws RunnerException, CommandLineOptionException, InterruptedException {
+    try {
+      dispatch(args);
+    } catch (BenchServers.Unavailable e) {
+      System.err.println(e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  static final String USAGE = String.join("\n",
+      "usage: java -jar benchmarks.jar [fleet|dispatch|faults] [options]   (each with --help for its options)",
+      "       java -jar benchmarks.jar [JMH options]                       (no argument: JMH, then fleet)",
+      "  fleet [--quick] [--real]      propagation and status latency against sandbox clusters",
+      "  dispatch [--quick] [--real]   Tekton dispatch across sandbox members",
+      "  faults                        a slow member against a refusing one",
+      "  --real                        fleet and dispatch on real kube-apiservers instead of the fabric8 mock",
+      "                                (binaries from KUBEBUILDER_ASSETS or testkit-apiserver/build.sh)",
+      "JMH options:");
+
+  private static void dispatch(String[] args) throws RunnerException, CommandLineOptionException,
+      InterruptedException {
+    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help"))) {
+      System.out.println(USAGE);
+      try {
+        new CommandLineOptions("-h").showHelp();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return;
+    }
     if (args.length > 0 && args[0].equals("fleet")) {
       FleetBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
       return;
@@ -48,6 +84,8 @@ public final class BenchMain {
     if (args.length > 0 && args[0].equals("dispatch")) {
       try {
         DispatchBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+      } catch (BenchServers.Unavailable e) {
+        throw e;
       } catch (Exception e) {
         throw new IllegalStateException("the dispatch benchmark failed", e);
       }

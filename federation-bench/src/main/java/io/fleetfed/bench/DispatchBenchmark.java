@@ -3,7 +3,9 @@ package io.fleetfed.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fleetfed.core.cluster.ResourceContexts;
 import io.fleetfed.core.fleet.ClusterFleet;
@@ -15,7 +17,9 @@ import io.fleetfed.tekton.RunStatus;
 import io.fleetfed.tekton.TektonTypes;
 import io.fleetfed.testkit.Await;
 import io.fleetfed.testkit.FleetSandbox;
+import io.fleetfed.testkit.ServerKind;
 import io.fleetfed.testkit.TektonSimulator;
+import io.fleetfed.testkit.internal.TektonCrds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +70,7 @@ public final class DispatchBenchmark {
 
   private DispatchBenchmark() {}
 
-  record Options(int clusters, int runs, int threads, int warmup, int rounds) {
+  record Options(int clusters, int runs, int threads, int warmup, int rounds, boolean real) {
     static final String USAGE = String.join("\n",
         "usage: java -jar benchmarks.jar dispatch [options]",
         "  --quick          no warm-up, one measured round",
@@ -74,14 +78,20 @@ public final class DispatchBenchmark {
         "  --clusters N     member clusters (default 4), plus the host",
         "  --threads N      dispatching threads (default 16)",
         "  --warmup N       unmeasured rounds first (default 1)",
-        "  --rounds N       measured rounds (default 3)");
+        "  --rounds N       measured rounds (default 3)",
+        "  --real           the same comparisons with the sandbox on real kube-apiservers (one etcd) instead of",
+        "                   the mock; needs the binaries (KUBEBUILDER_ASSETS or testkit-apiserver/build.sh)");
 
     static Options parse(List<String> args) {
-      Options o = new Options(4, 500, 16, 1, 3);
+      Options o = new Options(4, 500, 16, 1, 3, false);
       for (int i = 0; i < args.size(); i++) {
         String arg = args.get(i);
         if (arg.equals("--quick")) {
-          o = new Options(o.clusters, o.runs, o.threads, 0, 1);
+          o = new Options(o.clusters, o.runs, o.threads, 0, 1, o.real);
+          continue;
+        }
+        if (arg.equals("--real")) {
+          o = new Options(o.clusters, o.runs, o.threads, o.warmup, o.rounds, true);
           continue;
         }
         if (i + 1 >= args.size()) {
@@ -97,11 +107,11 @@ public final class DispatchBenchmark {
           throw new IllegalArgumentException(arg + " is too small\n" + USAGE);
         }
         o = switch (arg) {
-          case "--runs" -> new Options(o.clusters, v, o.threads, o.warmup, o.rounds);
-          case "--clusters" -> new Options(v, o.runs, o.threads, o.warmup, o.rounds);
-          case "--threads" -> new Options(o.clusters, o.runs, v, o.warmup, o.rounds);
-          case "--warmup" -> new Options(o.clusters, o.runs, o.threads, v, o.rounds);
-          case "--rounds" -> new Options(o.clusters, o.runs, o.threads, o.warmup, v);
+          case "--runs" -> new Options(o.clusters, v, o.threads, o.warmup, o.rounds, o.real);
+          case "--clusters" -> new Options(v, o.runs, o.threads, o.warmup, o.rounds, o.real);
+          case "--threads" -> new Options(o.clusters, o.runs, v, o.warmup, o.rounds, o.real);
+          case "--warmup" -> new Options(o.clusters, o.runs, o.threads, v, o.rounds, o.real);
+          case "--rounds" -> new Options(o.clusters, o.runs, o.threads, o.warmup, v, o.real);
           default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
         };
       }
@@ -138,13 +148,21 @@ public final class DispatchBenchmark {
     List<String> all = new ArrayList<>(List.of(HOST));
     all.addAll(o.members());
     Map<String, Long> finishedAt = new ConcurrentHashMap<>();
-    try (FleetSandbox sandbox = FleetSandbox.builder().clusters(all).start();
+    ServerKind kind = BenchServers.kind(o.real());
+    FleetSandbox.Builder builder = FleetSandbox.builder().clusters(all);
+    if (kind.resolve() == ServerKind.REAL) {
+      // a real server stores only kinds it has a CRD for: the host needs Task (the simulator registers the Tekton
+      // CRDs on the members only). The mock stores anything, so it gets no more than before.
+      builder.crds(TektonCrds.all());
+    }
+    try (FleetSandbox sandbox = BenchServers.start(builder, kind);
         TektonSimulator tekton = TektonSimulator.builder()
             .clusters(o.members().stream().map(sandbox::cluster).toList())
             .onFinished(f -> finishedAt.put(f.cluster() + "/" + f.namespace() + "/" + f.name(), f.nanoTime()))
             .start()) {
       try (ClusterFleet fleet = sandbox.fleet().host(HOST).members(o.members().toArray(String[]::new))
           .libraryTimings().configure(b -> b.concurrency(o.threads())).start()) {
+        System.out.println(BenchServers.describe(sandbox));
         System.out.println("simulated Tekton on " + tekton.clusters().size() + " members");
         try (RunDispatcher dispatcher = RunDispatcher.builder(fleet).defaultCapacity(1_000_000).build()) {
           List<Round> rounds = new ArrayList<>();
@@ -156,7 +174,7 @@ public final class DispatchBenchmark {
               rounds.add(r);
             }
           }
-          return report(o, rounds);
+          return report(o, rounds) + BenchServers.describe(sandbox) + "\n";
         }
       }
     }
@@ -179,12 +197,20 @@ public final class DispatchBenchmark {
   private static Round round(int number, Options o, FleetSandbox sandbox, RunDispatcher dispatcher,
       Map<String, Long> finishedAt) throws Exception {
     String ns = "bench-" + number;
+    String baseNs = "base-" + number;
+    // The round's namespaces, before any clock: the host's for the Task and the dispatch records, the members' for
+    // the baseline's Task and creates (a real server refuses objects in a namespace that does not exist; the mock
+    // never asked). The members' namespace for ours is left to the fleet, which creates it as part of dispatching,
+    // as before.
+    createNamespace(sandbox.cluster(HOST).client(), ns);
+    for (String m : o.members()) {
+      createNamespace(sandbox.cluster(m).client(), baseNs);
+    }
     sandbox.cluster(HOST).client().genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK)).inNamespace(ns)
         .resource(task(ns)).create();
     ExecutorService pool = Executors.newFixedThreadPool(o.threads());
     // a bare fabric8 informer per member on the round's TaskRuns: when a plain watch learns of each completion
     // (on the baseline's namespace too, unused there, so that both phases carry the same measuring instruments)
-    String baseNs = "base-" + number;
     Map<String, Long> informedAt = new ConcurrentHashMap<>();
     List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
     for (String m : o.members()) {
@@ -301,6 +327,11 @@ public final class DispatchBenchmark {
       pool.shutdownNow();
       informers.forEach(SharedIndexInformer::close);
     }
+  }
+
+  private static void createNamespace(KubernetesClient client, String ns) {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .createOr(NonDeletingOperation::update);
   }
 
   /** A bare fabric8 informer on the TaskRuns of {@code ns}, telling {@code done} of each that has ended. */

@@ -44,7 +44,7 @@ public final class FleetBenchmark {
 
   /** The run's settings. */
   record Options(int clusters, int objects, int concurrency, int warmupRounds, int rounds, int changes,
-      int warmupChanges) {
+      int warmupChanges, boolean real) {
     static final String USAGE = String.join("\n",
         "usage: java -jar benchmarks.jar fleet [options]",
         "  --quick            a smoke run: --warmup 1 --rounds 1 --changes 50 (later options still apply)",
@@ -53,10 +53,11 @@ public final class FleetBenchmark {
         "  --objects N        ConfigMaps per round (default 1000)",
         "  --clusters N       sandbox clusters (default 5)",
         "  --concurrency N    threads for ours (ClusterFleet.concurrency) and the baseline (default 16)",
-        "  --changes N        status changes measured for (c) (default 200, after 20 unmeasured)");
+        "  --changes N        status changes measured for (c) (default 200, after 20 unmeasured)",
+        BenchServers.USAGE_REAL);
 
     static Options defaults() {
-      return new Options(5, 1000, 16, 2, 6, 200, 20);
+      return new Options(5, 1000, 16, 2, 6, 200, 20, false);
     }
 
     /** Parses the options after {@code fleet}; throws IllegalArgumentException with the usage on bad input. */
@@ -65,7 +66,12 @@ public final class FleetBenchmark {
       for (int i = 0; i < args.size(); i++) {
         String arg = args.get(i);
         if (arg.equals("--quick")) {
-          o = new Options(o.clusters, o.objects, o.concurrency, 1, 1, 50, 10);
+          o = new Options(o.clusters, o.objects, o.concurrency, 1, 1, 50, 10, o.real);
+          continue;
+        }
+        if (arg.equals("--real")) {
+          o = new Options(o.clusters, o.objects, o.concurrency, o.warmupRounds, o.rounds, o.changes,
+              o.warmupChanges, true);
           continue;
         }
         if (arg.equals("--help") || arg.equals("-h")) {
@@ -86,17 +92,17 @@ public final class FleetBenchmark {
         }
         o = switch (arg) {
           case "--rounds" -> new Options(o.clusters, o.objects, o.concurrency, o.warmupRounds, value, o.changes,
-              o.warmupChanges);
+              o.warmupChanges, o.real);
           case "--warmup" -> new Options(o.clusters, o.objects, o.concurrency, value, o.rounds, o.changes,
-              o.warmupChanges);
+              o.warmupChanges, o.real);
           case "--objects" -> new Options(o.clusters, value, o.concurrency, o.warmupRounds, o.rounds, o.changes,
-              o.warmupChanges);
+              o.warmupChanges, o.real);
           case "--clusters" -> new Options(value, o.objects, o.concurrency, o.warmupRounds, o.rounds, o.changes,
-              o.warmupChanges);
+              o.warmupChanges, o.real);
           case "--concurrency" -> new Options(o.clusters, o.objects, value, o.warmupRounds, o.rounds, o.changes,
-              o.warmupChanges);
+              o.warmupChanges, o.real);
           case "--changes" -> new Options(o.clusters, o.objects, o.concurrency, o.warmupRounds, o.rounds, value,
-              o.warmupChanges);
+              o.warmupChanges, o.real);
           default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
         };
       }
@@ -127,8 +133,10 @@ public final class FleetBenchmark {
     System.out.printf(Locale.ROOT, "fleet benchmarks: %d sandbox clusters, %d ConfigMaps, concurrency %d, "
         + "%d warm-up + %d measured rounds, %d status changes; %d CPUs%n", o.clusters(), o.objects(),
         o.concurrency(), o.warmupRounds(), o.rounds(), o.changes(), Runtime.getRuntime().availableProcessors());
-    try (FleetSandbox sandbox = FleetSandbox.builder().clusters(o.clusterNames())
-        .crd(StatusLatencyBenchmark.crd()).start()) {
+    try (FleetSandbox sandbox = BenchServers.start(FleetSandbox.builder().clusters(o.clusterNames())
+        .crd(StatusLatencyBenchmark.crd()), BenchServers.kind(o.real()))) {
+      String servers = BenchServers.describe(sandbox);
+      System.out.println(servers);
       PropagationBenchmark propagation = new PropagationBenchmark(sandbox, o);
       List<PropagationBenchmark.Round> rounds = new ArrayList<>();
       for (int i = 1; i <= o.warmupRounds() + o.rounds(); i++) {
@@ -141,7 +149,7 @@ public final class FleetBenchmark {
       }
       StatusLatencyBenchmark.Result status = new StatusLatencyBenchmark(sandbox, o).run();
       System.out.println(describe(status));
-      return report(o, rounds, status);
+      return report(o, rounds, status) + servers + "\n";
     }
   }
 
