@@ -2,7 +2,10 @@ package io.fleetfed.bench;
 
 import io.fleetfed.testkit.FleetSandbox;
 import io.fleetfed.testkit.ServerKind;
+import io.fleetfed.testkit.internal.RealApiServers;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What the fleet benchmarks run against: {@code --real} puts the sandbox on real {@code kube-apiserver} processes
@@ -13,6 +16,8 @@ final class BenchServers {
   static final String USAGE_REAL = "  --real             the same comparisons with the sandbox on real kube-apiservers (one"
       + " etcd) instead of the mock;\n                     needs the binaries (KUBEBUILDER_ASSETS or"
       + " testkit-apiserver/build.sh)";
+
+  private static final Pattern RELEASE = Pattern.compile("\\d+\\.\\d+\\.\\d+");
 
   private BenchServers() {}
 
@@ -49,6 +54,14 @@ final class BenchServers {
     }
     if (version.startsWith("v")) {
       version = version.substring(1);
+    }
+    if (!RELEASE.matcher(version).lookingAt() || version.startsWith("0.0.0")) {
+      // built from source without version stamping (testkit-apiserver/build.sh): /version says 0.0.0-master; the
+      // binaries' directory is named after the release they were built from (1.34.4-linux-amd64)
+      String served = version;
+      version = RealApiServers.assets().map(p -> RELEASE.matcher(p.getFileName().toString()))
+          .filter(Matcher::lookingAt).map(m -> m.group() + " (built from source; /version says " + served + ")")
+          .orElse(served);
     }
     return String.format(Locale.ROOT, "servers: real kube-apiserver %s (a process per cluster over one etcd,"
         + " behind the sandbox's https front, on this machine's CPUs)", version);

@@ -2,8 +2,12 @@ package io.fleetfed.bench;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fleetfed.testkit.Await;
 import io.fleetfed.testkit.FleetSandbox;
+import io.fleetfed.testkit.ServerKind;
 import io.fleetfed.testkit.SandboxCluster;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** Puts the sandbox's stores in the same state before each measured side of a benchmark. */
@@ -28,6 +32,30 @@ final class SandboxStores {
     for (SandboxCluster c : sandbox.clusters()) {
       c.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
           .build()).create();
+    }
+    sandbox.clusters().forEach(SandboxCluster::resetCounts);
+  }
+
+  /**
+   * {@link #prepare}, then, on real API servers, waits until every cluster lists {@code type} in {@code namespace}.
+   * A real server re-registers the builder's CRDs after {@link FleetSandbox#reset()} and answers 429 "storage is
+   * (re)initializing" for their kinds for a moment; a fleet or informer started then would spend the measurement
+   * retrying. The mock serves them at once, so it is asked nothing more.
+   */
+  static void prepare(FleetSandbox sandbox, String namespace, ResourceDefinitionContext type) {
+    prepare(sandbox, namespace);
+    if (sandbox.servers() != ServerKind.REAL) {
+      return;
+    }
+    for (SandboxCluster c : sandbox.clusters()) {
+      Await.until(Duration.ofSeconds(RESPONSIVE_TIMEOUT_SECONDS), type.getPlural() + " served on " + c.name(), () -> {
+        try {
+          c.client().genericKubernetesResources(type).inNamespace(namespace).list();
+          return true;
+        } catch (KubernetesClientException e) {
+          return false;
+        }
+      });
     }
     sandbox.clusters().forEach(SandboxCluster::resetCounts);
   }

@@ -78,9 +78,9 @@ final class StatusLatencyBenchmark {
   }
 
   Result run() throws InterruptedException {
-    SandboxStores.prepare(sandbox, NAMESPACE);
-    List<String> clusters = sandbox.clusterNames();
     ResourceDefinitionContext context = ResourceContexts.of(PROBES);
+    SandboxStores.prepare(sandbox, NAMESPACE, context);
+    List<String> clusters = sandbox.clusterNames();
     FederatedResource probe = FederatedResource.builder(PROBES).namespace(NAMESPACE).name("probe")
         .template(Map.of("spec", Map.of("period", "1s"))).placement(Placement.clusters(clusters)).build();
     ResourceKey key = ResourceKey.of(probe);
