@@ -164,6 +164,22 @@ public final class DispatchBenchmark {
             .clusters(o.members().stream().map(sandbox::cluster).toList())
             .onFinished(f -> finishedAt.put(f.cluster() + "/" + f.namespace() + "/" + f.name(), f.nanoTime()))
             .start()) {
+      if (sandbox.servers() == ServerKind.REAL) {
+        // a real server answers 429 "storage is (re)initializing" for a just-registered CRD's kind for a moment
+        // after start, and a fleet that cannot list its host's KubeFedClusters does not start
+        for (ResourceType type : List.of(ResourceType.namespaced("core.kubefed.io", "v1beta1", "KubeFedCluster",
+            "kubefedclusters"), TektonTypes.TASK)) {
+          Await.until(Duration.ofSeconds(120), type.plural() + " served on the host", () -> {
+            try {
+              sandbox.cluster(HOST).client().genericKubernetesResources(ResourceContexts.of(type)).inAnyNamespace()
+                  .list();
+              return true;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+              return false;
+            }
+          });
+        }
+      }
       try (ClusterFleet fleet = sandbox.fleet().host(HOST).members(o.members().toArray(String[]::new))
           .libraryTimings().configure(b -> b.concurrency(o.threads())).start()) {
         System.out.println(BenchServers.describe(sandbox));
