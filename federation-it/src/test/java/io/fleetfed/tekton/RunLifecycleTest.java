@@ -26,9 +26,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Runs from dispatch to outcome on a sandbox fleet whose members run a simulated Tekton. */
+@Tag("real-api-servers")
 @EnableFleetSandbox(clusters = {"dev1", "dev2", "dev3"})
 @EnableFleet(host = "dev1", members = {"dev2", "dev3"})
 class RunLifecycleTest {
@@ -41,6 +43,8 @@ class RunLifecycleTest {
   @BeforeAll
   static void simulateTekton() {
     tekton = TektonSimulator.start(sandbox.cluster("dev2"), sandbox.cluster("dev3"));
+    // the host holds the Tasks and Pipelines the dispatcher sends along with a run: it serves Tekton's kinds too
+    TektonSimulator.crds().forEach(sandbox.cluster("dev1")::registerCrd);
   }
 
   @AfterAll

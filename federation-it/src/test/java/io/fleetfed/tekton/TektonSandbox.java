@@ -40,6 +40,11 @@ final class TektonSandbox {
     var resources = client.genericKubernetesResources(ResourceContexts.of(type));
     GenericKubernetesResource r = JSON.convertValue(o, GenericKubernetesResource.class);
     if (type.isNamespaced()) {
+      String namespace = o.path("metadata").path("namespace").asText();
+      if (client.namespaces().withName(namespace).get() == null) {   // a real API server needs it first
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+            .withName(namespace).endMetadata().build()).create();
+      }
       resources.inNamespace(o.path("metadata").path("namespace").asText()).resource(r).create();
     } else {
       resources.resource(r).create();

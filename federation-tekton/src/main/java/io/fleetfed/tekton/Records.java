@@ -12,6 +12,7 @@ import io.fleetfed.core.kubefed.TypeRegistry;
 import io.fleetfed.core.model.ResourceType;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -182,6 +183,8 @@ abstract class Records {
   /** Records in the host cluster, in the run's namespace, reached through the fleet's host client. */
   static final class InHost extends Records {
     private static final Logger LOG = LoggerFactory.getLogger(InHost.class);
+    /** How long a new record CRD may take to be served. */
+    private static final Duration SERVED_TIMEOUT = Duration.ofSeconds(30);
     private static final ResourceType CRDS = ResourceType.cluster("apiextensions.k8s.io", "v1",
         "CustomResourceDefinition", "customresourcedefinitions");
     private final ClusterClient host;
@@ -208,6 +211,8 @@ abstract class Records {
             ObjectNode crd = FederatedCrds.crd(TypeRegistry.standard().lookup(runType.plural()));
             host.create(CRDS, json.convertValue(crd, GenericKubernetesResource.class));
             LOG.info("created the CRD {} in the host cluster for dispatch records", crdName);
+            // a real API server serves the new kind only once the CRD is established (404 until then)
+            host.awaitServed(recordType(runType), namespace, SERVED_TIMEOUT);
           }
         } catch (ClusterRequestException e) {
           if (!e.isConflict()) {

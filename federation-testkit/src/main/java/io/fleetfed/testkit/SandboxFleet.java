@@ -95,12 +95,20 @@ public final class SandboxFleet {
     return this;
   }
 
+  /**
+   * The quick settings' request timeout: 2 s on the mock; on real API servers the production default, 10 s, since a
+   * real server's first write of a type whose CRD was just created takes about 2 s (measured on 1.34).
+   */
+  static Duration quickRequestTimeout(FleetSandbox sandbox) {
+    return sandbox.servers() == ServerKind.REAL ? Duration.ofSeconds(10) : Duration.ofSeconds(2);
+  }
+
   /** The fleet's builder as configured so far, to build yourself. */
   public ClusterFleetBuilder builder() {
     ClusterFleetBuilder b = ClusterFleet.builder().kubeconfig(sandbox.kubeconfig());
     if (quick) {
       b.health(QUICK_HEALTH).retry(QUICK_RETRY).watchReconnect(Duration.ofMillis(100))
-          .requestTimeout(Duration.ofSeconds(2));
+          .requestTimeout(quickRequestTimeout(sandbox));
     }
     host.ifPresent(b::hostContext);
     Map<String, Map<String, String>> chosen = new LinkedHashMap<>(members);

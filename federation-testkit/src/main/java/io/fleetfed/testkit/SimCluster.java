@@ -31,6 +31,8 @@ final class SimCluster {
   private final SandboxCluster cluster;
   private final Map<RunKey, SimRun> runs = new ConcurrentHashMap<>();
   private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new CopyOnWriteArrayList<>();
+  /** The CRDs this simulator registered and asked the cluster to keep; forgotten on close. */
+  private final List<String> kept = new CopyOnWriteArrayList<>();
 
   SimCluster(TektonSimulator simulator, SandboxCluster cluster) {
     this.simulator = simulator;
@@ -61,7 +63,10 @@ final class SimCluster {
   CompletableFuture<Void> start() {
     for (CustomResourceDefinition crd : TektonCrds.all()) {
       if (!cluster.server().hasCrd(crd.getMetadata().getName())) {
-        cluster.registerCrd(crd);
+        // kept across sandbox resets while the simulator is attached: a real API server serves no kind without
+        // its CRD
+        cluster.server().keepCrd(crd);
+        kept.add(crd.getMetadata().getName());
       }
     }
     KubernetesClient client = cluster.client();
@@ -90,6 +95,8 @@ final class SimCluster {
     }
     informers.clear();
     runs.clear();
+    kept.forEach(name -> cluster.server().forgetCrd(name));
+    kept.clear();
   }
 
   /** What a {@code taskRef} or {@code taskSpec} resolves to. */

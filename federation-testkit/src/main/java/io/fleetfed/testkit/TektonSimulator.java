@@ -1,5 +1,7 @@
 package io.fleetfed.testkit;
 
+import io.fleetfed.testkit.internal.TektonCrds;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -170,6 +172,21 @@ public final class TektonSimulator implements AutoCloseable {
    */
   public static TektonSimulator start(Collection<SandboxCluster> clusters) {
     return builder().clusters(clusters).start();
+  }
+
+  /**
+   * The Tekton CRDs the simulator registers on its clusters (Task, TaskRun, Pipeline, PipelineRun, StepAction,
+   * CustomRun, ClusterTask; structural schemas that keep unknown fields, the status subresource), for a cluster that
+   * holds Tekton objects without running them, such as a fleet's host from which the dispatcher reads Tasks:
+   *
+   * <pre>{@code
+   * TektonSimulator.crds().forEach(sandbox.cluster("host")::registerCrd);
+   * }</pre>
+   *
+   * @return new CRDs, the caller's to change
+   */
+  public static List<CustomResourceDefinition> crds() {
+    return TektonCrds.all();
   }
 
   /**

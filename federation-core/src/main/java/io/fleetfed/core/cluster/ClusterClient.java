@@ -65,6 +65,44 @@ public interface ClusterClient {
   List<GenericKubernetesResource> list(ResourceType type, String namespace, Map<String, String> labels);
 
   /**
+   * Waits until the cluster serves {@code type}, as after creating its CRD: a real API server answers 404 until the
+   * CRD is established, then 429 "storage is (re)initializing" for a moment. Lists (no change) until one succeeds.
+   *
+   * <pre>{@code
+   * host.create(CRDS, crd);
+   * host.awaitServed(recordType, "ci", Duration.ofSeconds(30));
+   * host.create(recordType, record);
+   * }</pre>
+   *
+   * @param namespace a namespace to list in ({@code ""} for cluster-scoped types)
+   * @throws ClusterRequestException if it is still not served after {@code timeout}, or the cluster fails otherwise
+   */
+  default void awaitServed(ResourceType type, String namespace, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        list(type, namespace, Map.of());
+        return;
+      } catch (ClusterRequestException e) {
+        boolean settling = e.code() == ClusterRequestException.NOT_FOUND || e.code() == 429 || e.isTimeout();
+        if (!settling || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(SERVED_POLL.toMillis());   // a CRD's establishing has no event to wait on here
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClusterRequestException(cluster(), 0, false, "interrupted while waiting for " + type.kind()
+            + " to be served", e);
+      }
+    }
+  }
+
+  /** How often {@link #awaitServed} lists. */
+  Duration SERVED_POLL = Duration.ofMillis(100);
+
+  /**
    * Creates {@code object} in the namespace its metadata names.
    *
    * @return the object as the API server stored it

@@ -22,9 +22,11 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Background reconciliation: drift, outages, restarts and rival fleets, against five in-process clusters. */
+@Tag("real-api-servers")
 class ConvergenceTest {
   private static final List<String> CLUSTERS = List.of("c1", "c2", "c3", "c4", "c5");
   private static FleetSandbox sandbox;

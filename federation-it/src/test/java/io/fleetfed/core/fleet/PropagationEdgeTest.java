@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,9 +41,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** What propagate and delete do to the members' copies in the cases that are easy to get wrong. */
+@Tag("real-api-servers")
 class PropagationEdgeTest {
   static FleetSandbox sandbox;
   static KubernetesClient dev1;
@@ -69,6 +72,9 @@ class PropagationEdgeTest {
   }
 
   private static void createUnmanaged(KubernetesClient c, String ns, String name, Map<String, String> labels) {
+    if (c.namespaces().withName(ns).get() == null) {   // a real API server refuses objects in a missing namespace
+      c.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    }
     c.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
         .withNamespace(ns).withLabels(labels).endMetadata().addToData("owner", "someone-else").build()).create();
   }

@@ -41,9 +41,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Live statuses: listeners, remote status collection, await, ClusterNotReady, orThrow, deletion. */
+@Tag("real-api-servers")
 class StatusTest {
   static FleetSandbox sandbox;
   static KubernetesClient dev2;

@@ -95,6 +95,15 @@ public interface ClusterServer extends AutoCloseable {
    */
   void registerCrd(CustomResourceDefinition crd);
 
+  /**
+   * Registers a CRD that {@link #reset} keeps until {@link #forgetCrd}: for parts of the environment attached for a
+   * while, such as the Tekton simulator's CRDs.
+   */
+  void keepCrd(CustomResourceDefinition crd);
+
+  /** Undoes {@link #keepCrd}: the next {@link #reset} removes the CRD. Nothing if it was not kept. */
+  void forgetCrd(String name);
+
   /** Whether a CRD of this name ({@code <plural>.<group>}) is stored; works offline. */
   boolean hasCrd(String name);
 

@@ -95,8 +95,16 @@ public final class EtcdSnapshot {
    * @param restored how many keys it put back
    * @param transactions how many etcd transactions it took
    * @param nanos how long it took, including waiting for the API server if it did
+   * @param crdsPutBack the CRDs it put back (changed or deleted since the snapshot), by name; empty when it did not
+   *     look (without a client)
    */
-  public record Restored(long revision, int deleted, int restored, int transactions, long nanos) {}
+  public record Restored(long revision, int deleted, int restored, int transactions, long nanos,
+      List<String> crdsPutBack) {
+    /** Copies the list. */
+    public Restored {
+      crdsPutBack = List.copyOf(crdsPutBack);
+    }
+  }
 
   private EtcdSnapshot(HttpClient http, String etcdUrl, String prefix, Map<String, Kv> keys) {
     this.http = http;
@@ -129,6 +137,30 @@ public final class EtcdSnapshot {
       }
     }
     return snapshot;
+  }
+
+  /**
+   * Makes the CRD {@code name}, as stored now, part of the snapshot, so that a restore keeps it (or puts it back).
+   *
+   * @param name {@code <plural>.<group>}
+   * @throws IllegalStateException if etcd does not hold it
+   */
+  public synchronized void keepCrd(String name) {
+    String key = prefix + CRDS + name;
+    ObjectNode request = JSON.createObjectNode().put("key", b64(key));
+    JsonNode kvs = call("/v3/kv/range", request).path("kvs");
+    if (kvs.isEmpty()) {
+      throw new IllegalStateException("etcd holds no CRD " + name + " under " + prefix);
+    }
+    keys.put(key, new Kv(kvs.get(0).path("mod_revision").asLong(), kvs.get(0).path("value").asText("")));
+  }
+
+  /**
+   * Takes the CRD {@code name} out of the snapshot again (if {@link #keepCrd} put it in), so that the next restore
+   * deletes it.
+   */
+  public synchronized void forgetCrd(String name) {
+    keys.remove(prefix + CRDS + name);
   }
 
   /** The prefix, with its trailing slash. */
@@ -218,7 +250,7 @@ public final class EtcdSnapshot {
     if (transactions == 0) {
       revision = currentRevision();
     }
-    return new Restored(revision, deleted, put.size(), transactions, System.nanoTime() - start);
+    return new Restored(revision, deleted, put.size(), transactions, System.nanoTime() - start, List.of());
   }
 
   /**
@@ -248,8 +280,14 @@ public final class EtcdSnapshot {
       awaitCache(client, list, restored.revision(), deadline);
     }
     crds.forEach((name, served) -> awaitDiscovery(client, name, served, deadline));
+    List<String> putBack = new ArrayList<>();
+    crds.forEach((name, served) -> {
+      if (served) {
+        putBack.add(name);
+      }
+    });
     return new Restored(restored.revision(), restored.deleted(), restored.restored(), restored.transactions(),
-        System.nanoTime() - start);
+        System.nanoTime() - start, putBack);
   }
 
   /** A LIST at least as new as {@code revision}: answered once the server's watch cache has reached it. */

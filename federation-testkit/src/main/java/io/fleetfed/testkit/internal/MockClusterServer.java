@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,8 @@ public final class MockClusterServer implements ClusterServer {
   private final String token = ServiceAccountTokens.newToken();
   private final SandboxDispatcher dispatcher;
   private final List<CustomResourceDefinition> startCrds;
+  /** CRDs registered to be kept by reset ({@link #keepCrd}), by name. */
+  private final Map<String, CustomResourceDefinition> keptCrds = new java.util.concurrent.ConcurrentHashMap<>();
   private int port;
   private KubernetesMockServer server;
   private MockWebServer webServer;
@@ -315,6 +318,17 @@ public final class MockClusterServer implements ClusterServer {
     }
   }
 
+  @Override
+  public void keepCrd(CustomResourceDefinition crd) {
+    registerCrd(crd);
+    keptCrds.put(crd.getMetadata().getName(), crd);
+  }
+
+  @Override
+  public void forgetCrd(String crdName) {
+    keptCrds.remove(crdName);
+  }
+
   /**
    * Whether the store holds a CRD of this name (read directly from the store; works offline).
    *
@@ -350,6 +364,7 @@ public final class MockClusterServer implements ClusterServer {
     goOnline();
     server.reset(); // wipes the store through SandboxDispatcher#reset
     startCrds.forEach(this::registerCrd);
+    keptCrds.values().forEach(this::registerCrd);
     dispatcher.latency(latency);
     dispatcher.resetCounts();
   }

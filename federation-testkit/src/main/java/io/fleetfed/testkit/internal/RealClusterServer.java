@@ -22,8 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -51,6 +53,8 @@ public final class RealClusterServer implements ClusterServer {
   private final RealApiServers servers;
   private final String name;
   private final List<CustomResourceDefinition> startCrds;
+  /** The CRDs a reset keeps (the start ones and {@link #keepCrd kept} ones), by name. */
+  private final Map<String, CustomResourceDefinition> baselineCrds = new ConcurrentHashMap<>();
   private final PodLogs podLogs = new PodLogs();
   private final Duration startLatency;
   private RealApiServers.Server server;
@@ -77,6 +81,7 @@ public final class RealClusterServer implements ClusterServer {
     this.servers = Objects.requireNonNull(servers, "servers");
     this.name = Objects.requireNonNull(name, "name");
     this.startCrds = List.copyOf(crds);
+    startCrds.forEach(crd -> baselineCrds.put(crd.getMetadata().getName(), crd));
     this.startLatency = Objects.requireNonNull(latency, "latency");
   }
 
@@ -102,7 +107,10 @@ public final class RealClusterServer implements ClusterServer {
     controllers = SandboxControllers.start(admin, ca);
     startCrds.forEach(this::registerCrd);
     awaitDefaultServiceAccounts();
-    snapshot = EtcdSnapshot.take(servers.etcdUrl(), "/" + name + "/");
+    EtcdSnapshot taken = EtcdSnapshot.take(servers.etcdUrl(), "/" + name + "/");
+    synchronized (this) {
+      snapshot = taken;
+    }
   }
 
   /** Until every namespace has the {@code default} service account the controllers create, so the snapshot has them. */
@@ -114,12 +122,7 @@ public final class RealClusterServer implements ClusterServer {
         throw new IllegalStateException("sandbox cluster " + name + ": no default service accounts after "
             + CRD_TIMEOUT);
       }
-      try {
-        TimeUnit.MILLISECONDS.sleep(50);   // polling the controllers' work: there is no event to wait on here
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while sandbox cluster " + name + " was starting", e);
-      }
+      pause();   // polling the controllers' work: there is no event to wait on here
     }
   }
 
@@ -278,10 +281,88 @@ public final class RealClusterServer implements ClusterServer {
         admin().apiextensions().v1().customResourceDefinitions().resource(copy).update();
       }
       resource.waitUntilCondition(RealClusterServer::established, CRD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      warmUp(copy);
     } catch (KubernetesClientException e) {
       throw new IllegalArgumentException("sandbox cluster " + name + " refused CRD " + crdName + " (HTTP "
           + e.getCode() + "): " + e.getStatus().getMessage(), e);
     }
+  }
+
+  /**
+   * Waits until the CRD's kinds are served fast: a new type's storage answers 429 "storage is (re)initializing" for
+   * a moment, and its first create takes about two seconds (measured on 1.34); a list and a dry-run create of each
+   * served version take both, so that tests with short request timeouts meet a type as settled as a real cluster's.
+   */
+  private void warmUp(CustomResourceDefinition crd) {
+    long deadline = System.nanoTime() + CRD_TIMEOUT.toNanos();
+    boolean namespaced = "Namespaced".equals(crd.getSpec().getScope());
+    for (var version : crd.getSpec().getVersions()) {
+      if (!Boolean.TRUE.equals(version.getServed())) {
+        continue;
+      }
+      ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(crd.getSpec().getGroup())
+          .withVersion(version.getName()).withKind(crd.getSpec().getNames().getKind())
+          .withPlural(crd.getSpec().getNames().getPlural()).withNamespaced(namespaced).build();
+      var resources = admin().genericKubernetesResources(context);
+      GenericKubernetesResource probe = new GenericKubernetesResource();
+      probe.setApiVersion(crd.getSpec().getGroup() + "/" + version.getName());
+      probe.setKind(crd.getSpec().getNames().getKind());
+      probe.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("fleetfed-warm-up")
+          .withNamespace(namespaced ? DEFAULT_NAMESPACE : null).build());
+      while (true) {
+        try {
+          if (namespaced) {
+            resources.inNamespace(DEFAULT_NAMESPACE).list();
+            resources.inNamespace(DEFAULT_NAMESPACE).resource(probe).dryRun().create();
+          } else {
+            resources.list();
+            resources.resource(probe).dryRun().create();
+          }
+          break;
+        } catch (KubernetesClientException e) {
+          boolean settling = e.getCode() == 429 || e.getCode() == 404 || e.getCode() == 0;
+          if (!settling) {
+            break;   // served: the dry run was judged (a schema may refuse the empty probe, which is fine)
+          }
+          if (System.nanoTime() > deadline) {
+            throw e;
+          }
+          pause();
+        }
+      }
+    }
+  }
+
+  private void pause() {
+    try {
+      TimeUnit.MILLISECONDS.sleep(50);   // the API server's storage initialising has no event to wait on
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sandbox cluster " + name + " was serving a new CRD", e);
+    }
+  }
+
+  @Override
+  public void keepCrd(CustomResourceDefinition crd) {
+    registerCrd(crd);
+    snapshot().keepCrd(crd.getMetadata().getName());
+    baselineCrds.put(crd.getMetadata().getName(), crd);
+  }
+
+  @Override
+  public void forgetCrd(String crdName) {
+    if (startCrds.stream().anyMatch(c -> c.getMetadata().getName().equals(crdName))) {
+      return;   // the builder's: kept for the sandbox's life
+    }
+    snapshot().forgetCrd(crdName);
+    baselineCrds.remove(crdName);
+  }
+
+  private synchronized EtcdSnapshot snapshot() {
+    if (snapshot == null) {
+      throw new IllegalStateException("sandbox cluster " + name + " has not started");
+    }
+    return snapshot;
   }
 
   private static boolean established(CustomResourceDefinition crd) {
@@ -309,7 +390,13 @@ public final class RealClusterServer implements ClusterServer {
   public synchronized void reset(Duration latency) {
     goOnline();
     front.clearFaults();
-    snapshot.restore(admin, RESET_TIMEOUT);
+    EtcdSnapshot.Restored restored = snapshot.restore(admin, RESET_TIMEOUT);
+    for (String crdName : restored.crdsPutBack()) {
+      CustomResourceDefinition crd = baselineCrds.get(crdName);
+      if (crd != null) {
+        warmUp(crd);   // its storage is initialised again
+      }
+    }
     podLogs.clear();
     front.latency(latency);
     front.resetCounts();

@@ -52,6 +52,13 @@ import java.util.function.UnaryOperator;
  * {@link ClusterRequestException} described once ({@link Errors}).
  */
 public final class Fabric8ClusterClient implements ClusterClient, AutoCloseable {
+
+  /** HTTP 429 Too Many Requests. */
+  private static final int TOO_MANY_REQUESTS = 429;
+  /** How many times a request answered 429 is sent again (client-go: 10; its waits are the server's). */
+  static final int TOO_MANY_REQUESTS_RETRIES = 5;
+  /** The longest wait before sending a request answered 429 again, whatever the server asks. */
+  static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(2);
   private final String cluster;
   private final KubernetesClient client;
   private final Map<ResourceType, ResourceDefinitionContext> contexts = new ConcurrentHashMap<>();
@@ -84,12 +91,36 @@ public final class Fabric8ClusterClient implements ClusterClient, AutoCloseable 
     return client;
   }
 
+  /**
+   * Runs a request; one answered 429 Too Many Requests is sent again after the server's {@code Retry-After}
+   * (at most {@link #MAX_RETRY_AFTER}), up to {@link #TOO_MANY_REQUESTS_RETRIES} times, as client-go does. A real
+   * API server answers 429 "storage is (re)initializing" for a type whose CRD was just created, and under API
+   * priority and fairness; the request was not served, so sending it again, even a create, is safe.
+   */
   private <T> T call(Supplier<T> request) {
-    try {
-      return request.get();
-    } catch (KubernetesClientException e) {
-      throw Errors.of(cluster, e);
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return request.get();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != TOO_MANY_REQUESTS || attempt >= TOO_MANY_REQUESTS_RETRIES) {
+          throw Errors.of(cluster, e);
+        }
+        try {
+          TimeUnit.MILLISECONDS.sleep(retryAfter(e).toMillis());   // the server asked to wait this long
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw Errors.of(cluster, e);
+        }
+      }
     }
+  }
+
+  /** The wait a 429 asks for ({@code details.retryAfterSeconds}), one second if it names none, capped. */
+  static Duration retryAfter(KubernetesClientException e) {
+    Integer seconds = e.getStatus() == null || e.getStatus().getDetails() == null ? null
+        : e.getStatus().getDetails().getRetryAfterSeconds();
+    Duration wait = seconds == null || seconds < 0 ? Duration.ofSeconds(1) : Duration.ofSeconds(seconds);
+    return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
   }
 
   private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 
 /**
@@ -71,10 +72,24 @@ public final class Membership {
     return namespace;
   }
 
-  /** The members registered in the host, with client configs built from their Secrets. */
+  /**
+   * The members registered in the host, with client configs built from their Secrets; none when the host does not
+   * serve KubeFedClusters at all (KubeFed's CRDs are not installed: a list answers 404 only for a type not served).
+   */
   public List<Registered> read(Config template) {
     List<Registered> members = new ArrayList<>();
-    for (GenericKubernetesResource kfc : host.list(KUBEFED_CLUSTERS, namespace, Map.of())) {
+    List<GenericKubernetesResource> registered;
+    try {
+      registered = host.list(KUBEFED_CLUSTERS, namespace, Map.of());
+    } catch (ClusterRequestException e) {
+      if (e.code() != ClusterRequestException.NOT_FOUND) {
+        throw e;
+      }
+      LOG.debug("the host serves no {}/v1beta1 KubeFedCluster (KubeFed's CRDs are not installed): no members"
+          + " registered there", GROUP);
+      return members;
+    }
+    for (GenericKubernetesResource kfc : registered) {
       try {
         members.add(registered(kfc, template));
       } catch (FederationException e) {
@@ -181,7 +196,7 @@ public final class Membership {
     if (data(tokenSecret).get("ca.crt") != null) {
       data.put("ca.crt", data(tokenSecret).get("ca.crt"));
     }
-    ensureKubeFedClusterCrd();
+    boolean newType = ensureKubeFedClusterCrd();
     ensureNamespace(host, namespace);
     GenericKubernetesResource hostSecret = host.create(BuiltInTypes.SECRETS, generic(new SecretBuilder()
         .withNewMetadata().withGenerateName(name + "-").withNamespace(namespace).endMetadata().withData(data)
@@ -196,9 +211,10 @@ public final class Membership {
     if (memberAdmin.isTrustCerts()) {
       spec.put("disabledTLSValidations", List.of("*"));
     }
-    host.create(KUBEFED_CLUSTERS, new GenericKubernetesResourceBuilder().withApiVersion(GROUP + "/v1beta1")
-        .withKind("KubeFedCluster").withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
-        .endMetadata().addToAdditionalProperties("spec", spec).build());
+    GenericKubernetesResource kubeFedCluster = new GenericKubernetesResourceBuilder()
+        .withApiVersion(GROUP + "/v1beta1").withKind("KubeFedCluster").withNewMetadata().withName(name)
+        .withNamespace(namespace).withLabels(labels).endMetadata().addToAdditionalProperties("spec", spec).build();
+    createOnceServed(kubeFedCluster, newType, tokenTimeout);
     return read(name, memberAdmin).orElseThrow();
   }
 
@@ -381,10 +397,56 @@ public final class Membership {
   }
 
   /** Registers KubeFed's KubeFedCluster CRD in the host unless it is there (a KubeFed host already has it). */
-  private void ensureKubeFedClusterCrd() {
+  /**
+   * Creates the KubeFedCluster. When its CRD was created just now, a real API server serves the type only once the
+   * CRD is established and its storage ready (milliseconds to seconds later), answering 404, 429 or nothing until
+   * then: that is waited out with lists, up to {@code timeout}, before the create.
+   */
+  private void createOnceServed(GenericKubernetesResource kubeFedCluster, boolean newType, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (newType) {
+      host.awaitServed(KUBEFED_CLUSTERS, namespace, timeout);
+    }
+    boolean timedOut = false;
+    while (true) {
+      try {
+        host.create(KUBEFED_CLUSTERS, kubeFedCluster);
+        return;
+      } catch (ClusterRequestException e) {
+        if (timedOut && e.isConflict() && createdMeanwhile(kubeFedCluster)) {
+          return;   // the create that timed out was done after all
+        }
+        // a real API server's first write of a new type takes about two seconds, longer than a short request
+        // timeout: a create that timed out may have been done (ours is the KubeFedCluster naming the Secret this
+        // join just created), or abandoned with the request, and then it is sent again
+        if (!e.isTimeout() || !newType) {
+          throw e;
+        }
+        if (createdMeanwhile(kubeFedCluster)) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        timedOut = true;
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private boolean createdMeanwhile(GenericKubernetesResource wanted) {
+    Object secret = ((Map<String, Object>) wanted.getAdditionalProperties().get("spec")).get("secretRef");
+    return host.get(KUBEFED_CLUSTERS, namespace, wanted.getMetadata().getName())
+        .map(kfc -> kfc.getAdditionalProperties().get("spec"))
+        .filter(spec -> spec instanceof Map && secret.equals(((Map<String, Object>) spec).get("secretRef")))
+        .isPresent();
+  }
+
+  /** Creates the KubeFedCluster CRD in the host unless it is there; whether it created it. */
+  private boolean ensureKubeFedClusterCrd() {
     String crdName = "kubefedclusters." + GROUP;
     if (host.get(CRDS, "", crdName).isPresent()) {
-      return;
+      return false;
     }
     try {
       host.create(CRDS, generic(new CustomResourceDefinitionBuilder().withNewMetadata().withName(crdName)
@@ -394,10 +456,12 @@ public final class Membership {
           .withStorage(true).withNewSchema().withNewOpenAPIV3Schema().withType("object")
           .withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema().withNewSubresources()
           .withNewStatus().endStatus().endSubresources().endVersion().endSpec().build()));
+      return true;
     } catch (ClusterRequestException e) {
       if (!e.isConflict()) {
         throw e;
       }
+      return true;   // created by someone else just now: perhaps not served yet either
     }
   }
 }
