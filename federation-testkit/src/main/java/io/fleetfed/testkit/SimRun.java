@@ -60,7 +60,7 @@ abstract class SimRun {
     this.cluster = cluster;
     this.simulator = cluster.simulator();
     this.kind = kind;
-    this.apiVersion = first.getApiVersion();
+    this.apiVersion = cluster.apiVersionOf(first);
     this.version = Tekton.versionOf(apiVersion);
     this.namespace = first.getMetadata().getNamespace();
     this.name = first.getMetadata().getName();
