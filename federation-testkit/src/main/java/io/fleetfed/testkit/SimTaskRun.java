@@ -458,14 +458,17 @@ final class SimTaskRun extends SimRun {
   }
 
   /**
-   * Writes {@code status} to the pod through its status subresource, as the kubelet does: a merge patch of
-   * {@code status} only, without a resourceVersion (it cannot conflict, and never touches the spec, which a real
-   * server keeps immutable), keeping what the server set itself (such as {@code qosClass}).
+   * Writes {@code status} to the pod through its status subresource, as the kubelet does: a JSON patch setting each
+   * of its fields (lists replaced whole), without a resourceVersion (it cannot conflict, and never touches the spec,
+   * which a real server keeps immutable), keeping what the server set itself (such as {@code qosClass}).
    */
   private void writePodStatus(KubernetesClient client, String pod, PodStatus status) {
-    String patch = client.getKubernetesSerialization().asJson(Map.of("status", status));
+    Map<?, ?> fields = client.getKubernetesSerialization().unmarshal(
+        client.getKubernetesSerialization().asJson(status), Map.class);
+    List<Map<String, Object>> ops = new ArrayList<>();
+    fields.forEach((field, value) -> ops.add(Map.of("op", "add", "path", "/status/" + field, "value", value)));
     client.pods().inNamespace(namespace).withName(pod).subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        .patch(PatchContext.of(PatchType.JSON), client.getKubernetesSerialization().asJson(ops));
   }
 
   /** Whether the pod's stored status holds every field of {@code status}. */
