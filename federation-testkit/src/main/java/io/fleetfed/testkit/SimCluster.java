@@ -1,6 +1,7 @@
 package io.fleetfed.testkit;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,8 +9,10 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fleetfed.testkit.internal.PodLogs;
+import io.fleetfed.testkit.internal.RealClusterServer;
 import io.fleetfed.testkit.internal.TektonCrds;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,7 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The simulator's presence on one sandbox cluster: the Tekton CRDs, four informers (TaskRuns and PipelineRuns at
- * v1 and v1beta1, all namespaces) on the cluster's own client, and the runs it follows there.
+ * v1 and v1beta1, all namespaces; at v1 only on a real server, which serves one object at both) on the cluster's
+ * own client, and the runs it follows there.
  */
 final class SimCluster {
 
@@ -33,10 +37,40 @@ final class SimCluster {
   private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new CopyOnWriteArrayList<>();
   /** The CRDs this simulator registered and asked the cluster to keep; forgotten on close. */
   private final List<String> kept = new CopyOnWriteArrayList<>();
+  /**
+   * Whether the cluster serves one object at both Tekton versions, as a real API server does (one storage, the
+   * apiVersion only rewritten), rather than a store per version, as the mock does.
+   */
+  private final boolean sharedVersions;
 
   SimCluster(TektonSimulator simulator, SandboxCluster cluster) {
     this.simulator = simulator;
     this.cluster = cluster;
+    this.sharedVersions = cluster.server() instanceof RealClusterServer;
+  }
+
+  /**
+   * The apiVersion a run was created at: where each version has its own store, the one it is seen at; where the
+   * versions share one (a real server, where the simulator follows runs at v1 only, lest it run each twice), the
+   * version its creator wrote it at, as its managed fields record (the first write of the main resource), so that
+   * a v1beta1 run is still reported as one.
+   */
+  String apiVersionOf(GenericKubernetesResource run) {
+    String seen = run.getApiVersion();
+    if (!sharedVersions || run.getMetadata().getManagedFields() == null) {
+      return seen;
+    }
+    return run.getMetadata().getManagedFields().stream()
+        .filter(entry -> entry.getSubresource() == null || entry.getSubresource().isEmpty())
+        .filter(entry -> entry.getApiVersion() != null && entry.getApiVersion().startsWith("tekton.dev/"))
+        .min(Comparator.comparing(entry -> entry.getTime() == null ? "" : entry.getTime()))
+        .map(ManagedFieldsEntry::getApiVersion)
+        .orElse(seen);
+  }
+
+  /** The apiVersion part of a run's key: none where both versions are one object. */
+  private String keyVersion(String apiVersion) {
+    return sharedVersions ? "" : apiVersion;
   }
 
   TektonSimulator simulator() {
@@ -72,7 +106,7 @@ final class SimCluster {
     KubernetesClient client = cluster.client();
     List<CompletableFuture<Void>> synced = new ArrayList<>();
     for (String kind : List.of(Tekton.TASK_RUN, Tekton.PIPELINE_RUN)) {
-      for (String version : Tekton.VERSIONS) {
+      for (String version : sharedVersions ? List.of(Tekton.V1) : Tekton.VERSIONS) {
         ResourceDefinitionContext context = Tekton.runs(kind, version);
         SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(context)
             .inAnyNamespace().runnableInformer(0);
@@ -221,8 +255,9 @@ final class SimCluster {
     }
   }
 
-  private static RunKey keyOf(String kind, GenericKubernetesResource run) {
-    return new RunKey(run.getApiVersion(), kind, run.getMetadata().getNamespace(), run.getMetadata().getName());
+  private RunKey keyOf(String kind, GenericKubernetesResource run) {
+    return new RunKey(keyVersion(run.getApiVersion()), kind, run.getMetadata().getNamespace(),
+        run.getMetadata().getName());
   }
 
   private void seen(String kind, GenericKubernetesResource object) {
@@ -243,7 +278,7 @@ final class SimCluster {
     if (Tekton.TASK_RUN.equals(kind)) {
       for (OwnerReference owner : object.getMetadata().getOwnerReferences()) {
         if (Tekton.PIPELINE_RUN.equals(owner.getKind())) {
-          SimRun parent = runs.get(new RunKey(owner.getApiVersion(), Tekton.PIPELINE_RUN,
+          SimRun parent = runs.get(new RunKey(keyVersion(owner.getApiVersion()), Tekton.PIPELINE_RUN,
               object.getMetadata().getNamespace(), owner.getName()));
           if (parent != null && parent.uid.equals(owner.getUid())) {
             parent.submit(() -> parent.onChild(object));

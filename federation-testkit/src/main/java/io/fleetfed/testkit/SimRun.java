@@ -60,7 +60,7 @@ abstract class SimRun {
     this.cluster = cluster;
     this.simulator = cluster.simulator();
     this.kind = kind;
-    this.apiVersion = first.getApiVersion();
+    this.apiVersion = cluster.apiVersionOf(first);
     this.version = Tekton.versionOf(apiVersion);
     this.namespace = first.getMetadata().getNamespace();
     this.name = first.getMetadata().getName();
@@ -348,12 +348,59 @@ abstract class SimRun {
 
   // ---- effects ----
 
-  /** Something to do against the cluster; throws KubernetesClientException on failure. */
+  /**
+   * Something to do against the cluster; throws KubernetesClientException on failure. An effect must be valid on a
+   * real API server (status only through a status subresource, never a whole stale object) and safe to apply
+   * again: after a failure whose outcome is unknown (a timeout, an unreachable server, a conflict) it is told so
+   * by {@link #uncertain()} and must then read what the cluster holds before writing, so that a write which took
+   * effect is not sent again as if it had not.
+   */
   interface Effect {
     void apply(KubernetesClient client);
 
     default void applied() {
     }
+
+    /** The last attempt failed without a clear answer; it may have taken effect. */
+    default void uncertain() {
+    }
+  }
+
+  /**
+   * Thrown by an effect that the cluster refused for now, for a reason that passes by itself (such as a pod whose
+   * ServiceAccount the sandbox has not created yet): it is retried after a back-off, and not counted as a failed
+   * write.
+   */
+  static final class RetryShortly extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RetryShortly(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Whether {@code e} is a 409 Conflict (a stale resourceVersion), not an AlreadyExists. */
+  static boolean isConflict(KubernetesClientException e) {
+    return e.getCode() == 409 && !"AlreadyExists".equals(e.getStatus() == null ? null : e.getStatus().getReason());
+  }
+
+  /**
+   * Whether every field of {@code desired} holds the same value in {@code stored}, both as JSON (so that numbers
+   * compare whatever Java type they were given or read as).
+   */
+  static boolean holds(KubernetesClient client, Object stored, Object desired) {
+    if (stored == null) {
+      return false;
+    }
+    var serialization = client.getKubernetesSerialization();
+    Map<?, ?> have = serialization.unmarshal(serialization.asJson(stored), Map.class);
+    Map<?, ?> want = serialization.unmarshal(serialization.asJson(desired), Map.class);
+    for (Map.Entry<?, ?> entry : want.entrySet()) {
+      if (!Objects.equals(entry.getValue(), have.get(entry.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   final void effect(Effect effect) {
@@ -390,6 +437,8 @@ abstract class SimRun {
     boolean last;
     /** When the last attempt was sent: watchers may hear of the write before its response returns. */
     long sentAt;
+    /** Whether an earlier attempt failed in a way that may have stored it all the same. */
+    boolean uncertain;
 
     StatusWrite(Map<String, Object> status, boolean last) {
       this.status = status;
@@ -397,12 +446,37 @@ abstract class SimRun {
     }
 
     @Override
+    public void uncertain() {
+      uncertain = true;
+    }
+
+    /**
+     * Replaces the whole status through the status subresource (a JSON patch without a resourceVersion: the
+     * simulator is the status's only writer, so it cannot conflict, and a real server ignores a status sent to
+     * the main resource). After an attempt of unknown outcome, the run is read first: a status already stored is
+     * not sent again.
+     */
+    @Override
     public void apply(KubernetesClient client) {
+      var runs = client.genericKubernetesResources(Tekton.runs(kind, version)).inNamespace(namespace).withName(name);
+      if (uncertain) {
+        GenericKubernetesResource stored = runs.get();
+        if (stored == null || !uid.equals(Objects.toString(stored.getMetadata().getUid(), ""))) {
+          throw new KubernetesClientException(kind + " " + namespace + "/" + name + " is gone", 404, null);
+        }
+        Object storedStatus = stored.getAdditionalProperties().get("status");
+        if (storedStatus instanceof Map && holds(client, storedStatus, status)
+            && holds(client, status, storedStatus)) {
+          LOG.debug("simulated Tekton: {}: the status is stored already; not sending it again", describe());
+          uncertain = false;
+          return;
+        }
+      }
       String patch = client.getKubernetesSerialization().asJson(
           List.of(Map.of("op", "add", "path", "/status", "value", status)));
       sentAt = System.nanoTime();
-      client.genericKubernetesResources(Tekton.runs(kind, version)).inNamespace(namespace).withName(name)
-          .subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
+      runs.subresource("status").patch(PatchContext.of(PatchType.JSON), patch);
+      uncertain = false;
     }
 
     @Override
@@ -428,10 +502,22 @@ abstract class SimRun {
       }
       try {
         effect.apply(client);
+      } catch (RetryShortly e) {
+        LOG.debug("simulated Tekton: {} will retry shortly ({})", describe(), e.getMessage());
+        retryLater();
+        return;
       } catch (KubernetesClientException e) {
         if (isTransient(e)) {
           LOG.debug("simulated Tekton: {} will retry ({})", describe(), e.getMessage());
+          effect.uncertain();
           simulator.writeFailed();
+          retryLater();
+          return;
+        }
+        if (isConflict(e)) {
+          LOG.debug("simulated Tekton: {} will read again and retry after a conflict ({})", describe(),
+              e.getMessage());
+          effect.uncertain();
           retryLater();
           return;
         }

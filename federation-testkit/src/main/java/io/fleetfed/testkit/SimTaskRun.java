@@ -449,9 +449,44 @@ final class SimTaskRun extends SimRun {
         .withContainerStatuses(statuses).build();
   }
 
+  /** How long a pod refused for want of its ServiceAccount is tried again before the run fails. */
+  private static final Duration SERVICE_ACCOUNT_WAIT = Duration.ofSeconds(15);
+
+  /** Whether this run owns {@code pod} (a TaskRun deleted and created again under the same name has its own). */
+  private boolean owns(Pod pod) {
+    return pod != null && pod.getMetadata().getOwnerReferences().stream().anyMatch(o -> uid.equals(o.getUid()));
+  }
+
+  /**
+   * Writes {@code status} to the pod through its status subresource, as the kubelet does: a JSON patch setting each
+   * of its fields (lists replaced whole), without a resourceVersion (it cannot conflict, and never touches the spec,
+   * which a real server keeps immutable), keeping what the server set itself (such as {@code qosClass}).
+   */
+  private void writePodStatus(KubernetesClient client, String pod, PodStatus status) {
+    Map<?, ?> fields = client.getKubernetesSerialization().unmarshal(
+        client.getKubernetesSerialization().asJson(status), Map.class);
+    List<Map<String, Object>> ops = new ArrayList<>();
+    fields.forEach((field, value) -> ops.add(Map.of("op", "add", "path", "/status/" + field, "value", value)));
+    client.pods().inNamespace(namespace).withName(pod).subresource("status")
+        .patch(PatchContext.of(PatchType.JSON), client.getKubernetesSerialization().asJson(ops));
+  }
+
+  /** Whether the pod's stored status holds every field of {@code status}. */
+  private static boolean hasStatus(KubernetesClient client, Pod pod, PodStatus status) {
+    return pod != null && holds(client, pod.getStatus(), status);
+  }
+
+  /**
+   * Creates the run's pod, then (where the server does not keep the status of a created pod, as a real one does
+   * not) writes its running status through the status subresource. A pod of that name this run owns already (an
+   * earlier attempt that took effect) is taken as created; one another run left is deleted first. A refusal for
+   * want of the pod's ServiceAccount (which the sandbox creates in a new namespace shortly after it) is retried
+   * for a while, then fails the run {@code PodCreationFailed} as Tekton does.
+   */
   private final class CreatePod implements Effect {
     private final Pod pod;
     private final String podName;
+    private long firstRefused;
 
     CreatePod(Pod pod) {
       this.pod = pod;
@@ -466,20 +501,63 @@ final class SimTaskRun extends SimRun {
         logs.append(namespace, podName, step.container(), script.log(step.name())
             .orElse("step " + step.name() + " of taskrun " + name + " on " + cluster.name() + "\n"));
       }
+      Pod stored;
       try {
-        client.pods().inNamespace(namespace).resource(pod).create();
+        stored = client.pods().inNamespace(namespace).resource(pod).create();
       } catch (KubernetesClientException e) {
+        if (e.getCode() == 403 && isServiceAccountMissing(e)) {
+          refused(e);
+          return;
+        }
         if (e.getCode() != 409) {
           throw e;
         }
-        client.pods().inNamespace(namespace).resource(pod).update(); // a stale pod of the same name
+        stored = client.pods().inNamespace(namespace).withName(podName).get();
+        if (stored == null) {
+          throw new RetryShortly("pod " + podName + " existed, but is gone now");
+        }
+        if (!owns(stored)) {
+          LOG.debug("simulated Tekton: {}: deleting the stale pod {} another run left", describe(), podName);
+          client.pods().inNamespace(namespace).withName(podName).withGracePeriod(0).delete();
+          throw new RetryShortly("a stale pod " + podName + " was in the way");
+        }
       }
+      if (!hasStatus(client, stored, pod.getStatus())) {
+        writePodStatus(client, podName, pod.getStatus());
+      }
+    }
+
+    private boolean isServiceAccountMissing(KubernetesClientException e) {
+      String text = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      return text.contains("serviceaccount") && text.contains("not found");
+    }
+
+    private void refused(KubernetesClientException e) {
+      long now = System.nanoTime();
+      if (firstRefused == 0) {
+        firstRefused = now;
+      }
+      if (now - firstRefused < SERVICE_ACCOUNT_WAIT.toNanos()) {
+        throw new RetryShortly(e.getMessage());
+      }
+      LOG.warn("simulated Tekton: {}: the pod's ServiceAccount does not exist: {}", describe(), e.getMessage());
+      if (gone || phase != Phase.RUNNING || !podName.equals(SimTaskRun.this.podName)) {
+        return; // the run moved on meanwhile (cancelled, timed out, another attempt)
+      }
+      podCreated = false;
+      end("PodCreationFailed", "failed to create task run pod \"" + name + "\": " + e.getMessage()
+          + ". Maybe missing or invalid Task " + namespace + "/" + (task == null ? "" : task.taskName));
     }
   }
 
+  /**
+   * Writes the pod's final status through its status subresource. After an attempt of unknown outcome, the pod is
+   * read first: a status already stored is not written again.
+   */
   private final class PatchPodStatus implements Effect {
     private final String podName;
     private final PodStatus status;
+    private boolean uncertain;
 
     PatchPodStatus(String podName, PodStatus status) {
       this.podName = podName;
@@ -487,11 +565,24 @@ final class SimTaskRun extends SimRun {
     }
 
     @Override
+    public void uncertain() {
+      uncertain = true;
+    }
+
+    @Override
     public void apply(KubernetesClient client) {
-      String patch = client.getKubernetesSerialization().asJson(
-          List.of(Map.of("op", "add", "path", "/status", "value", status)));
-      client.pods().inNamespace(namespace).withName(podName).subresource("status")
-          .patch(PatchContext.of(PatchType.JSON), patch);
+      if (uncertain) {
+        Pod stored = client.pods().inNamespace(namespace).withName(podName).get();
+        if (stored == null || !owns(stored)) {
+          throw new KubernetesClientException("pod " + namespace + "/" + podName + " is gone", 404, null);
+        }
+        if (hasStatus(client, stored, status)) {
+          uncertain = false;
+          return;
+        }
+      }
+      writePodStatus(client, podName, status);
+      uncertain = false;
     }
   }
 
@@ -509,7 +600,7 @@ final class SimTaskRun extends SimRun {
     @Override
     public void apply(KubernetesClient client) {
       Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
-      if (pod == null || pod.getMetadata().getOwnerReferences().stream().noneMatch(o -> uid.equals(o.getUid()))) {
+      if (!owns(pod)) {
         return;
       }
       client.pods().inNamespace(namespace).withName(podName).delete();

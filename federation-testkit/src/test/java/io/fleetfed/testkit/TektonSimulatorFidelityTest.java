@@ -14,9 +14,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The simulator against Tekton's semantics: when, matrix, results, retries, section timeouts, what it refuses. */
+/**
+ * The simulator against Tekton's semantics: when, matrix, results, retries, section timeouts, what it refuses.
+ * Tagged to run on real API servers too, where the namespaces must exist first.
+ */
+@Tag("real-api-servers")
 class TektonSimulatorFidelityTest {
 
   private static final String NS = "ci";
@@ -31,6 +36,8 @@ class TektonSimulatorFidelityTest {
   static void start() {
     fleet = FleetSandbox.builder().clusters("fid").start();
     cluster = fleet.cluster("fid");
+    TestSupport.namespace(cluster.client(), NS);
+    TestSupport.namespace(cluster.client(), "catalog");
     tekton = TektonSimulator.builder().clusters(cluster).start();
   }
 

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
@@ -29,8 +30,14 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The simulator on two clusters; tagged to run on real API servers too, where the namespaces and the
+ * ServiceAccounts the runs name must exist first.
+ */
+@Tag("real-api-servers")
 class TektonSimulatorTest {
 
   private static final String NS = "ci";
@@ -47,6 +54,10 @@ class TektonSimulatorTest {
     fleet = FleetSandbox.builder().clusters("dev1", "dev2").start();
     dev1 = fleet.cluster("dev1");
     dev2 = fleet.cluster("dev2");
+    for (SandboxCluster cluster : List.of(dev1, dev2)) {
+      prepare(cluster);
+      TestSupport.namespace(cluster.client(), "load");
+    }
     tekton = TektonSimulator.builder()
         .clusters(fleet.clusters())
         .defaults(RunScript.succeedsAfter(Duration.ofMillis(50)))
@@ -125,7 +136,12 @@ class TektonSimulatorTest {
     assertThat(list(at(done, "status", "taskResults")))
         .containsExactly(Map.of("name", "commit", "type", "string", "value", "abc123"));
     assertThat(at(done, "status", "results")).isNull();
-    assertThat(get(dev1, Tekton.taskRuns(V1), "tr-beta")).as("the v1 store is separate").isNull();
+    if (fleet.servers() == ServerKind.REAL) {
+      assertThat(get(dev1, Tekton.taskRuns(V1), "tr-beta").getMetadata().getUid())
+          .as("a real server serves the one object at both versions").isEqualTo(done.getMetadata().getUid());
+    } else {
+      assertThat(get(dev1, Tekton.taskRuns(V1), "tr-beta")).as("the mock's v1 store is separate").isNull();
+    }
   }
 
   @Test
@@ -547,6 +563,7 @@ class TektonSimulatorTest {
     assertThatThrownBy(() -> TektonSimulator.builder().start()).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> TektonSimulator.start(dev1, dev1)).isInstanceOf(IllegalArgumentException.class);
     try (FleetSandbox other = FleetSandbox.builder().clusters("solo").start()) {
+      prepare(other.cluster("solo"));
       TektonSimulator simulator = TektonSimulator.start(List.of(other.cluster("solo")));
       assertThat(simulator.clusters()).containsExactly(other.cluster("solo"));
       assertThat(simulator.defaults()).isEqualTo(RunScript.succeeds());
@@ -562,6 +579,7 @@ class TektonSimulatorTest {
     try (FleetSandbox other = FleetSandbox.builder().clusters("solo").start();
         TektonSimulator simulator = TektonSimulator.builder().clusters(other.cluster("solo"))
             .onFinished(heard::add).start()) {
+      prepare(other.cluster("solo"));
       create(other.cluster("solo"), Tekton.pipelineRuns(V1), "pr-heard", Map.of("pipelineSpec", Map.of("tasks",
           List.of(Map.of("name", "one", "taskSpec", Map.of())))));
       Await.until(TestSupport.TIMEOUT, "two finished runs", () -> heard.size() == 2);
@@ -606,6 +624,18 @@ class TektonSimulatorTest {
   }
 
   // ---- helpers ----
+
+  /** The namespace the runs are created in and the ServiceAccounts they name, as a real cluster needs them. */
+  private static void prepare(SandboxCluster cluster) {
+    KubernetesClient client = cluster.client();
+    TestSupport.namespace(client, NS);
+    for (String account : List.of("builder", "beta-builder")) {
+      if (client.serviceAccounts().inNamespace(NS).withName(account).get() == null) {
+        client.serviceAccounts().inNamespace(NS).resource(new ServiceAccountBuilder().withNewMetadata()
+            .withName(account).withNamespace(NS).endMetadata().build()).create();
+      }
+    }
+  }
 
   private static GenericKubernetesResource object(ResourceDefinitionContext context, String namespace, String name,
       Map<String, Object> spec) {
