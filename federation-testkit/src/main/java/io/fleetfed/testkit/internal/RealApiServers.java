@@ -409,6 +409,14 @@ public final class RealApiServers implements AutoCloseable {
     return List.copyOf(servers);
   }
 
+  /** etcd's and the API servers' processes, for checks that they are gone after {@link #close()}. */
+  public synchronized List<ProcessHandle> processes() {
+    List<ProcessHandle> all = new ArrayList<>();
+    all.add(etcd.toHandle());
+    servers.forEach(s -> all.add(s.process.toHandle()));
+    return all;
+  }
+
   /** etcd's resident memory in bytes, if the system says. */
   public Optional<Long> etcdResidentBytes() {
     return residentBytes(etcd);
