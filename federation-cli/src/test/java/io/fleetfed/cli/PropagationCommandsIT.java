@@ -21,6 +21,7 @@ import java.util.Map;
 
 
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whose clusters are named as the reference scenario names them, so that {@code examples/scenario.yaml} is applied
  * as it is.
  */
+@Tag("real-api-servers")
 @EnableFleetSandbox(clusters = {"dev1-context", "dev2-context"}, resetBetweenTests = true)
 class PropagationCommandsIT {
   private static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
