@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -257,7 +258,12 @@ class DispatchCommandIT {
         .containsPattern("(?m)^  reason: +TaskRunTimeout$");
   }
 
+  /**
+   * The one test here on a sandbox of the test's own, so the one rerun on real API servers; the others dispatch
+   * with --sandbox, a fleet the fleetfed process starts for itself, always on the mock.
+   */
   @Test
+  @Tag("real-api-servers")
   @DisplayName("on a fleet kept in a host cluster: dispatched to the joined member, which runs it; exit 0")
   void realFleet(@TempDir Path fleetDir) throws IOException {
     Path kubeconfig = fleetDir.resolve("kubeconfig");

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * again; a member offline during a delete, then delete again once it is back; a foreign object carrying
  * fleetfed's label throughout. Nothing is lost, nothing duplicated, nothing foreign touched.
  */
+// Not tagged real-api-servers: it passes on real API servers too (about 25 s), but its faults are the sandbox's
+// own, the same on both kinds; the rerun is kept for the scenarios the API server decides.
 class FaultsIT {
   private static final String NS = "faults";
   private static final int COUNT = 200;

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * sends nothing to any cluster. Each run is bounded by the harness's process timeout, so an input that made a
  * command hang would fail here.
  */
+// Not tagged real-api-servers: it passes on real API servers too, but its input is refused before any request, so
+// the kind of server changes nothing worth the rerun.
 @EnableFleetSandbox(clusters = {"dev1-context", "dev2-context"}, resetBetweenTests = true)
 class InputIT {
   private static final String DEV1 = "dev1-context";

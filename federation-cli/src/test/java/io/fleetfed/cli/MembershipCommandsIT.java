@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fleetfed.testkit.EnableFleetSandbox;
 import io.fleetfed.testkit.FleetSandbox;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,9 +15,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code fleetfed join, clusters, cordon, drain, uncordon, unjoin} with a host cluster, run as processes on the
  * shaded jar against an in-process fleet: dev1 is the host, dev2 joins it.
  */
+@Tag("real-api-servers")
+@EnableFleetSandbox(clusters = {"dev1", "dev2"})   // on real servers, pooled with SecretsAtTraceIT's
 class MembershipCommandsIT {
   private static final String NAMESPACE = "kube-federation-system";
   private static final ResourceDefinitionContext KUBEFED_CLUSTERS = new ResourceDefinitionContext.Builder()
@@ -33,11 +36,11 @@ class MembershipCommandsIT {
   @TempDir
   static Path dir;
 
+  /** Started for the class by {@code @EnableFleetSandbox}. */
   static FleetSandbox sandbox;
 
   @BeforeAll
-  static void startFleet() throws IOException {
-    sandbox = FleetSandbox.builder().clusters("dev1", "dev2").kubeconfigFile(dir.resolve("kubeconfig")).start();
+  static void files() throws IOException {
     Files.writeString(dir.resolve("settings.yaml"), """
         apiVersion: types.kubefed.io/v1beta1
         kind: FederatedConfigMap
@@ -49,13 +52,6 @@ class MembershipCommandsIT {
           template:
             data: {level: high}
         """);
-  }
-
-  @AfterAll
-  static void stopFleet() {
-    if (sandbox != null) {
-      sandbox.close();
-    }
   }
 
   private static FleetfedJar.Result fleetfed(String... args) {

@@ -21,6 +21,7 @@ import java.util.Map;
 
 
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whose clusters are named as the reference scenario names them, so that {@code examples/scenario.yaml} is applied
  * as it is.
  */
+@Tag("real-api-servers")
 @EnableFleetSandbox(clusters = {"dev1-context", "dev2-context"}, resetBetweenTests = true)
 class PropagationCommandsIT {
   private static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
@@ -62,7 +64,7 @@ class PropagationCommandsIT {
   void clusters() throws IOException {
     FleetfedJar.Result table = fleetfed("clusters");
 
-    assertThat(table.exitCode()).isZero();
+    assertThat(table.exitCode()).as(table.stderr()).isZero();
     assertThat(table.stderr()).isEmpty();
     assertThat(table.stdout().split("\n")).hasSize(3);
     assertThat(table.stdout()).startsWith("NAME           READY   OFFLINE   CORDONED   DRAINED   JOINED   MESSAGE\n")
@@ -73,7 +75,7 @@ class PropagationCommandsIT {
     FleetfedJar.Result json = FleetfedJar.runWithEnvironment(dir, Map.of("KUBECONFIG",
         dir.resolve("missing") + java.io.File.pathSeparator + sandbox.kubeconfig()), "clusters", "-o", "json");
 
-    assertThat(json.exitCode()).isZero();
+    assertThat(json.exitCode()).as(json.stderr()).isZero();
     JsonNode clusters = JSON.readTree(json.stdout()).get("clusters");
     assertThat(clusters).extracting(c -> c.get("name").asText()).containsExactly(DEV1, DEV2);
     assertThat(clusters).allMatch(c -> c.get("ready").asBoolean() && c.get("health").asText().equals("Ready")
@@ -85,7 +87,7 @@ class PropagationCommandsIT {
   void applyTwiceAndStatus() throws IOException {
     FleetfedJar.Result first = fleetfed("apply", "-f", "scenario.yaml");
 
-    assertThat(first.exitCode()).isZero();
+    assertThat(first.exitCode()).as(first.stderr()).isZero();
     assertThat(first.stderr()).isEmpty();
     assertThat(first.stdout()).isEqualTo(
         "FederatedNamespace/testing-fed/testing-fed: dev1-context created, dev2-context created\n"
@@ -98,7 +100,7 @@ class PropagationCommandsIT {
     sandbox.clusters().forEach(c -> c.resetCounts());
     FleetfedJar.Result again = fleetfed("apply", "-f", "scenario.yaml");
 
-    assertThat(again.exitCode()).isZero();
+    assertThat(again.exitCode()).as(again.stderr()).isZero();
     assertThat(again.stdout()).isEqualTo(
         "FederatedNamespace/testing-fed/testing-fed: dev1-context unchanged, dev2-context unchanged\n"
             + "FederatedDeployment/testing-fed/nginx-fed: dev1-context unchanged, dev2-context unchanged\n");
@@ -111,7 +113,7 @@ class PropagationCommandsIT {
     });
     FleetfedJar.Result status = fleetfed("status", "-f", "scenario.yaml");
 
-    assertThat(status.exitCode()).isZero();
+    assertThat(status.exitCode()).as(status.stderr()).isZero();
     assertThat(status.stderr()).isEmpty();
     assertThat(status.stdout()).startsWith("OBJECT                                       CLUSTER        PLACED"
         + "   PRESENT   UP-TO-DATE   PROBLEM   STATUS\n");
@@ -123,7 +125,7 @@ class PropagationCommandsIT {
 
     FleetfedJar.Result json = fleetfed("status", "-f", "scenario.yaml", "-o", "json");
 
-    assertThat(json.exitCode()).isZero();
+    assertThat(json.exitCode()).as(json.stderr()).isZero();
     JsonNode deployment = JSON.readTree(json.stdout()).at("/objects/1");
     assertThat(deployment.get("object").asText()).isEqualTo("FederatedDeployment/testing-fed/nginx-fed");
     assertThat(deployment.get("converged").asBoolean()).isTrue();
@@ -143,7 +145,7 @@ class PropagationCommandsIT {
 
     FleetfedJar.Result status = fleetfed("status", "-f", "scenario.yaml");
 
-    assertThat(status.exitCode()).isEqualTo(3);
+    assertThat(status.exitCode()).as(status.stderr()).isEqualTo(3);
     assertThat(status.stdout()).containsPattern("(?m)^FederatedDeployment/testing-fed/nginx-fed    dev2-context"
         + "   True     True      False        -         -$");
     assertThat(status.stderrLines()).contains("warning: FederatedDeployment/testing-fed/nginx-fed: dev2-context:"
@@ -166,7 +168,7 @@ class PropagationCommandsIT {
 
     FleetfedJar.Result orphan = fleetfed("delete", "-f", "scenario.yaml", "--orphan");
 
-    assertThat(orphan.exitCode()).isZero();
+    assertThat(orphan.exitCode()).as(orphan.stderr()).isZero();
     assertThat(orphan.stdout()).isEqualTo(
         "FederatedDeployment/testing-fed/nginx-fed: dev1-context orphaned, dev2-context orphaned\n"
             + "FederatedNamespace/testing-fed/testing-fed: dev1-context orphaned, dev2-context orphaned\n");
@@ -176,7 +178,7 @@ class PropagationCommandsIT {
 
     FleetfedJar.Result blocked = fleetfed("apply", "-f", "scenario.yaml");
 
-    assertThat(blocked.exitCode()).isEqualTo(3);
+    assertThat(blocked.exitCode()).as(blocked.stderr()).isEqualTo(3);
     assertThat(blocked.stdout()).contains(
         "FederatedDeployment/testing-fed/nginx-fed: dev1-context failed (AlreadyExists), dev2-context failed"
             + " (AlreadyExists)\n");
@@ -187,14 +189,14 @@ class PropagationCommandsIT {
 
     FleetfedJar.Result adopted = fleetfed("apply", "-f", "scenario.yaml", "--adopt");
 
-    assertThat(adopted.exitCode()).isZero();
+    assertThat(adopted.exitCode()).as(adopted.stderr()).isZero();
     assertThat(adopted.stdout()).contains(
         "FederatedDeployment/testing-fed/nginx-fed: dev1-context updated, dev2-context updated\n");
     assertThat(nginx(DEV2).getMetadata().getLabels()).containsEntry("fleetfed.io/managed", "true");
 
     FleetfedJar.Result delete = fleetfed("delete", "-f", "scenario.yaml");
 
-    assertThat(delete.exitCode()).isZero();
+    assertThat(delete.exitCode()).as(delete.stderr()).isZero();
     assertThat(delete.stderr()).isEmpty();
     assertThat(delete.stdout()).isEqualTo(
         "FederatedDeployment/testing-fed/nginx-fed: dev1-context deleted, dev2-context deleted\n"
@@ -230,7 +232,7 @@ class PropagationCommandsIT {
 
     FleetfedJar.Result yaml = fleetfed("apply", "-f", dir.resolve("bad.yaml").toString());
 
-    assertThat(yaml.exitCode()).isEqualTo(2);
+    assertThat(yaml.exitCode()).as(yaml.stderr()).isEqualTo(2);
     assertThat(yaml.stdout()).isEmpty();
     assertThat(yaml.stderrLines()).singleElement().asString().startsWith("error: ")
         .contains("bad.yaml, document 1 (line 1): a[1]: not valid YAML");
@@ -238,7 +240,7 @@ class PropagationCommandsIT {
 
     FleetfedJar.Result override = fleetfed("apply", "-f", dir.resolve("override.yaml").toString());
 
-    assertThat(override.exitCode()).isEqualTo(2);
+    assertThat(override.exitCode()).as(override.stderr()).isEqualTo(2);
     assertThat(override.stdout()).isEmpty();
     assertThat(override.stderrLines()).singleElement().asString().startsWith("error: ")
         .contains("override.yaml, document 2 (line 8): FederatedConfigMap ci/broken:"
@@ -252,7 +254,7 @@ class PropagationCommandsIT {
 
     FleetfedJar.Result context = FleetfedJar.run(dir, "clusters", "--kubeconfig", "admin-kubeconfig");
 
-    assertThat(context.exitCode()).isEqualTo(2);
+    assertThat(context.exitCode()).as(context.stderr()).isEqualTo(2);
     assertThat(context.stdout()).isEmpty();
     assertThat(context.stderrLines()).singleElement().asString().startsWith("error: admin-kubeconfig: context"
         + " kubernetes-admin@kubernetes: ").contains("is not a DNS-1123 label")
@@ -267,7 +269,7 @@ class PropagationCommandsIT {
 
     FleetfedJar.Result apply = fleetfed("apply", "-f", "scenario.yaml", "--request-timeout", "2s");
 
-    assertThat(apply.exitCode()).isEqualTo(3);
+    assertThat(apply.exitCode()).as(apply.stderr()).isEqualTo(3);
     assertThat(apply.stdout()).isEqualTo(
         "FederatedNamespace/testing-fed/testing-fed: dev1-context created, dev2-context failed (ClusterNotReady)\n"
             + "FederatedDeployment/testing-fed/nginx-fed: dev1-context created, dev2-context failed"
@@ -278,14 +280,14 @@ class PropagationCommandsIT {
 
     FleetfedJar.Result status = fleetfed("status", "-f", "scenario.yaml", "--request-timeout", "2s");
 
-    assertThat(status.exitCode()).isEqualTo(3);
+    assertThat(status.exitCode()).as(status.stderr()).isEqualTo(3);
     // an offline member's copies are not known to be absent: they are Unknown
     assertThat(status.stdout()).containsPattern("(?m)^FederatedDeployment/testing-fed/nginx-fed    dev2-context"
         + "   True     Unknown   -            ClusterNotReady   -$");
 
     FleetfedJar.Result delete = fleetfed("delete", "-f", "scenario.yaml", "--request-timeout", "2s");
 
-    assertThat(delete.exitCode()).isEqualTo(3);
+    assertThat(delete.exitCode()).as(delete.stderr()).isEqualTo(3);
     assertThat(delete.stdout()).startsWith(
         "FederatedDeployment/testing-fed/nginx-fed: dev1-context deleted, dev2-context failed (ClusterNotReady)\n");
     assertThat(delete.stderrLines()).contains("error: FederatedDeployment/testing-fed/nginx-fed: dev2-context:"
@@ -306,7 +308,7 @@ class PropagationCommandsIT {
     FleetfedJar.Result result = FleetfedJar.runWithStdin(dir, yaml.toString(), "apply", "-f", "-",
         "--kubeconfig", sandbox.kubeconfig().toString(), "-o", "json");
 
-    assertThat(result.exitCode()).isZero();
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(result.stderrLines()).containsExactly("propagated 10/12", "propagated 12/12");
     JsonNode results = JSON.readTree(result.stdout()).get("results");
     assertThat(results).hasSize(12).allMatch(r -> r.get("propagated").asBoolean());

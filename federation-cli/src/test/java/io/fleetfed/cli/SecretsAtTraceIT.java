@@ -2,6 +2,7 @@ package io.fleetfed.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetfed.testkit.EnableFleetSandbox;
 import io.fleetfed.testkit.FleetSandbox;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -24,6 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * delete} print neither the clusters' bearer tokens nor a Secret's values: fabric8's HTTP logging (headers and
  * bodies) is not on the fleet's clients.
  */
+// Not tagged real-api-servers yet: on a real API server the Secret's stringData is stored as data, and status then
+// reports the copy as not up to date (exit 3) where the mock kept stringData; a production difference still to fix.
+@EnableFleetSandbox(clusters = {"dev1", "dev2"})   // on real servers, pooled with MembershipCommandsIT's
 class SecretsAtTraceIT {
   private static final String MARKER = "marker-secret-value-7f3a9c";
   private static final Map<String, String> TRACE =
@@ -35,8 +38,7 @@ class SecretsAtTraceIT {
   static FleetSandbox sandbox;
 
   @BeforeAll
-  static void start() throws IOException {
-    sandbox = FleetSandbox.builder().clusters("dev1", "dev2").kubeconfigFile(dir.resolve("kubeconfig")).start();
+  static void files() throws IOException {
     Files.writeString(dir.resolve("secret.yaml"), "apiVersion: types.kubefed.io/v1beta1\n"
         + "kind: FederatedSecret\n"
         + "metadata: {name: db, namespace: ci}\n"
@@ -45,13 +47,6 @@ class SecretsAtTraceIT {
         + "  template:\n"
         + "    data: {password: " + base64(MARKER) + "}\n"
         + "    stringData: {plain: " + MARKER + "-plain}\n");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (sandbox != null) {
-      sandbox.close();
-    }
   }
 
   private static String base64(String s) {
@@ -86,8 +81,8 @@ class SecretsAtTraceIT {
       String output = r.stdout() + r.stderr();
 
       assertThat(r.exitCode()).as("%s: %s", command[0], output).isZero();
-      assertThat(output).as("%s logs at trace level", command[0]).contains("DEBUG io.vertx")
-          .contains("TRACE io.fleetfed.http - dev1: GET http://127.0.0.1:");
+      assertThat(output).as("%s logs at trace level", command[0]).contains("DEBUG io.vertx")   // http on the mock, https on a real API server
+          .containsPattern("TRACE io\\.fleetfed\\.http - dev1: GET https?://127\\.0\\.0\\.1:");
       assertThat(output).as(command[0]).doesNotContain(MARKER).doesNotContain(base64(MARKER))
           .doesNotContain(base64(MARKER + "-plain"));
       for (String token : tokens) {

@@ -231,7 +231,9 @@ abstract class Records {
       String name = record.path("metadata").path("name").asText();
       ensureCrd(runType, namespace, name);
       try {
-        host.create(recordType(runType), json.convertValue(record, GenericKubernetesResource.class));
+        // in the run's namespace, which the host need not have (a real API server refuses objects in a namespace
+        // that does not exist): created with the record, as KubeFed's federated objects need it there anyway
+        host.createWithNamespace(recordType(runType), json.convertValue(record, GenericKubernetesResource.class));
         return true;
       } catch (ClusterRequestException e) {
         if (e.isConflict()) {

@@ -18,6 +18,7 @@ import io.fleetfed.core.status.ClusterOutcome;
 import io.fleetfed.core.status.PropagationStatus;
 import io.fleetfed.core.status.ResourceKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,12 @@ import java.util.function.Predicate;
  */
 public final class CopySync {
   private static final int CONFLICT_ATTEMPTS = 5;
+  /**
+   * How long a deletion waits for a namespace the cluster is terminating (emptying it, then removing its
+   * {@code spec.finalizers}): seconds on a real cluster; longer, and it is reported WaitingForRemoval.
+   */
+  private static final Duration NAMESPACE_REMOVAL = Duration.ofSeconds(15);
+  private static final Duration REMOVAL_POLL = Duration.ofMillis(100);
   /** On a federated object, {@code "true"} lets it adopt existing objects even when the fleet does not. */
   public static final String ADOPT_ANNOTATION = "fleetfed.io/adopt";
 
@@ -341,11 +348,17 @@ public final class CopySync {
     try {
       m.client().delete(plan.type(), plan.namespace(), plan.name());
       Optional<GenericKubernetesResource> left = fetch(m, plan);
+      if (left.isPresent() && isOurs(left.get(), t.key) && plan.type().isNamespace()
+          && finalizers(left.get()).isEmpty()) {
+        // a real cluster never deletes a namespace at once: it is Terminating until the cluster's namespace
+        // controller has emptied it and removed its spec.finalizers; nobody else holds it, so wait for that
+        left = awaitGone(m, plan, NAMESPACE_REMOVAL);
+      }
       if (left.isPresent() && isOurs(left.get(), t.key)) {
         // held by a finalizer: KubeFed reports it until it is gone, and so do we
         cache.wrote(plan.namespace(), plan.name(), left);
         return ClusterOutcome.failed(m.name(), PropagationStatus.WAITING_FOR_REMOVAL,
-            "the copy is being deleted and is held by finalizers " + left.get().getMetadata().getFinalizers());
+            "the copy is being deleted and is held by finalizers " + heldBy(left.get()));
       }
       cache.wrote(plan.namespace(), plan.name(), Optional.empty());
       t.forgetCopy(m.name());
@@ -390,6 +403,42 @@ public final class CopySync {
         return failure(a, e, PropagationStatus.LABEL_REMOVAL_FAILED, PropagationStatus.LABEL_REMOVAL_TIMED_OUT);
       }
     }
+  }
+
+  /** The object's own finalizers ({@code metadata.finalizers}). */
+  private static List<String> finalizers(GenericKubernetesResource o) {
+    List<String> f = o.getMetadata().getFinalizers();
+    return f == null ? List.of() : f;
+  }
+
+  /**
+   * What holds a copy being deleted: its {@code metadata.finalizers} and, for a namespace, the
+   * {@code spec.finalizers} of the cluster's namespace controller (such as {@code kubernetes}), which hold a
+   * Terminating namespace until everything in it is gone.
+   */
+  private static List<String> heldBy(GenericKubernetesResource o) {
+    List<String> all = new ArrayList<>(finalizers(o));
+    if (o.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
+        && spec.get("finalizers") instanceof List<?> f) {
+      f.forEach(n -> all.add(String.valueOf(n)));
+    }
+    return all;
+  }
+
+  /** Reads the copy until it is gone or {@code wait} has passed; what is left then. */
+  private static Optional<GenericKubernetesResource> awaitGone(Member m, Plan plan, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    Optional<GenericKubernetesResource> left = fetch(m, plan);
+    while (left.isPresent() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(REMOVAL_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return left;
+      }
+      left = fetch(m, plan);
+    }
+    return left;
   }
 
   private static Optional<GenericKubernetesResource> fetch(Member m, Plan plan) {
