@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * delete} print neither the clusters' bearer tokens nor a Secret's values: fabric8's HTTP logging (headers and
  * bodies) is not on the fleet's clients.
  */
-// Not tagged real-api-servers yet: on a real API server the Secret's stringData is stored as data, and status then
-// reports the copy as not up to date (exit 3) where the mock kept stringData; a production difference still to fix.
+@Tag("real-api-servers")
 @EnableFleetSandbox(clusters = {"dev1", "dev2"})   // on real servers, pooled with MembershipCommandsIT's
 class SecretsAtTraceIT {
   private static final String MARKER = "marker-secret-value-7f3a9c";
