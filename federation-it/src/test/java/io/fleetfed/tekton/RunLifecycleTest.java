@@ -44,7 +44,7 @@ class RunLifecycleTest {
   static void simulateTekton() {
     tekton = TektonSimulator.start(sandbox.cluster("dev2"), sandbox.cluster("dev3"));
     // the host holds the Tasks and Pipelines the dispatcher sends along with a run: it serves Tekton's kinds too
-    TektonSimulator.crds().forEach(sandbox.cluster("dev1")::registerCrd);
+    sandbox.cluster("dev1").registerCrds(TektonSimulator.crds());
   }
 
   @AfterAll

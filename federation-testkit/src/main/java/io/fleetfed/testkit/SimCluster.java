@@ -95,14 +95,15 @@ final class SimCluster {
    * @return completes when every informer has listed once
    */
   CompletableFuture<Void> start() {
+    List<CustomResourceDefinition> missing = new ArrayList<>();
     for (CustomResourceDefinition crd : TektonCrds.all()) {
       if (!cluster.server().hasCrd(crd.getMetadata().getName())) {
-        // kept across sandbox resets while the simulator is attached: a real API server serves no kind without
-        // its CRD
-        cluster.server().keepCrd(crd);
-        kept.add(crd.getMetadata().getName());
+        missing.add(crd);
       }
     }
+    // kept across sandbox resets while the simulator is attached: a real API server serves no kind without its CRD
+    cluster.server().keepCrds(missing);
+    missing.forEach(crd -> kept.add(crd.getMetadata().getName()));
     KubernetesClient client = cluster.client();
     List<CompletableFuture<Void>> synced = new ArrayList<>();
     for (String kind : List.of(Tekton.TASK_RUN, Tekton.PIPELINE_RUN)) {

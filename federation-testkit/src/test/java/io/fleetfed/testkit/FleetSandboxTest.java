@@ -21,9 +21,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sandbox's own behaviour; tagged, so it runs on real API servers as well as on the mock. */
-@Tag("real-api-servers")
+/**
+ * The sandbox's own behaviour. The tests tagged {@value #REAL} run on real API servers as well as on the mock (all
+ * pass there; each starts servers of its own, so only those that differ by kind are run twice).
+ */
 class FleetSandboxTest {
+  private static final String REAL = "real-api-servers";
 
   @Test
   void clustersHaveIndependentStoresAndResourceVersions() {
@@ -45,6 +48,7 @@ class FleetSandboxTest {
   }
 
   @Test
+  @Tag(REAL)
   void kubeconfigHasOneContextPerClusterThatReachesThatCluster() throws IOException {
     try (FleetSandbox fleet = FleetSandbox.builder().clusters("dev1", "dev2", "dev3").start()) {
       Path file = fleet.kubeconfig();
@@ -123,6 +127,7 @@ class FleetSandboxTest {
   }
 
   @Test
+  @Tag(REAL)
   void closeStopsServersDeletesTheTemporaryKubeconfigAndIsIdempotent() throws Exception {
     FleetSandbox fleet = FleetSandbox.builder().clusters("dev1").start();
     SandboxCluster dev1 = fleet.cluster("dev1");
@@ -191,6 +196,7 @@ class FleetSandboxTest {
   }
 
   @Test
+  @Tag(REAL)
   void resetRestoresTheStateAtStart() throws Exception {
     try (FleetSandbox fleet = FleetSandbox.builder().clusters("dev1", "dev2").crdResource("crds/widgets.yaml")
         .start()) {
@@ -218,6 +224,7 @@ class FleetSandboxTest {
   }
 
   @Test
+  @Tag(REAL)
   void writesAreCountedAndReadsAreNot() {
     try (FleetSandbox fleet = FleetSandbox.builder().clusters("dev1").start()) {
       SandboxCluster dev1 = fleet.cluster("dev1");

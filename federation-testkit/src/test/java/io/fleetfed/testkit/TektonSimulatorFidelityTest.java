@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The simulator against Tekton's semantics: when, matrix, results, retries, section timeouts, what it refuses.
  * Tagged to run on real API servers too, where the namespaces must exist first.
  */
-@Tag("real-api-servers")
+// Runs on the mock only, to keep the build short: TektonSimulatorRealServerTest and federation-it's RunLifecycleTest
+// run the simulator on real API servers (it passes there too: -Dfleetfed.sandbox.servers=real).
 class TektonSimulatorFidelityTest {
 
   private static final String NS = "ci";

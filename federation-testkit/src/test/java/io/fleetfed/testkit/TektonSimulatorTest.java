@@ -30,14 +30,14 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The simulator on two clusters; tagged to run on real API servers too, where the namespaces and the
  * ServiceAccounts the runs name must exist first.
  */
-@Tag("real-api-servers")
+// Runs on the mock only, to keep the build short: TektonSimulatorRealServerTest and federation-it's RunLifecycleTest
+// run the simulator on real API servers (it passes there too: -Dfleetfed.sandbox.servers=real).
 class TektonSimulatorTest {
 
   private static final String NS = "ci";

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -105,7 +107,7 @@ public final class RealClusterServer implements ClusterServer {
       proxy.latency(startLatency);
     }
     controllers = SandboxControllers.start(admin, ca);
-    startCrds.forEach(this::registerCrd);
+    registerCrds(startCrds);
     awaitDefaultServiceAccounts();
     EtcdSnapshot taken = EtcdSnapshot.take(servers.etcdUrl(), "/" + name + "/");
     synchronized (this) {
@@ -267,6 +269,44 @@ public final class RealClusterServer implements ClusterServer {
    */
   @Override
   public void registerCrd(CustomResourceDefinition crd) {
+    warmUp(establish(crd));
+  }
+
+  /**
+   * Registers several CRDs as {@link #registerCrd} does, warming them up at the same time: a new kind's first
+   * write takes about two seconds whatever else the server does, so seven Tekton CRDs take two seconds, not
+   * fourteen.
+   */
+  @Override
+  public void registerCrds(List<CustomResourceDefinition> crds) {
+    List<CustomResourceDefinition> established = new ArrayList<>();
+    crds.forEach(crd -> established.add(establish(crd)));
+    List<CompletableFuture<Void>> warming = new ArrayList<>();
+    for (CustomResourceDefinition crd : established) {
+      warming.add(CompletableFuture.runAsync(() -> warmUp(crd), runnable -> {
+        Thread thread = new Thread(runnable, "fleetfed-sandbox-warm-up-" + crd.getMetadata().getName());
+        thread.setDaemon(true);
+        thread.start();
+      }));
+    }
+    try {
+      CompletableFuture.allOf(warming.toArray(new CompletableFuture<?>[0])).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : e;
+    }
+  }
+
+  @Override
+  public void keepCrds(List<CustomResourceDefinition> crds) {
+    registerCrds(crds);
+    for (CustomResourceDefinition crd : crds) {
+      snapshot().keepCrd(crd.getMetadata().getName());
+      baselineCrds.put(crd.getMetadata().getName(), crd);
+    }
+  }
+
+  /** Creates or replaces the CRD and waits until it is established; the copy sent. */
+  private CustomResourceDefinition establish(CustomResourceDefinition crd) {
     CustomResourceDefinition copy = new CustomResourceDefinitionBuilder(crd)
         .editMetadata().withResourceVersion(null).withUid(null).withCreationTimestamp(null).endMetadata()
         .withStatus(null).build();
@@ -281,7 +321,7 @@ public final class RealClusterServer implements ClusterServer {
         admin().apiextensions().v1().customResourceDefinitions().resource(copy).update();
       }
       resource.waitUntilCondition(RealClusterServer::established, CRD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      warmUp(copy);
+      return copy;
     } catch (KubernetesClientException e) {
       throw new IllegalArgumentException("sandbox cluster " + name + " refused CRD " + crdName + " (HTTP "
           + e.getCode() + "): " + e.getStatus().getMessage(), e);
