@@ -28,7 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.opentest4j.TestAbortedException;
 
 /**
  * A fleet of Kubernetes API servers for tests, one per named cluster, each on 127.0.0.1 with its own objects; a
@@ -492,8 +491,9 @@ public final class FleetSandbox implements AutoCloseable {
      * @return the running sandbox; close it
      * @throws IllegalStateException if no cluster was named or a server cannot start, or if real servers were asked
      *     for and their binaries are nowhere (the message says where they were looked for and how to build them)
-     * @throws TestAbortedException instead, when only {@code -Dfleetfed.sandbox.servers=real} asked for them (a
-     *     suite run a second time on real servers): JUnit reports the test skipped, with that message
+     * @throws RuntimeException {@code org.opentest4j.TestAbortedException} instead, where JUnit is on the class
+     *     path, when only {@code -Dfleetfed.sandbox.servers=real} asked for them (a suite run a second time on real
+     *     servers): JUnit reports the test skipped, with that message
      * @throws UncheckedIOException if the kubeconfig cannot be written
      */
     public FleetSandbox start() {
@@ -512,7 +512,7 @@ public final class FleetSandbox implements AutoCloseable {
           if (found.isEmpty() && servers == ServerKind.DEFAULT) {
             // real servers asked for by -Dfleetfed.sandbox.servers=real, to run a suite a second time: a test
             // that cannot have them is skipped, saying why, rather than failed
-            throw new TestAbortedException("-D" + ServerKind.PROPERTY + "=real: " + RealApiServers.missingMessage());
+            throw skipOrFail("-D" + ServerKind.PROPERTY + "=real: " + RealApiServers.missingMessage());
           }
           Path assets = found.orElseThrow(() -> new IllegalStateException(RealApiServers.missingMessage()));
           workDir = Files.createTempDirectory("fleetfed-sandbox-");
@@ -549,6 +549,19 @@ public final class FleetSandbox implements AutoCloseable {
           throw (RuntimeException) e;
         }
         throw (Error) e;
+      }
+    }
+
+    /**
+     * JUnit's (opentest4j's) "aborted" exception, which reports a test skipped, where it is on the class path (the
+     * testkit runs outside tests too, as in {@code fleetfed sandbox}); an {@link IllegalStateException} elsewhere.
+     */
+    private static RuntimeException skipOrFail(String message) {
+      try {
+        return (RuntimeException) Class.forName("org.opentest4j.TestAbortedException")
+            .getConstructor(String.class).newInstance(message);
+      } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+        return new IllegalStateException(message);
       }
     }
 
