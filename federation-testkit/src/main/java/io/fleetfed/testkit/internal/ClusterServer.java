@@ -2,9 +2,14 @@ package io.fleetfed.testkit.internal;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.NamedContext;
+import io.fabric8.kubernetes.api.model.NamedContextBuilder;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -50,6 +55,29 @@ public interface ClusterServer extends AutoCloseable {
    * after the cluster, and no request retries (so that an outage surfaces at once).
    */
   Config config();
+
+  /**
+   * The client configuration both kinds give: {@code url}, the CA if any, the token, namespace {@code default}, a
+   * context named after the cluster, no request retries; HTTP/1.1 (the mock garbles some h2c answers, the real
+   * front offers no h2).
+   */
+  static Config clientConfig(String name, String url, String token, Optional<String> caPem) {
+    NamedContext context = new NamedContextBuilder().withName(name)
+        .withNewContext().withCluster(name).withUser(name + USER_SUFFIX).withNamespace(DEFAULT_NAMESPACE)
+        .endContext().build();
+    ConfigBuilder builder = new ConfigBuilder(Config.empty())
+        .withMasterUrl(url)
+        .withOauthToken(token)
+        .withNamespace(DEFAULT_NAMESPACE)
+        .withHttp2Disable(true)
+        .withRequestRetryBackoffLimit(0);
+    caPem.ifPresent(pem -> builder.withCaCertData(
+        Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII))));
+    Config config = builder.build();
+    config.setContexts(List.of(context));
+    config.setCurrentContext(context);
+    return config;
+  }
 
   /** The cluster's own client, created on first use and closed with the server. */
   KubernetesClient client();

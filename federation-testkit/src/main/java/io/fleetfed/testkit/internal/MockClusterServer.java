@@ -2,11 +2,8 @@ package io.fleetfed.testkit.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamedContext;
-import io.fabric8.kubernetes.api.model.NamedContextBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -182,19 +179,7 @@ public final class MockClusterServer implements ClusterServer {
    */
   @Override
   public Config config() {
-    NamedContext context = new NamedContextBuilder().withName(name)
-        .withNewContext().withCluster(name).withUser(name + USER_SUFFIX).withNamespace(DEFAULT_NAMESPACE)
-        .endContext().build();
-    Config config = new ConfigBuilder(Config.empty())
-        .withMasterUrl(url())
-        .withOauthToken(token)
-        .withNamespace(DEFAULT_NAMESPACE)
-        .withHttp2Disable(true)
-        .withRequestRetryBackoffLimit(0)
-        .build();
-    config.setContexts(List.of(context));
-    config.setCurrentContext(context);
-    return config;
+    return ClusterServer.clientConfig(name, url(), token, Optional.empty());
   }
 
   /**

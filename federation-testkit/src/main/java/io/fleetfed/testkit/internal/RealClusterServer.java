@@ -3,12 +3,9 @@ package io.fleetfed.testkit.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamedContext;
-import io.fabric8.kubernetes.api.model.NamedContextBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -17,10 +14,8 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -165,21 +160,9 @@ public final class RealClusterServer implements ClusterServer {
 
   @Override
   public Config config() {
-    NamedContext context = new NamedContextBuilder().withName(name)
-        .withNewContext().withCluster(name).withUser(name + USER_SUFFIX).withNamespace(DEFAULT_NAMESPACE)
-        .endContext().build();
-    Config config = new ConfigBuilder(Config.empty())
-        .withMasterUrl(url())
-        .withCaCertData(Base64.getEncoder().encodeToString(caPem().orElseThrow().getBytes(StandardCharsets.US_ASCII)))
-        .withOauthToken(token())
-        .withNamespace(DEFAULT_NAMESPACE)
-        .withHttp2Disable(true)
-        .withRequestRetryBackoffLimit(0)
-        .build();
-    config.setContexts(List.of(context));
-    config.setCurrentContext(context);
-    return config;
+    return ClusterServer.clientConfig(name, url(), token(), caPem());
   }
+
 
   @Override
   public synchronized KubernetesClient client() {
