@@ -16,31 +16,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Outages; tagged, so they run on real API servers as well as on the mock. */
 @Tag("real-api-servers")
+@EnableFleetSandbox(clusters = {"dev1", "dev2"}, resetBetweenTests = true)
 class OfflineTest {
 
-  private FleetSandbox fleet;
+  static FleetSandbox fleet;
   private SandboxCluster dev1;
   private SandboxCluster dev2;
 
   @BeforeEach
   void start() {
-    fleet = FleetSandbox.builder().clusters("dev1", "dev2").start();
     dev1 = fleet.cluster("dev1");
     dev2 = fleet.cluster("dev2");
     TestSupport.namespace(dev1.client(), "ci");
     TestSupport.namespace(dev2.client(), "ci");
-  }
-
-  @AfterEach
-  void stop() {
-    fleet.close();
   }
 
   @Test

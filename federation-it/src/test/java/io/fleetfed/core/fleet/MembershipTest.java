@@ -43,8 +43,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** join / unjoin as kubefedctl does them, kept in the host cluster dev1; kubeconfig context rules. */
 class MembershipTest {
   /**
-   * The tests tagged so also run on real API servers; the others build kubeconfig files with made-up tokens and no
-   * CA, or create KubeFedClusters by hand in a host that may not serve them, which only the mock lets pass.
+   * The tests tagged so also run on real API servers: join, health, unjoin and a second fleet, where the servers'
+   * behaviour matters. Of the others, some build kubeconfig files with made-up tokens and no CA, or create
+   * KubeFedClusters by hand in a host that may not serve them, which only the mock lets pass; some refuse their
+   * input before any request; the rest repeat a join (all pass on real servers, with
+   * {@code -Dfleetfed.sandbox.servers=real}) and run on the mock only to keep the build short.
    */
   private static final String REAL = "real-api-servers";
   private static final String NS = ClusterFleet.DEFAULT_FEDERATION_NAMESPACE;
@@ -210,7 +213,6 @@ class MembershipTest {
   }
 
   @Test
-  @Tag(REAL)
   void joiningTheHostItselfWorksAndUnjoiningItKeepsTheFederationNamespace() {
     try (ClusterFleet fleet = hostFleet(sandbox, "dev1").build()) {
       fleet.join("dev1");
@@ -251,7 +253,6 @@ class MembershipTest {
   }
 
   @Test
-  @Tag(REAL)
   void joiningAMemberAnotherFleetJoinedMeanwhileFailsAndChangesNothing() {
     try (ClusterFleet early = hostFleet(sandbox, "dev1").build();
         ClusterFleet other = hostFleet(sandbox, "dev1").build()) {
@@ -297,7 +298,6 @@ class MembershipTest {
   }
 
   @Test
-  @Tag(REAL)
   void aContextNamedLikeKubeadmsDefaultIsRejectedWithTheRenameCommandAndTheFile() {
     String context = "kubernetes-admin@kubernetes";
     Path file = kubeconfig(tmp, "kubeadm.yaml", context, sandbox.cluster("dev1").url(), "t0ken");
@@ -326,7 +326,6 @@ class MembershipTest {
   }
 
   @Test
-  @Tag(REAL)
   void anUnknownContextIsRejectedListingTheContexts() {
     assertThatThrownBy(() -> ClusterFleet.builder().kubeconfig(sandbox.kubeconfig()).hostContext("dev9"))
         .isInstanceOf(ValidationException.class)
@@ -378,7 +377,6 @@ class MembershipTest {
   }
 
   @Test
-  @Tag(REAL)
   void aJoinedMembersLabelsAreKeptInTheHostAndSelectPlacementsOfAnotherFleet() {
     try (ClusterFleet fleet = hostFleet(sandbox, "dev1").build()) {
       fleet.join("dev1");
@@ -438,7 +436,6 @@ class MembershipTest {
   }
 
   @Test
-  @Tag(REAL)
   void aHostContextWithAColonOrSlashNeedsAnExplicitHostName() {
     Path file = kubeconfig(tmp, "eks.yaml", "arn:aws:eks:eu-west-1:1:cluster/dev1", sandbox.cluster("dev1").url(),
         "t");
@@ -576,7 +573,6 @@ class MembershipTest {
   }
 
   @Test
-  @Tag(REAL)
   void aMissingKubeconfigFileIsRejectedNamingIt() {
     Path missing = tmp.resolve("no-such-kubeconfig");
     assertThatThrownBy(() -> ClusterFleet.builder().kubeconfig(sandbox.kubeconfig(), missing))
