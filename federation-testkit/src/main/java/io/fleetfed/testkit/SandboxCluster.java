@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * One cluster of a {@link FleetSandbox}: an in-process Kubernetes API server (fabric8's CRUD mock server) on a
- * fixed loopback port, with its own store.
+ * One cluster of a {@link FleetSandbox}: a Kubernetes API server on a fixed loopback port, with its own objects —
+ * fabric8's CRUD mock server in this JVM, or a real {@code kube-apiserver} behind the sandbox's front
+ * ({@link ServerKind}); every method here behaves the same on both.
  *
  * <pre>{@code
  * SandboxCluster dev2 = sandbox.cluster("dev2");
@@ -55,7 +56,7 @@ public final class SandboxCluster {
   /**
    * The API server's base URL; the port stays the same across {@link #goOffline()} and {@link #goOnline()}.
    *
-   * @return {@code http://127.0.0.1:<port>/}
+   * @return {@code http://127.0.0.1:<port>/} (mock) or {@code https://127.0.0.1:<port>/} (real)
    */
   public String url() {
     return server.url();
@@ -81,8 +82,8 @@ public final class SandboxCluster {
   }
 
   /**
-   * A new client configuration for this cluster: its URL and token, namespace {@code default}, a context named
-   * after the cluster, and {@code requestRetryBackoffLimit} 0, so that an outage surfaces at once rather than after
+   * A new client configuration for this cluster: its URL, CA (real servers) and token, namespace {@code default}, a
+   * context named after the cluster, and {@code requestRetryBackoffLimit} 0, so that an outage surfaces at once rather than after
    * about 20 seconds of retries (change it on the returned copy if a test wants retries).
    *
    * @return a new Config, for {@code new KubernetesClientBuilder().withConfig(config).build()}

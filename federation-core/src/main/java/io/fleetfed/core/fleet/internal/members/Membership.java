@@ -321,10 +321,21 @@ public final class Membership {
       case OFFLINE -> conditions.add(condition("Offline", "True", "ClusterNotReachable",
           message.orElse("cluster is not reachable"), now));
     }
-    host.edit(KUBEFED_CLUSTERS, namespace, name, true, kfc -> {
-      kfc.setAdditionalProperty("status", Map.of("conditions", conditions));
-      return kfc;
-    });
+    for (int attempt = 1; ; attempt++) {
+      try {
+        host.edit(KUBEFED_CLUSTERS, namespace, name, true, kfc -> {
+          kfc.setAdditionalProperty("status", Map.of("conditions", conditions));
+          return kfc;
+        });
+        return;
+      } catch (ClusterRequestException e) {
+        // a real API server checks the resourceVersion of a status write too: a cordon or another fleet's probe
+        // wrote meanwhile, so read again and write the same conditions
+        if (!e.isConflict() || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static Map<String, Object> condition(String type, String status, String reason, String message,
