@@ -59,6 +59,9 @@ public final class Membership {
   public record Registered(String name, Map<String, String> labels, Config config, boolean cordoned,
       boolean drained, Optional<ClusterHealth> recorded) {}
 
+  /** How many times an edit of a KubeFedCluster is tried when other writes keep coming between read and write. */
+  private static final int EDIT_ATTEMPTS = 5;
+
   private final ClusterClient host;
   private final String namespace;
 
@@ -320,21 +323,12 @@ public final class Membership {
       case OFFLINE -> conditions.add(condition("Offline", "True", "ClusterNotReachable",
           message.orElse("cluster is not reachable"), now));
     }
-    for (int attempt = 1; ; attempt++) {
-      try {
-        host.edit(KUBEFED_CLUSTERS, namespace, name, true, kfc -> {
-          kfc.setAdditionalProperty("status", Map.of("conditions", conditions));
-          return kfc;
-        });
-        return;
-      } catch (ClusterRequestException e) {
-        // a real API server checks the resourceVersion of a status write too: a cordon or another fleet's probe
-        // wrote meanwhile, so read again and write the same conditions
-        if (!e.isConflict() || attempt == 5) {
-          throw e;
-        }
-      }
-    }
+    // a real API server checks the resourceVersion of a status write too: a cordon or another fleet's probe may
+    // have written meanwhile
+    onConflictAgain(() -> host.edit(KUBEFED_CLUSTERS, namespace, name, true, kfc -> {
+      kfc.setAdditionalProperty("status", Map.of("conditions", conditions));
+      return kfc;
+    }));
   }
 
   private static Map<String, Object> condition(String type, String status, String reason, String message,
@@ -351,12 +345,20 @@ public final class Membership {
 
   /** Records a member's cordon in its KubeFedCluster's annotations. */
   public void cordon(String name, boolean cordoned, boolean drained) {
+    onConflictAgain(() -> editCordon(name, cordoned, drained));   // a status write raced the edit
+  }
+
+  /**
+   * Runs an edit of a KubeFedCluster (which reads the object afresh) again when another write came between its read
+   * and its write (409), at most {@value #EDIT_ATTEMPTS} times in all.
+   */
+  private static void onConflictAgain(Runnable edit) {
     for (int attempt = 1; ; attempt++) {
       try {
-        editCordon(name, cordoned, drained);
+        edit.run();
         return;
       } catch (ClusterRequestException e) {
-        if (!e.isConflict() || attempt == 5) {   // a status write raced the edit: read again and retry
+        if (!e.isConflict() || attempt == EDIT_ATTEMPTS) {
           throw e;
         }
       }
