@@ -2,7 +2,6 @@ package io.fleetfed.testkit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -13,7 +12,6 @@ import io.fleetfed.testkit.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,10 +27,8 @@ class EtcdSnapshotTest {
   @DisplayName("restore deletes what a test made (namespaces, ConfigMaps, a CRD and its objects), puts back what it"
       + " changed, keeps the start state and the server's own keys; the server then works as before")
   void restore(@TempDir Path dir) {
-    Optional<Path> assets = RealApiServers.assets();
-    assumeTrue(assets.isPresent(), "no kube-apiserver and etcd: build them with testkit-apiserver/build.sh or set "
-        + RealApiServers.ASSETS_VARIABLE);
-    try (RealApiServers servers = RealApiServers.start(assets.get(), dir)) {
+    Path assets = RealAssets.orSkip();
+    try (RealApiServers servers = RealApiServers.start(assets, dir)) {
       RealApiServers.Server dev1 = servers.add("dev1");
       try (KubernetesClient client = new KubernetesClientBuilder().withConfig(dev1.config()).build()) {
         // the start state: a CRD registered and served before the snapshot

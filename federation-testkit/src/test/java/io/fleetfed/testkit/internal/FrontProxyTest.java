@@ -2,7 +2,6 @@ package io.fleetfed.testkit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -24,7 +23,6 @@ import io.fleetfed.testkit.Await;
 import java.net.ConnectException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -56,10 +54,8 @@ class FrontProxyTest {
 
   @BeforeAll
   static void start() {
-    Optional<Path> assets = RealApiServers.assets();
-    assumeTrue(assets.isPresent(), "no kube-apiserver and etcd: build them with testkit-apiserver/build.sh or set "
-        + RealApiServers.ASSETS_VARIABLE);
-    servers = RealApiServers.start(assets.get(), dir);
+    Path assets = RealAssets.orSkip();
+    servers = RealApiServers.start(assets, dir);
     server = servers.add("dev1");
     logs = new PodLogs();
     Path certs = server.certDir();

@@ -2,7 +2,6 @@ package io.fleetfed.testkit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,7 +19,6 @@ import io.fleetfed.testkit.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,13 +34,11 @@ class RealApiServersTest {
   @Test
   @DisplayName("two API servers over one etcd are two clusters; a wrong token is refused; closing stops them all")
   void twoClustersOverOneEtcd(@TempDir Path dir) {
-    Optional<Path> assets = RealApiServers.assets();
-    assumeTrue(assets.isPresent(), "no kube-apiserver and etcd: build them with testkit-apiserver/build.sh or set "
-        + RealApiServers.ASSETS_VARIABLE);
+    Path assets = RealAssets.orSkip();
     RealApiServers.Server dev1;
     RealApiServers.Server dev2;
     List<ProcessHandle> processes;
-    try (RealApiServers servers = RealApiServers.start(assets.get(), dir)) {
+    try (RealApiServers servers = RealApiServers.start(assets, dir)) {
       long start = System.nanoTime();
       dev1 = servers.add("dev1");
       dev2 = servers.add("dev2");
@@ -86,10 +82,8 @@ class RealApiServersTest {
   @DisplayName("the scenario's trap on a real server: a federated CRD without spec.template (kubefedctl's, for a CRD"
       + " target with no schema properties) loses the template on create; fleetfed's keeps it")
   void prunedTemplate(@TempDir Path dir) {
-    Optional<Path> assets = RealApiServers.assets();
-    assumeTrue(assets.isPresent(), "no kube-apiserver and etcd: build them with testkit-apiserver/build.sh or set "
-        + RealApiServers.ASSETS_VARIABLE);
-    try (RealApiServers servers = RealApiServers.start(assets.get(), dir);
+    Path assets = RealAssets.orSkip();
+    try (RealApiServers servers = RealApiServers.start(assets, dir);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(servers.add("host").config()).build()) {
       ResourceType widgets = ResourceType.namespaced("example.com", "v1", "Widget", "widgets");
       FederatedTypeConfig config = FederatedTypeConfig.forTarget(widgets);

@@ -1,7 +1,6 @@
 package io.fleetfed.testkit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,10 +38,8 @@ class SandboxControllersTest {
   @DisplayName("new namespaces get a default ServiceAccount; token Secrets get a working token, ca.crt and"
       + " namespace; a deleted namespace is emptied and goes, once its objects' own finalizers are done")
   void controllers(@TempDir Path dir) throws Exception {
-    Optional<Path> assets = RealApiServers.assets();
-    assumeTrue(assets.isPresent(), "no kube-apiserver and etcd: build them with testkit-apiserver/build.sh or set "
-        + RealApiServers.ASSETS_VARIABLE);
-    try (RealApiServers servers = RealApiServers.start(assets.get(), dir)) {
+    Path assets = RealAssets.orSkip();
+    try (RealApiServers servers = RealApiServers.start(assets, dir)) {
       RealApiServers.Server dev1 = servers.add("dev1");
       try (KubernetesClient client = new KubernetesClientBuilder().withConfig(dev1.config()).build();
           SandboxControllers controllers = SandboxControllers.start(client, dev1.caPem())) {
