@@ -1,0 +1,2 @@
+/** The controller's rooms; not API. */
+package io.fleetfed.controller.internal;
