@@ -9,6 +9,7 @@ import io.fleetfed.core.cluster.ClusterRequestException;
 import io.fleetfed.core.cluster.ClusterState;
 import io.fleetfed.core.cluster.DrainResult;
 import io.fleetfed.core.cluster.HealthCheck;
+import io.fleetfed.core.cluster.MembershipChange;
 import io.fleetfed.core.cluster.UnjoinResult;
 import io.fleetfed.core.fleet.internal.apply.CopySync;
 import io.fleetfed.core.fleet.internal.cluster.Clients;
@@ -125,7 +126,7 @@ public final class ClusterFleet implements AutoCloseable {
     this.workers.allowCoreThreadTimeOut(true);
     this.scheduler = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "fleetfed-timer"));
     this.scheduler.setRemoveOnCancelPolicy(true);
-    this.clients = new Clients(b.concurrency, b.requestTimeout, b.watchReconnect);
+    this.clients = new Clients(b.concurrency, b.requestTimeout, b.watchReconnect, b.writesAllowed);
     try {
       this.members = new Members(clients, b.kubeconfigs, b.hostConfig, b.hostName, b.federationNamespace,
           b.members, b.adminConfigs);
@@ -290,6 +291,48 @@ public final class ClusterFleet implements AutoCloseable {
     engine.forget(name);
     replan();
     return result;
+  }
+
+  /**
+   * Reads the host cluster's KubeFedClusters (and their token Secrets) again and brings the fleet's members in line:
+   * a member joined since, by {@code fleetfed join}, {@code kubefedctl join} or by hand, is added and gets every
+   * object placed on it; a member unjoined since is removed (its copies stay, as after {@link #unjoin}); a member
+   * whose endpoint, CA bundle, token or proxy changed (a rotated Secret) is reached with a new client; new labels
+   * and cordons take effect. Members given to the builder are left alone. The host-cluster controller calls this
+   * whenever a KubeFedCluster or Secret in the federation namespace changes.
+   *
+   * <pre>{@code
+   * MembershipChange change = fleet.refreshMembers();
+   * }</pre>
+   *
+   * @throws IllegalStateException if the fleet has no host cluster, or is closed
+   * @throws FederationException if the host cannot be read (the members stay as they were)
+   */
+  public MembershipChange refreshMembers() {
+    requireOpen();
+    if (members.membership().isEmpty()) {
+      throw new IllegalStateException("refreshMembers needs a host cluster: build the fleet with hostContext(...) "
+          + "or host(...)");
+    }
+    Members.Refreshed r;
+    try {
+      r = members.refresh();
+    } catch (ClusterRequestException e) {
+      throw new FederationException("cannot read the fleet's members from the host cluster: " + e.getMessage(), e);
+    }
+    if (r.none()) {
+      return new MembershipChange(List.of(), List.of(), List.of(), List.of());
+    }
+    r.removed().forEach(engine::forget);
+    r.replaced().forEach(m -> engine.forget(m.name()));
+    List<Member> fresh = new ArrayList<>(r.added());
+    fresh.addAll(r.replaced());
+    fresh.forEach(health::probe);
+    replan();
+    fresh.forEach(engine::clusterChanged);
+    r.relabelled().forEach(engine::clusterChanged);
+    return new MembershipChange(r.added().stream().map(Member::name).toList(), r.removed(),
+        r.replaced().stream().map(Member::name).toList(), r.relabelled().stream().map(Member::name).toList());
   }
 
   /** Cordons {@code name}: no new placements go there; what is already there stays and is kept up to date. */

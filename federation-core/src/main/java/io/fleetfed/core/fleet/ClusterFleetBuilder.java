@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -52,6 +53,7 @@ public final class ClusterFleetBuilder {
   Duration watchReconnect = Duration.ofSeconds(1);
   Predicate<ResourceType> runOnce = ClusterFleet::isRun;
   TypeRegistry registry = TypeRegistry.standard();
+  BooleanSupplier writesAllowed = () -> true;
 
   ClusterFleetBuilder() {}
 
@@ -196,6 +198,24 @@ public final class ClusterFleetBuilder {
   /** Which target types are run-once (default: Tekton's TaskRun, PipelineRun, CustomRun and Run). */
   public ClusterFleetBuilder runOnce(Predicate<ResourceType> runOnce) {
     this.runOnce = Objects.requireNonNull(runOnce, "runOnce");
+    return this;
+  }
+
+  /**
+   * Sends a write request (create, update, patch, delete) to a cluster, the host included, only while
+   * {@code allowed} answers true; otherwise the request fails before it is sent, with a
+   * {@link io.fleetfed.core.cluster.ClusterRequestException} saying writes are stopped (a per-cluster failure
+   * in results, as any failed request). Reads and watches are not affected. For a leader-elected controller,
+   * whose writes must stop the moment it may no longer lead, before another can take its lease:
+   *
+   * <pre>{@code
+   * ClusterFleet.builder().hostContext("dev1").writesAllowed(election::mayWrite).build();
+   * }</pre>
+   *
+   * <p>{@code allowed} is asked on every write, from the fleet's I/O threads: keep it fast and never block in it.
+   */
+  public ClusterFleetBuilder writesAllowed(BooleanSupplier allowed) {
+    this.writesAllowed = Objects.requireNonNull(allowed, "allowed");
     return this;
   }
 

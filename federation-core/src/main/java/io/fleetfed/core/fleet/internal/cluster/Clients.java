@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +31,15 @@ public final class Clients implements AutoCloseable {
   private final VertxHttpClientFactory factory;
   private final Duration requestTimeout;
   private final Duration watchReconnect;
+  private final BooleanSupplier writesAllowed;
 
-  /** Starts the shared Vert.x instance, with {@code workers} worker threads. */
-  public Clients(int workers, Duration requestTimeout, Duration watchReconnect) {
+  /**
+   * Starts the shared Vert.x instance, with {@code workers} worker threads; write requests are sent only while
+   * {@code writesAllowed} answers true.
+   */
+  public Clients(int workers, Duration requestTimeout, Duration watchReconnect, BooleanSupplier writesAllowed) {
     this.requestTimeout = requestTimeout;
+    this.writesAllowed = writesAllowed;
     this.watchReconnect = watchReconnect;
     // two event loops per core, as Vert.x's default: one fleet's loops carry every member's requests and watch
     // events, and with one per core a burst of dispatches delayed the watch events that end runs
@@ -66,7 +72,10 @@ public final class Clients implements AutoCloseable {
   public Fabric8ClusterClient client(String cluster, Config config) {
     return new Fabric8ClusterClient(cluster, new KubernetesClientBuilder().withConfig(tuned(config))
         .withHttpClientFactory(factory)
-        .withHttpClientBuilderConsumer(b -> RequestLog.replaceFabric8Logging(b, cluster)).build());
+        .withHttpClientBuilderConsumer(b -> {
+          RequestLog.replaceFabric8Logging(b, cluster);
+          b.addOrReplaceInterceptor(WriteGuard.NAME, new WriteGuard(cluster, writesAllowed));
+        }).build());
   }
 
   /**

@@ -53,6 +53,11 @@ public final class Member {
     return outage;
   }
 
+  /** Takes new placement labels (the host's KubeFedCluster changed). */
+  public void labels(Map<String, String> labels) {
+    this.labels = Map.copyOf(labels);
+  }
+
   public ClusterState state() {
     return new ClusterState(name, labels, health, cordoned, drained, joined, healthMessage);
   }

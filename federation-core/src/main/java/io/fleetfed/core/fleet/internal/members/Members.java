@@ -11,8 +11,10 @@ import io.fleetfed.core.fleet.internal.cluster.Clients;
 import io.fleetfed.core.fleet.internal.cluster.Fabric8ClusterClient;
 import io.fleetfed.core.model.ClusterNames;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +35,24 @@ public final class Members implements AutoCloseable {
   private final String hostName;
   private final Optional<Kubeconfigs> kubeconfigs;
   private final Map<String, Config> adminConfigs = new ConcurrentHashMap<>();
+  private final Optional<Config> hostConfig;
+  /** For each joined member, what its client was built from (endpoint, CA, token, proxy), to see it change. */
+  private final Map<String, String> reachedWith = new ConcurrentHashMap<>();
+
+  /**
+   * What {@link #refresh()} changed.
+   *
+   * @param added members registered in the host since
+   * @param removed members no longer registered there (their clients are closed)
+   * @param replaced members whose endpoint, CA, token or proxy changed: each now has a new client
+   * @param relabelled members whose placement labels or cordon changed
+   */
+  public record Refreshed(List<Member> added, List<String> removed, List<Member> replaced, List<Member> relabelled) {
+    /** Whether nothing changed. */
+    public boolean none() {
+      return added.isEmpty() && removed.isEmpty() && replaced.isEmpty() && relabelled.isEmpty();
+    }
+  }
 
   /**
    * Reads the members a host registers (when {@code hostConfig} is given), then adds the given ones.
@@ -45,6 +65,7 @@ public final class Members implements AutoCloseable {
     this.clients = clients;
     this.kubeconfigs = kubeconfigs;
     this.hostName = hostName;
+    this.hostConfig = hostConfig;
     this.host = hostConfig.map(c -> clients.client(hostName, c));
     this.membership = host.map(h -> new Membership(h, federationNamespace));
     try {
@@ -53,6 +74,7 @@ public final class Members implements AutoCloseable {
           Member m = add(r.name(), r.labels(), r.config(), true);
           m.cordon(r.cordoned(), r.drained());
           r.recorded().ifPresent(m::recorded);
+          reachedWith.put(r.name(), reach(r.config()));
         }
       }
       for (Map.Entry<String, Given> e : given.entrySet()) {
@@ -75,6 +97,63 @@ public final class Members implements AutoCloseable {
     Member m = new Member(name, labels, clients.client(name, config), joined, clients.requestTimeout());
     members.put(name, m);
     return m;
+  }
+
+  /**
+   * Reads the host's KubeFedClusters again and brings the joined members in line with them: adds the new ones,
+   * removes (and closes) the ones gone, gives a new client to those whose endpoint, CA bundle, token Secret or proxy
+   * changed, and takes new labels and cordons. Members given to the builder are left alone.
+   *
+   * @throws ClusterRequestException if the host cannot be read (nothing is changed)
+   */
+  public synchronized Refreshed refresh() {
+    Membership m = membership.orElseThrow(() -> new IllegalStateException("no host cluster to read members from"));
+    Map<String, Membership.Registered> registered = new LinkedHashMap<>();
+    for (Membership.Registered r : m.read(clients.tuned(hostConfig.orElseThrow()))) {
+      registered.put(r.name(), r);
+    }
+    List<Member> added = new ArrayList<>();
+    List<Member> replaced = new ArrayList<>();
+    List<Member> relabelled = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    for (Membership.Registered r : registered.values()) {
+      Member existing = members.get(r.name());
+      if (existing != null && !existing.joined()) {
+        continue; // given to the builder under the same name: the builder's wins, as at construction
+      }
+      String reach = reach(r.config());
+      if (existing == null || !reach.equals(reachedWith.get(r.name()))) {
+        Member fresh = add(r.name(), r.labels(), r.config(), true);
+        fresh.cordon(r.cordoned(), r.drained());
+        reachedWith.put(r.name(), reach);
+        if (existing == null) {
+          added.add(fresh);
+        } else {
+          existing.close();
+          replaced.add(fresh);
+        }
+      } else if (!existing.state().labels().equals(r.labels()) || existing.cordoned() != r.cordoned()
+          || existing.drained() != r.drained()) {
+        existing.labels(r.labels());
+        existing.cordon(r.cordoned(), r.drained());
+        relabelled.add(existing);
+      }
+    }
+    for (Member gone : List.copyOf(members.values())) {
+      if (gone.joined() && !registered.containsKey(gone.name())) {
+        members.remove(gone.name());
+        reachedWith.remove(gone.name());
+        gone.close();
+        removed.add(gone.name());
+      }
+    }
+    return new Refreshed(List.copyOf(added), List.copyOf(removed), List.copyOf(replaced), List.copyOf(relabelled));
+  }
+
+  /** What a member's client is built from, as one comparable string (held in memory only, never logged). */
+  private static String reach(Config c) {
+    return String.join("\n", String.valueOf(c.getMasterUrl()), String.valueOf(c.getCaCertData()),
+        String.valueOf(c.getOauthToken()), String.valueOf(c.getHttpsProxy()), String.valueOf(c.isTrustCerts()));
   }
 
   /** Every member. */
@@ -148,6 +227,7 @@ public final class Members implements AutoCloseable {
       throw new FederationException("cannot join " + clusterName + ": " + e.getMessage(), e);
     }
     adminConfigs.put(clusterName, admin);
+    reachedWith.put(r.name(), reach(r.config()));
     return add(r.name(), r.labels(), r.config(), true);
   }
 
@@ -170,6 +250,7 @@ public final class Members implements AutoCloseable {
       throw new FederationException("cannot unjoin " + name + ": " + e.getMessage(), e);
     }
     Member removed = members.remove(name);
+    reachedWith.remove(name);
     if (removed != null) {
       removed.close();
     }

@@ -1,0 +1,343 @@
+package io.fleetfed.controller.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fleetfed.controller.ControllerEvent;
+import io.fleetfed.core.FederationException;
+import io.fleetfed.core.ValidationException;
+import io.fleetfed.core.cluster.ClusterClient;
+import io.fleetfed.core.cluster.ClusterRequestException;
+import io.fleetfed.core.cluster.ObjectWatch;
+import io.fleetfed.core.cluster.WatchHandler;
+import io.fleetfed.core.fleet.ClusterFleet;
+import io.fleetfed.core.kubefed.FederatedTypeConfig;
+import io.fleetfed.core.kubefed.TypeRegistry;
+import io.fleetfed.core.model.FederatedResource;
+import io.fleetfed.core.model.ResourceType;
+import io.fleetfed.core.status.ClusterAction;
+import io.fleetfed.core.status.ClusterOutcome;
+import io.fleetfed.core.status.ClusterStatus;
+import io.fleetfed.core.status.FederatedStatus;
+import io.fleetfed.core.status.PropagationCondition;
+import io.fleetfed.core.status.PropagationResult;
+import io.fleetfed.core.status.PropagationStatus;
+import io.fleetfed.core.status.ResourceKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * KubeFed's sync controller for one federated type: watches the type's Federated objects in the host and brings
+ * each in line through the fleet — finalizer, propagation, status, deletion — one key at a time.
+ */
+final class TypeSync implements AutoCloseable {
+  /** KubeFed rechecks a blocked deletion this often. */
+  static final Duration DELETION_RECHECK = Duration.ofSeconds(10);
+  private static final Logger LOG = LoggerFactory.getLogger(TypeSync.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ALL = "all";
+  private static final Set<PropagationStatus> BLOCKING = Set.of(PropagationStatus.CLUSTER_NOT_READY,
+      PropagationStatus.WAITING_FOR_REMOVAL, PropagationStatus.DELETION_FAILED,
+      PropagationStatus.DELETION_TIMED_OUT, PropagationStatus.LABEL_REMOVAL_FAILED,
+      PropagationStatus.LABEL_REMOVAL_TIMED_OUT, PropagationStatus.CLIENT_RETRIEVAL_FAILED,
+      PropagationStatus.RETRIEVAL_FAILED);
+
+  /** What the type's sync needs from the controller. */
+  record Context(ClusterFleet fleet, ClusterClient host, Optional<String> watchNamespace, boolean collectRemote,
+      Events events, Metrics metrics, Consumer<ControllerEvent> tell, ScheduledExecutorService timer, int workers) {}
+
+  private final FederatedTypeConfig type;
+  private final TypeRegistry registry;
+  private final Context cx;
+  private final String worker;
+  private final ObjectWatch watch;
+  private final WorkQueue<String> queue;
+
+  TypeSync(FederatedTypeConfig type, Context cx) {
+    this.type = type;
+    this.registry = TypeRegistry.standard().with(type);
+    this.cx = cx;
+    this.worker = type.federated().kind().toLowerCase(java.util.Locale.ROOT);
+    this.queue = new WorkQueue<>(worker, cx.workers(), cx.timer(), this::reconcile);
+    cx.metrics().declare(worker);
+    cx.metrics().queue(worker, queue::depth);
+    this.watch = cx.host().watch(type.federated(), Map.of(), Map.of(ALL, o -> List.of(ALL)), new WatchHandler() {
+      @Override
+      public void changed(GenericKubernetesResource object) {
+        if (inScope(object)) {
+          queue.add(HostObjects.key(object));
+        }
+      }
+
+      @Override
+      public void deleted(GenericKubernetesResource object) {
+        if (inScope(object)) {
+          queue.add(HostObjects.key(object));
+        }
+      }
+    });
+  }
+
+  FederatedTypeConfig type() {
+    return type;
+  }
+
+  boolean synced() {
+    return watch.synced();
+  }
+
+  int depth() {
+    return queue.depth();
+  }
+
+  boolean idle() {
+    return queue.idle();
+  }
+
+  /** The fleet's status of one of this type's objects changed: its status is brought up to date. */
+  void statusChanged(ResourceKey key) {
+    queue.add(key.namespace().map(ns -> ns + "/" + key.name()).orElse(key.name()));
+  }
+
+  /** Every object of the type is reconciled again, after {@code delay} (a member came or went). */
+  void resync(Duration delay) {
+    for (String key : keys()) {
+      queue.addAfter(key, delay);
+    }
+  }
+
+  private List<String> keys() {
+    List<String> keys = new ArrayList<>();
+    for (GenericKubernetesResource o : watch.indexed(ALL, ALL)) {
+      keys.add(HostObjects.key(o));
+    }
+    return keys;
+  }
+
+  private boolean inScope(GenericKubernetesResource object) {
+    return cx.watchNamespace().map(ns -> ns.equals(object.getMetadata().getNamespace())).orElse(true);
+  }
+
+  private void reconcile(String key) {
+    long started = System.nanoTime();
+    String result = "success";
+    try {
+      result = reconcileKey(key);
+    } catch (FederationException e) {
+      result = "error";
+      LOG.warn("{} {}: {}; retrying", type.federated().kind(), key, e.getMessage());
+      queue.addAfter(key, Duration.ofSeconds(5));
+    } finally {
+      cx.metrics().reconciled(worker, result, Duration.ofNanos(System.nanoTime() - started));
+    }
+  }
+
+  private String reconcileKey(String key) {
+    int slash = key.indexOf('/');
+    String ns = slash < 0 ? "" : key.substring(0, slash);
+    String name = slash < 0 ? key : key.substring(slash + 1);
+    Optional<GenericKubernetesResource> found = watch.get(ns, name);
+    if (found.isEmpty()) {
+      return "success"; // gone without our finalizer: its copies stay, as KubeFed leaves them
+    }
+    GenericKubernetesResource object = found.get();
+    if (HostObjects.annotations(object).containsKey(HostObjects.DISPATCH_KEY)) {
+      return "success"; // a dispatcher's run record: the dispatcher creates its run, the controller never does
+    }
+    if (HostObjects.deleting(object)) {
+      return delete(object);
+    }
+    if (!HostObjects.finalizers(object).contains(HostObjects.SYNC_FINALIZER)) {
+      object = cx.host().edit(type.federated(), ns, name, false, o -> {
+        List<String> f = new ArrayList<>(HostObjects.finalizers(o));
+        if (!f.contains(HostObjects.SYNC_FINALIZER)) {
+          f.add(HostObjects.SYNC_FINALIZER);
+        }
+        o.getMetadata().setFinalizers(f);
+        return o;
+      });
+    }
+    FederatedResource resource;
+    try {
+      resource = HostObjects.read(object, registry);
+    } catch (ValidationException e) {
+      invalid(object, e.getMessage());
+      return "success";
+    }
+    if (ClusterFleet.isRun(type.target()) && createdBefore(object)) {
+      return "success"; // a run is created once: never again, even by a new leader, once its status says so
+    }
+    PropagationResult propagated = cx.fleet().propagate(resource);
+    report(object, propagated);
+    writeStatus(object, propagated, cx.fleet().status(ResourceKey.of(resource)));
+    cx.tell().accept(new ControllerEvent(ControllerEvent.Type.PROPAGATED, subject(object),
+        propagated.condition().toString()));
+    return propagated.isSuccess() ? "success" : "needs_recheck";
+  }
+
+  /** Whether a run's status already lists where it was created, for the generation it has now. */
+  private static boolean createdBefore(GenericKubernetesResource object) {
+    JsonNode status = HostObjects.status(object);
+    JsonNode condition = KubeFedStatus.propagation(status);
+    return status.path("observedGeneration").asLong(-1) == HostObjects.generation(object)
+        && status.path("clusters").size() > 0 && condition != null
+        && "True".equals(condition.path("status").asText());
+  }
+
+  private String delete(GenericKubernetesResource object) {
+    if (!HostObjects.finalizers(object).contains(HostObjects.SYNC_FINALIZER)) {
+      return "success";
+    }
+    boolean orphan = "true".equals(HostObjects.annotations(object).get(HostObjects.ORPHAN));
+    FederatedResource resource;
+    try {
+      resource = HostObjects.read(object, registry);
+    } catch (ValidationException e) {
+      // fleetfed cannot know its copies from an invalid object; it never propagated it either
+      cx.events().warning(object, "DeleteInClusterFailed", "cannot read the object to remove its copies ("
+          + e.getMessage() + "); removing the finalizer");
+      removeFinalizer(object);
+      return "success";
+    }
+    PropagationResult result = cx.fleet().delete(resource, orphan);
+    report(object, result);
+    List<String> blocking = result.clusters().values().stream().filter(o -> BLOCKING.contains(o.status()))
+        .map(ClusterOutcome::cluster).sorted().toList();
+    if (!blocking.isEmpty()) {
+      List<String> notReady = result.clusters().values().stream()
+          .filter(o -> o.status() == PropagationStatus.CLUSTER_NOT_READY).map(ClusterOutcome::cluster).sorted()
+          .toList();
+      String message = notReady.isEmpty() ? "waiting for the copies on " + String.join(", ", blocking)
+          + " to be removed" : "the following clusters were not ready: " + String.join(", ", notReady);
+      cx.events().warning(object, "DeleteInClusterFailed", message);
+      writeStatus(object, result, Optional.empty());
+      queue.addAfter(HostObjects.key(object), DELETION_RECHECK);
+      return "needs_recheck";
+    }
+    removeFinalizer(object);
+    cx.tell().accept(new ControllerEvent(ControllerEvent.Type.DELETED, subject(object), orphan
+        ? "copies orphaned" : "copies deleted"));
+    return "success";
+  }
+
+  private void removeFinalizer(GenericKubernetesResource object) {
+    try {
+      cx.host().edit(type.federated(), object.getMetadata().getNamespace(), object.getMetadata().getName(), false,
+          o -> {
+            List<String> f = new ArrayList<>(HostObjects.finalizers(o));
+            f.remove(HostObjects.SYNC_FINALIZER);
+            o.getMetadata().setFinalizers(f);
+            return o;
+          });
+    } catch (ClusterRequestException e) {
+      if (e.code() != ClusterRequestException.NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+
+  private void invalid(GenericKubernetesResource object, String message) {
+    LOG.warn("{} is invalid, nothing propagated: {}", subject(object), message);
+    cx.events().warning(object, "InvalidFederatedObject", message);
+    writeStatus(object, new PropagationResult(new ResourceKey(object.getKind(),
+        Optional.ofNullable(object.getMetadata().getNamespace()).filter(n -> !n.isEmpty()),
+        object.getMetadata().getName()), new PropagationCondition(false,
+        PropagationCondition.COMPUTE_PLACEMENT_FAILED), Map.of(), Optional.of(message)), Optional.empty());
+    cx.tell().accept(new ControllerEvent(ControllerEvent.Type.INVALID, subject(object), message));
+  }
+
+  /** Events for what was done in each cluster, as KubeFed's dispatcher records them. */
+  private void report(GenericKubernetesResource object, PropagationResult result) {
+    for (ClusterOutcome o : result.clusters().values()) {
+      cx.metrics().outcome(o.status().reason(), o.action().name());
+      String verb = switch (o.action()) {
+        case CREATED -> "CreateInCluster";
+        case UPDATED -> "UpdateInCluster";
+        case DELETED -> "DeleteInCluster";
+        case ORPHANED -> "RemoveManagedLabelFromInCluster";
+        default -> "";
+      };
+      String what = object.getKind() + " \"" + HostObjects.key(object) + "\" in cluster \"" + o.cluster() + "\"";
+      if (!o.isOk()) {
+        cx.events().warning(object, (verb.isEmpty() ? "PropagateInCluster" : verb) + "Failed", o.status().reason()
+            + ": " + what + o.message().map(m -> ": " + m).orElse(""));
+      } else if (!verb.isEmpty()) {
+        cx.events().normal(object, verb, switch (o.action()) {
+          case CREATED -> "Creating ";
+          case UPDATED -> "Updating ";
+          case DELETED -> "Deleting ";
+          default -> "Removing the managed label from ";
+        } + what);
+      }
+    }
+  }
+
+  /** Writes KubeFed's status when it changed; a conflict is read again and recomputed. */
+  private void writeStatus(GenericKubernetesResource object, PropagationResult result,
+      Optional<FederatedStatus> live) {
+    String reason = result.condition().status() ? "" : result.condition().reason();
+    List<KubeFedStatus.Cluster> clusters = new ArrayList<>();
+    if (live.isPresent() && result.problem().isEmpty()) {
+      reason = live.get().condition().status() ? "" : live.get().condition().reason();
+      for (ClusterStatus c : live.get().clusters().values()) {
+        clusters.add(new KubeFedStatus.Cluster(c.cluster(), c.status().reason(), c.remoteStatus()));
+      }
+    } else {
+      for (ClusterOutcome o : result.clusters().values()) {
+        clusters.add(new KubeFedStatus.Cluster(o.cluster(), o.status().reason(), Optional.empty()));
+      }
+    }
+    boolean collect = cx.collectRemote() && type.statusCollectionEnabled();
+    Instant now = Instant.now();
+    String finalReason = reason;
+    if (KubeFedStatus.next(HostObjects.status(object), HostObjects.generation(object), finalReason, clusters,
+        collect, now).isEmpty()) {
+      return;
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        boolean[] wrote = {false};
+        cx.host().edit(type.federated(), object.getMetadata().getNamespace(), object.getMetadata().getName(), true,
+            o -> {
+              Optional<com.fasterxml.jackson.databind.node.ObjectNode> next = KubeFedStatus.next(
+                  HostObjects.status(o), HostObjects.generation(o), finalReason, clusters, collect, now);
+              next.ifPresent(s -> {
+                o.setAdditionalProperty("status", JSON.convertValue(s, Map.class));
+                wrote[0] = true;
+              });
+              return o;
+            });
+        if (wrote[0]) {
+          cx.metrics().statusWritten();
+        }
+        return;
+      } catch (ClusterRequestException e) {
+        if (e.code() == ClusterRequestException.NOT_FOUND) {
+          return;
+        }
+        if (e.code() != ClusterRequestException.CONFLICT || attempt >= 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static String subject(GenericKubernetesResource object) {
+    return object.getKind() + " " + HostObjects.key(object);
+  }
+
+  @Override
+  public void close() {
+    queue.close(Duration.ofSeconds(2));
+    watch.close();
+  }
+}
