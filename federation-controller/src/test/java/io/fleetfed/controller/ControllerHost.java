@@ -57,9 +57,14 @@ final class ControllerHost {
 
   /** The FederatedTypeConfig of {@code type} (such as {@code configmaps}) as the host keeps it. */
   static GenericKubernetesResource typeConfig(String type, boolean enabled) {
+    return typeConfig(type, enabled, false);
+  }
+
+  /** As {@link #typeConfig(String, boolean)}, with {@code spec.statusCollection} as given. */
+  static GenericKubernetesResource typeConfig(String type, boolean enabled, boolean statusCollection) {
     FederatedTypeConfig c = TypeRegistry.standard().lookup(type);
     FederatedTypeConfig config = new FederatedTypeConfig(NS, c.target(), c.federated(), enabled,
-        c.statusCollectionEnabled(), c.statusType());
+        statusCollection, c.statusType());
     return JSON.convertValue(KubeFedYaml.toTree(config, TypeRegistry.standard()), GenericKubernetesResource.class);
   }
 

@@ -95,6 +95,15 @@ class HostPropagationTest {
   }
 
   @SuppressWarnings("unchecked")
+  static Map<String, Object> propagationOf(KubernetesClient client, ResourceDefinitionContext type, String name) {
+    GenericKubernetesResource o = client.genericKubernetesResources(type).inNamespace("demo").withName(name).get();
+    Map<String, Object> status = o == null ? Map.of()
+        : (Map<String, Object>) o.getAdditionalProperties().getOrDefault("status", Map.of());
+    List<Map<String, Object>> conditions = (List<Map<String, Object>>) status.getOrDefault("conditions", List.of());
+    return conditions.stream().filter(c -> "Propagation".equals(c.get("type"))).findFirst().orElse(Map.of());
+  }
+
+  @SuppressWarnings("unchecked")
   static Map<String, Object> propagation(String name) {
     List<Map<String, Object>> conditions = (List<Map<String, Object>>) status(name).getOrDefault("conditions",
         List.of());
