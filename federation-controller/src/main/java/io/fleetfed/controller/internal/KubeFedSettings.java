@@ -68,7 +68,8 @@ public record KubeFedSettings(String scope, Duration leaseDuration, Duration ren
     Duration retry = r.duration("/leaderElect/retryPeriod", DEFAULTS.retryPeriod);
     if (!(lease.compareTo(renew) > 0 && renew.toMillis() > retry.toMillis() * 1.2)) {
       problems.add("spec.leaderElect: leaseDuration > renewDeadline > retryPeriod × 1.2 does not hold ("
-          + lease + ", " + renew + ", " + retry + "); using 15s, 10s, 5s");
+          + GoDuration.format(lease) + ", " + GoDuration.format(renew) + ", " + GoDuration.format(retry)
+          + "); using 15s, 10s, 5s");
       lease = DEFAULTS.leaseDuration;
       renew = DEFAULTS.renewDeadline;
       retry = DEFAULTS.retryPeriod;
@@ -129,7 +130,7 @@ public record KubeFedSettings(String scope, Duration leaseDuration, Duration ren
         return d;
       } catch (IllegalArgumentException e) {
         problems.add("spec" + pointer.replace('/', '.') + ": \"" + n.asText() + "\" is not a positive duration ("
-            + e.getMessage() + "); using " + fallback);
+            + e.getMessage() + "); using " + GoDuration.format(fallback));
         return fallback;
       }
     }
