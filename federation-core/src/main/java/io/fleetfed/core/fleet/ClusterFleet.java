@@ -419,6 +419,17 @@ public final class ClusterFleet implements AutoCloseable {
    * Removes {@code resource} from the fleet: deletes its copies, or with {@code orphan} keeps them and removes
    * fleetfed's label and annotations from them. Copies on clusters that are not Ready are listed
    * {@code ClusterNotReady}; once started, the fleet finishes the job when they come back.
+   *
+   * <p>Each copy's DELETE carries the resource's {@link FederatedResource#deleteOptions()} (KubeFed's
+   * {@code kubefed.io/deleteoption} annotation), as KubeFed's does: its grace period, propagation policy
+   * ({@code Background} when it names none) and preconditions. A copy the API server keeps while it deletes it
+   * (an {@code Orphan} or {@code Foreground} policy, a grace period, finalizers) is listed {@code WaitingForRemoval}
+   * until it is gone; a precondition that does not hold is {@code DeletionFailed} and the copy stays.
+   *
+   * <pre>{@code
+   * FederatedResource nginx = ...;   // annotated kubefed.io/deleteoption: '{"propagationPolicy":"Orphan"}'
+   * fleet.delete(nginx);             // each member deletes its Deployment copy and keeps its ReplicaSets
+   * }</pre>
    */
   public PropagationResult delete(FederatedResource resource, boolean orphan) {
     return deleteAll(List.of(Objects.requireNonNull(resource, "resource")), orphan, r -> { }).get(0);

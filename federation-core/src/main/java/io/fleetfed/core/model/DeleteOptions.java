@@ -40,8 +40,9 @@ import java.util.stream.Collectors;
  * cluster, or because the cluster is drained, is deleted as it always was (propagation policy {@code Background},
  * nothing else). A field left out is left to the API server, except the propagation policy, which is then
  * {@code Background}, as fleetfed always sends it. A precondition is checked by each member against its own copy:
- * a {@code uid} matches at most one copy (each copy has its own), so a DELETE elsewhere fails
- * {@code DeletionFailed} with the API server's "Precondition failed" and that copy stays.
+ * a {@code uid} matches at most one copy (each copy has its own), so elsewhere the API server refuses the DELETE
+ * (409 Conflict, "the UID in the precondition … does not match"), the cluster is reported {@code DeletionFailed}
+ * and its copy stays.
  *
  * <p><b>Validation.</b> {@link #parse} and the constructor reject what the API server or KubeFed would not take,
  * each problem naming its field: a value that is not a JSON object, a field of the wrong type, a negative grace

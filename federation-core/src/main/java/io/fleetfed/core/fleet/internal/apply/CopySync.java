@@ -343,10 +343,19 @@ public final class CopySync {
         retain)));
   }
 
+  /**
+   * Deletes {@code m}'s copy. When the federated object is being deleted, its DELETE carries the object's
+   * {@code kubefed.io/deleteoption}; a copy removed from a cluster the object is no longer placed on is deleted
+   * plainly, as KubeFed does ({@code syncToClusters} passes no options, {@code deleteFromClusters} does).
+   */
   private ClusterOutcome remove(Tracked t, Attempt a, TypeCache cache, Plan plan) {
     Member m = a.m;
     try {
-      m.client().delete(plan.type(), plan.namespace(), plan.name());
+      if (plan.deleting()) {
+        m.client().delete(plan.type(), plan.namespace(), plan.name(), plan.resource().deleteOptions());
+      } else {
+        m.client().delete(plan.type(), plan.namespace(), plan.name());
+      }
       Optional<GenericKubernetesResource> left = fetch(m, plan);
       if (left.isPresent() && isOurs(left.get(), t.key) && plan.type().isNamespace()
           && finalizers(left.get()).isEmpty()) {
@@ -357,8 +366,7 @@ public final class CopySync {
       if (left.isPresent() && isOurs(left.get(), t.key)) {
         // held by a finalizer: KubeFed reports it until it is gone, and so do we
         cache.wrote(plan.namespace(), plan.name(), left);
-        return ClusterOutcome.failed(m.name(), PropagationStatus.WAITING_FOR_REMOVAL,
-            "the copy is being deleted and is held by finalizers " + heldBy(left.get()));
+        return ClusterOutcome.failed(m.name(), PropagationStatus.WAITING_FOR_REMOVAL, deleting(left.get()));
       }
       cache.wrote(plan.namespace(), plan.name(), Optional.empty());
       t.forgetCopy(m.name());
@@ -423,6 +431,20 @@ public final class CopySync {
       f.forEach(n -> all.add(String.valueOf(n)));
     }
     return all;
+  }
+
+  /**
+   * Why a copy being deleted is still there, for people: what holds it (finalizers, such as the garbage
+   * collector's {@code orphan} or {@code foregroundDeletion} that a propagation policy adds) or the grace period
+   * it was given.
+   */
+  private static String deleting(GenericKubernetesResource o) {
+    List<String> held = heldBy(o);
+    Long grace = o.getMetadata().getDeletionGracePeriodSeconds();
+    if (held.isEmpty() && grace != null && grace > 0) {
+      return "the copy is being deleted within its grace period of " + grace + " s";
+    }
+    return "the copy is being deleted and is held by finalizers " + held;
   }
 
   /** Reads the copy until it is gone or {@code wait} has passed; what is left then. */
