@@ -78,7 +78,10 @@ import org.slf4j.LoggerFactory;
  * the copy (and its namespace when missing), updates it conditionally on its resourceVersion (retrying
  * conflicts), leaves it when its {@code fleetfed.io/hash} and content already match (no write), or deletes it
  * where the object is no longer placed. Objects fleetfed does not manage are left alone ({@code AlreadyExists})
- * unless adoption is on; objects labelled {@code fleetfed.io/managed: "false"} are never touched. Runs
+ * unless adoption is on, or they are KubeFed's copies and the fleet takes those over
+ * ({@link ClusterFleetBuilder#takeOverKubeFedCopies(boolean)}); objects labelled {@code fleetfed.io/managed:
+ * "false"} are never touched, nor, by a fleet that would otherwise take them, those labelled
+ * {@code kubefed.io/managed: "false"}. Runs
  * (TaskRun, PipelineRun, CustomRun) are created once and never updated or re-created after they finish.
  *
  * <p><b>Converging.</b> After {@link #start()}, watches on the managed objects of every member drive
@@ -138,7 +141,7 @@ public final class ClusterFleet implements AutoCloseable {
       clients.close();
       throw e;
     }
-    this.engine = new Engine(new Engine.Settings(new CopySync.Settings(b.adopt, b.remoteStatus, b.runOnce),
+    this.engine = new Engine(new Engine.Settings(new CopySync.Settings(b.adopt, b.takeOverKubeFedCopies, b.remoteStatus, b.runOnce),
         b.requestTimeout, b.backoff), members::all, board, workers, scheduler);
     this.health = new HealthProber(members, b.health, workers, this::healthChanged);
     health.probeAll();
