@@ -2,6 +2,7 @@ package io.fleetfed.core.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fleetfed.core.model.DeleteOptions;
 import io.fleetfed.core.model.ResourceType;
 import java.io.InputStream;
 import java.time.Duration;
@@ -151,6 +152,34 @@ public interface ClusterClient {
    * @return false if there was no such object
    */
   boolean delete(ResourceType type, String namespace, String name);
+
+  /**
+   * Deletes the object as {@code options} say: their grace period, propagation policy ({@code Background} when
+   * they name none, as {@link #delete(ResourceType, String, String)}) and preconditions go in the request's
+   * {@code DeleteOptions}. With {@link DeleteOptions#defaults()} it is {@link #delete(ResourceType, String, String)}.
+   *
+   * <pre>{@code
+   * ClusterClient dev2 = fleet.client("dev2");
+   * dev2.delete(BuiltInTypes.DEPLOYMENTS, "web", "nginx",
+   *     DeleteOptions.defaults().withPropagationPolicy(DeleteOptions.Propagation.ORPHAN)); // its ReplicaSets stay
+   * }</pre>
+   *
+   * <p>An object with an {@code Orphan} or {@code Foreground} policy, a grace period or finalizers may still be
+   * there, deleting, when this returns. The fleet's implementation sends the options; the default method of this
+   * interface does the plain delete for {@link DeleteOptions#defaults()} and refuses any other options, so that an
+   * implementation written before options existed never drops them silently.
+   *
+   * @return false if there was no such object
+   * @throws ClusterRequestException with code 409 if a precondition does not hold (nothing is deleted)
+   * @throws UnsupportedOperationException if the implementation cannot send these options
+   */
+  default boolean delete(ResourceType type, String namespace, String name, DeleteOptions options) {
+    if (options.isDefault()) {
+      return delete(type, namespace, name);
+    }
+    throw new UnsupportedOperationException(getClass().getName() + " cannot send delete options (" + options
+        + "); it implements only the plain delete");
+  }
 
   /**
    * Waits until the object exists and satisfies {@code condition}.

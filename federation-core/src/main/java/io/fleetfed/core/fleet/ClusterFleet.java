@@ -79,7 +79,10 @@ import org.slf4j.LoggerFactory;
  * the copy (and its namespace when missing), updates it conditionally on its resourceVersion (retrying
  * conflicts), leaves it when its {@code fleetfed.io/hash} and content already match (no write), or deletes it
  * where the object is no longer placed. Objects fleetfed does not manage are left alone ({@code AlreadyExists})
- * unless adoption is on; objects labelled {@code fleetfed.io/managed: "false"} are never touched. Runs
+ * unless adoption is on, or they are KubeFed's copies and the fleet takes those over
+ * ({@link ClusterFleetBuilder#takeOverKubeFedCopies(boolean)}); objects labelled {@code fleetfed.io/managed:
+ * "false"} are never touched, nor, by a fleet that would otherwise take them, those labelled
+ * {@code kubefed.io/managed: "false"}. Runs
  * (TaskRun, PipelineRun, CustomRun) are created once and never updated or re-created after they finish.
  *
  * <p><b>Converging.</b> After {@link #start()}, watches on the managed objects of every member drive
@@ -139,7 +142,7 @@ public final class ClusterFleet implements AutoCloseable {
       clients.close();
       throw e;
     }
-    this.engine = new Engine(new Engine.Settings(new CopySync.Settings(b.adopt, b.remoteStatus, b.runOnce),
+    this.engine = new Engine(new Engine.Settings(new CopySync.Settings(b.adopt, b.takeOverKubeFedCopies, b.remoteStatus, b.runOnce),
         b.requestTimeout, b.backoff), members::all, board, workers, scheduler);
     this.health = new HealthProber(members, b.health, workers, this::healthChanged);
     health.probeAll();
@@ -462,6 +465,17 @@ public final class ClusterFleet implements AutoCloseable {
    * Removes {@code resource} from the fleet: deletes its copies, or with {@code orphan} keeps them and removes
    * fleetfed's label and annotations from them. Copies on clusters that are not Ready are listed
    * {@code ClusterNotReady}; once started, the fleet finishes the job when they come back.
+   *
+   * <p>Each copy's DELETE carries the resource's {@link FederatedResource#deleteOptions()} (KubeFed's
+   * {@code kubefed.io/deleteoption} annotation), as KubeFed's does: its grace period, propagation policy
+   * ({@code Background} when it names none) and preconditions. A copy the API server keeps while it deletes it
+   * (an {@code Orphan} or {@code Foreground} policy, a grace period, finalizers) is listed {@code WaitingForRemoval}
+   * until it is gone; a precondition that does not hold is {@code DeletionFailed} and the copy stays.
+   *
+   * <pre>{@code
+   * FederatedResource nginx = ...;   // annotated kubefed.io/deleteoption: '{"propagationPolicy":"Orphan"}'
+   * fleet.delete(nginx);             // each member deletes its Deployment copy and keeps its ReplicaSets
+   * }</pre>
    */
   public PropagationResult delete(FederatedResource resource, boolean orphan) {
     return deleteAll(List.of(Objects.requireNonNull(resource, "resource")), orphan, r -> { }).get(0);

@@ -12,6 +12,8 @@ import io.fleetfed.core.kubefed.TypeRegistry;
 import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.ClusterNames;
 import io.fleetfed.core.model.ResourceType;
+import io.fleetfed.core.status.ClusterAction;
+import io.fleetfed.core.status.PropagationResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -24,7 +26,8 @@ import java.util.function.Predicate;
 
 /**
  * Builds a {@link ClusterFleet}: where its members come from (a host's KubeFedClusters, kubeconfig contexts,
- * fabric8 {@link Config}s) and how it works (health checks, retries, timeouts, adoption).
+ * fabric8 {@link Config}s) and how it works (health checks, retries, timeouts, adoption, taking over KubeFed's
+ * copies).
  *
  * <pre>{@code
  * ClusterFleet fleet = ClusterFleet.builder()
@@ -45,6 +48,7 @@ public final class ClusterFleetBuilder {
   final Map<String, Config> adminConfigs = new LinkedHashMap<>();
   String federationNamespace = ClusterFleet.DEFAULT_FEDERATION_NAMESPACE;
   boolean adopt;
+  boolean takeOverKubeFedCopies;
   boolean remoteStatus;
   int concurrency = 16;
   Duration requestTimeout = Duration.ofSeconds(10);
@@ -148,9 +152,45 @@ public final class ClusterFleetBuilder {
     return this;
   }
 
-  /** Whether an existing object fleetfed does not manage is taken over (default false: {@code AlreadyExists}). */
+  /**
+   * Whether an existing object fleetfed does not manage is taken over (default false: {@code AlreadyExists}). An
+   * object labelled {@code fleetfed.io/managed: "false"} or {@code kubefed.io/managed: "false"} is never taken: it
+   * is reported {@code ManagedLabelFalse}.
+   */
   public ClusterFleetBuilder adoptResources(boolean adopt) {
     this.adopt = adopt;
+    return this;
+  }
+
+  /**
+   * Whether the copies KubeFed's controller wrote are taken over, for a migration from KubeFed (default false:
+   * they are {@code AlreadyExists}, unless {@link #adoptResources(boolean) adoption} is on).
+   *
+   * <pre>{@code
+   * // KubeFed's controller is stopped; its Federated objects are read with KubeFedYaml
+   * try (ClusterFleet fleet = ClusterFleet.builder().kubeconfig(kubeconfig).hostContext("dev1")
+   *     .takeOverKubeFedCopies(true).build()) {
+   *   for (PropagationResult r : fleet.propagateAll(bundle.resources())) {
+   *     r.clustersWith(ClusterAction.TAKEN_OVER).forEach(c -> System.out.println(r.key() + " taken over on " + c));
+   *   }
+   * }
+   * }</pre>
+   *
+   * <p>A member object labelled {@code kubefed.io/managed: "true"} that is not fleetfed's copy is then updated in
+   * place, conditionally on its resourceVersion (a conflict is read again and retried): never deleted and created
+   * again, so its uid stays and a Deployment keeps its ReplicaSets and pods. It gets the rendered object, with
+   * fleetfed's label and annotations, keeps the annotations and fields fleetfed retains on any update, and loses
+   * the {@code kubefed.io/managed} label (the rendered labels replace the copy's); the cluster's outcome is {@link ClusterAction#TAKEN_OVER}, listed by
+   * {@link PropagationResult#clustersWith(ClusterAction)}. From then on it is fleetfed's copy like any other:
+   * drift is corrected, status reports it, {@code delete} deletes it.
+   *
+   * <p>Still never touched: an object labelled {@code fleetfed.io/managed: "false"} or
+   * {@code kubefed.io/managed: "false"} (KubeFed's {@code ManagedLabelFalse}), reported {@code ManagedLabelFalse};
+   * a KubeFed copy being deleted is {@code WaitingForRemoval}. Copies on clusters the object is not placed on are
+   * not fleetfed's and are left where they are. Stop KubeFed's controller first: it would take the copies back.
+   */
+  public ClusterFleetBuilder takeOverKubeFedCopies(boolean takeOver) {
+    this.takeOverKubeFedCopies = takeOver;
     return this;
   }
 

@@ -44,6 +44,9 @@ import java.util.Objects;
  *   <li>A Secret's {@code data} values, in the template and in overrides, are base64 as the API server decodes
  *       them (messages name the key, never the value).
  *   <li>No cluster has two override entries, and no path appears twice for one cluster.
+ *   <li>A {@value DeleteOptions#ANNOTATION} annotation holds valid {@link DeleteOptions} (its problems are named
+ *       {@code metadata.annotations[kubefed.io/deleteoption].<field>}): an object that could not be deleted as
+ *       it says is refused when it is built, not when it is deleted.
  * </ul>
  */
 public final class FederatedResource {
@@ -56,9 +59,10 @@ public final class FederatedResource {
   private final Placement placement;
   private final List<ClusterOverrides> overrides;
   private final boolean retainReplicas;
+  private final DeleteOptions deleteOptions;
 
   private FederatedResource(Builder b, String namespace, Map<String, String> labels,
-      Map<String, String> annotations) {
+      Map<String, String> annotations, DeleteOptions deleteOptions) {
     this.type = b.type;
     this.namespace = namespace;
     this.name = b.name;
@@ -68,6 +72,7 @@ public final class FederatedResource {
     this.placement = b.placement;
     this.overrides = List.copyOf(b.overrides);
     this.retainReplicas = b.retainReplicas;
+    this.deleteOptions = deleteOptions;
   }
 
   /** A builder for a federated object of {@code type} (the target type, such as Deployments). */
@@ -135,6 +140,20 @@ public final class FederatedResource {
   /** Annotations of the federated object itself (not of the rendered objects). */
   public Map<String, String> annotations() {
     return annotations;
+  }
+
+  /**
+   * How its copies are deleted when it is deleted: its {@value DeleteOptions#ANNOTATION} annotation, read when
+   * it was built; {@link DeleteOptions#defaults()} without one.
+   *
+   * <pre>{@code
+   * FederatedResource nginx = FederatedResource.builder(BuiltInTypes.DEPLOYMENTS).namespace("web").name("nginx")
+   *     .annotations(Map.of("kubefed.io/deleteoption", "{\"propagationPolicy\":\"Orphan\"}")).build();
+   * nginx.deleteOptions().propagationPolicy();   // Optional[ORPHAN]
+   * }</pre>
+   */
+  public DeleteOptions deleteOptions() {
+    return deleteOptions;
   }
 
   /** The template ({@code spec.template}), as a copy the caller may change freely. */
@@ -237,9 +256,32 @@ public final class FederatedResource {
       return this;
     }
 
-    /** Annotations of the federated object itself. */
+    /**
+     * Annotations of the federated object itself. A {@value DeleteOptions#ANNOTATION} among them is read by
+     * {@link #build()}, which rejects an invalid one.
+     */
     public Builder annotations(Map<String, String> annotations) {
       this.annotations = Map.copyOf(annotations);
+      return this;
+    }
+
+    /**
+     * Sets (or, with {@link DeleteOptions#defaults()}, removes) the {@value DeleteOptions#ANNOTATION} annotation,
+     * keeping the other annotations; a later {@link #annotations(Map)} replaces it with the rest.
+     *
+     * <pre>{@code
+     * builder.deleteOptions(DeleteOptions.defaults().withPropagationPolicy(DeleteOptions.Propagation.ORPHAN));
+     * }</pre>
+     */
+    public Builder deleteOptions(DeleteOptions options) {
+      Objects.requireNonNull(options, "options");
+      Map<String, String> changed = new HashMap<>(annotations);
+      if (options.isDefault()) {
+        changed.remove(DeleteOptions.ANNOTATION);
+      } else {
+        changed.put(DeleteOptions.ANNOTATION, options.toJson());
+      }
+      this.annotations = Map.copyOf(changed);
       return this;
     }
 
@@ -299,6 +341,7 @@ public final class FederatedResource {
           problems.capture("", () -> LabelMaps.labels(labels, "metadata.labels")).orElse(Map.of());
       Map<String, String> validAnnotations =
           problems.capture("", () -> LabelMaps.annotations(annotations, "metadata.annotations")).orElse(Map.of());
+      DeleteOptions deleteOptions = deleteOptions(problems);
       checkTemplate(problems, effectiveNamespace);
       checkOverrides(problems);
       if (!problems.isEmpty()) {
@@ -306,7 +349,17 @@ public final class FederatedResource {
             + (effectiveNamespace.isEmpty() || name.isEmpty() ? name : effectiveNamespace + "/" + name);
         throw new ValidationException(problems.violations()).map(v -> v.withObject(object.trim()));
       }
-      return new FederatedResource(this, effectiveNamespace, validLabels, validAnnotations);
+      return new FederatedResource(this, effectiveNamespace, validLabels, validAnnotations, deleteOptions);
+    }
+
+    /** The {@value DeleteOptions#ANNOTATION} annotation, read; its problems are the annotation's fields. */
+    private DeleteOptions deleteOptions(Problems problems) {
+      String value = annotations.get(DeleteOptions.ANNOTATION);
+      if (value == null) {
+        return DeleteOptions.defaults();
+      }
+      return problems.capture("metadata.annotations[" + DeleteOptions.ANNOTATION + "]",
+          () -> DeleteOptions.parse(value)).orElse(DeleteOptions.defaults());
     }
 
     private String checkNamespaceAndName(Problems problems) {

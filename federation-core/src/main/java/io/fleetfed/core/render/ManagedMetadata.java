@@ -13,6 +13,11 @@ package io.fleetfed.core.render;
  *       identity, target type and that cluster's overrides): equal hashes mean equal objects, so an unchanged
  *       object costs no write.
  * </ul>
+ *
+ * <p>KubeFed marked its copies with {@value #KUBEFED_MANAGED_LABEL}{@code : "true"}, and a user kept KubeFed off an
+ * object with {@code "false"}. fleetfed never renders that label; a fleet built with
+ * {@code takeOverKubeFedCopies(true)} takes over copies labelled {@code "true"} (the label goes), and no fleet
+ * takes an object labelled {@code "false"}.
  */
 public final class ManagedMetadata {
   /** The label that marks an object as managed by fleetfed. */
@@ -21,6 +26,8 @@ public final class ManagedMetadata {
   public static final String SOURCE_ANNOTATION = "fleetfed.io/source";
   /** The annotation holding the hash of what a member object was rendered from. */
   public static final String HASH_ANNOTATION = "fleetfed.io/hash";
+  /** KubeFed's label on the copies its sync controller wrote ({@code "true"}) or must leave alone ({@code "false"}). */
+  public static final String KUBEFED_MANAGED_LABEL = "kubefed.io/managed";
 
   private ManagedMetadata() {}
 }

@@ -43,6 +43,21 @@ public record PropagationResult(ResourceKey key, PropagationCondition condition,
     return Optional.ofNullable(clusters.get(name));
   }
 
+  /**
+   * The clusters whose copy this call did {@code action} to, sorted by name; for instance where KubeFed's copies
+   * were taken over:
+   *
+   * <pre>{@code
+   * for (PropagationResult r : fleet.propagateAll(migrated)) {
+   *   r.clustersWith(ClusterAction.TAKEN_OVER).forEach(c -> log.info("{}: took over KubeFed's copy on {}", r.key(), c));
+   * }
+   * }</pre>
+   */
+  public List<String> clustersWith(ClusterAction action) {
+    Objects.requireNonNull(action, "action");
+    return clusters.values().stream().filter(o -> o.action() == action).map(ClusterOutcome::cluster).toList();
+  }
+
   /** The outcomes that are not OK. */
   public List<ClusterOutcome> failures() {
     return clusters.values().stream().filter(o -> !o.isOk()).toList();

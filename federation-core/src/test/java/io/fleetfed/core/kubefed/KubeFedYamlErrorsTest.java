@@ -45,6 +45,45 @@ class KubeFedYamlErrorsTest {
     assertThat(v.field()).as("field of %s", v).isEqualTo(field.isEmpty() ? Optional.empty() : Optional.of(field));
   }
 
+  // ------------------------------------------------------------------------------------------ deleteoption
+
+  @Test
+  @DisplayName("a kubefed.io/deleteoption that is wrong names the document, the object, the annotation and its field")
+  void badDeleteOption() {
+    Violation v = onlyViolation("""
+        apiVersion: types.kubefed.io/v1beta1
+        kind: FederatedConfigMap
+        metadata:
+          name: cache
+          namespace: ci
+          annotations:
+            kubefed.io/deleteoption: '{"propagationPolicy": "Orphan", "gracePeriodSeconds": "soon"}'
+        spec: {}
+        """);
+
+    assertViolation(v, DOCUMENT_2, "FederatedConfigMap ci/cache",
+        "metadata.annotations[kubefed.io/deleteoption].gracePeriodSeconds");
+    assertThat(v.reason()).isEqualTo("must be a whole number of seconds, not \"soon\"");
+  }
+
+  @Test
+  @DisplayName("a valid kubefed.io/deleteoption is read with the object")
+  void deleteOption() {
+    var read = KubeFedYaml.read("file.yaml", """
+        apiVersion: types.kubefed.io/v1beta1
+        kind: FederatedConfigMap
+        metadata:
+          name: cache
+          namespace: ci
+          annotations:
+            kubefed.io/deleteoption: '{"propagationPolicy": "Orphan"}'
+        spec: {}
+        """, TypeRegistry.builtIn()).resources().get(0);
+
+    assertThat(read.deleteOptions().propagationPolicy()).contains(
+        io.fleetfed.core.model.DeleteOptions.Propagation.ORPHAN);
+  }
+
   // ------------------------------------------------------------------------------------------ not YAML
 
   @Test

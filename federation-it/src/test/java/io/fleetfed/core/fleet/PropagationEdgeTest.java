@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fleetfed.core.kubefed.BuiltInTypes;
 import io.fleetfed.core.model.ClusterOverride;
+import io.fleetfed.core.model.DeleteOptions;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.Placement;
 import io.fleetfed.core.render.ManagedMetadata;
@@ -264,6 +265,23 @@ class PropagationEdgeTest {
     assertThat(fleet.propagate(cm)).isSuccess();
     PropagationResult result = fleet.delete(cm);
     assertThat(result.clusters().values()).allMatch(o -> o.action() == ClusterAction.DELETED, result.toString());
+    assertThat(cm(dev1, ns, name)).isNull();
+    assertThat(cm(dev2, ns, name)).isNull();
+  }
+
+  @Test
+  void aDeleteWithKubeFedsDeleteOptionsRemovesTheCopiesToo() {
+    String ns = unique("edge");
+    String name = unique("with-options");
+    FederatedResource cm = configMap(ns, name, Placement.clusters("dev1", "dev2"), Map.of("a", "1")).toBuilder()
+        .annotations(Map.of(DeleteOptions.ANNOTATION, "{\"propagationPolicy\":\"Background\",\"gracePeriodSeconds\":0}"))
+        .build();
+    fleet.propagate(cm).orThrow();
+
+    PropagationResult result = fleet.delete(cm);
+
+    assertThat(result.isSuccess()).isTrue();
+    assertThat(result).hasAction("dev1", ClusterAction.DELETED).hasAction("dev2", ClusterAction.DELETED);
     assertThat(cm(dev1, ns, name)).isNull();
     assertThat(cm(dev2, ns, name)).isNull();
   }

@@ -40,6 +40,8 @@ public final class CopySync {
    */
   private static final Duration NAMESPACE_REMOVAL = Duration.ofSeconds(15);
   private static final Duration REMOVAL_POLL = Duration.ofMillis(100);
+  private static final String MANAGED_FALSE = "the cluster's object is labelled " + ManagedMetadata.MANAGED_LABEL
+      + ": \"false\"";
   /** On a federated object, {@code "true"} lets it adopt existing objects even when the fleet does not. */
   public static final String ADOPT_ANNOTATION = "fleetfed.io/adopt";
 
@@ -47,10 +49,16 @@ public final class CopySync {
    * What the sync may do.
    *
    * @param adopt whether existing objects fleetfed does not manage are taken over, fleet-wide
+   * @param takeOverKubeFedCopies whether objects labelled {@code kubefed.io/managed: "true"} (KubeFed's copies)
+   *     are taken over in place
    * @param remoteStatus whether each copy's {@code .status} is collected
    * @param runOnce which types are runs: created once, never updated, never re-created once finished
    */
-  public record Settings(boolean adopt, boolean remoteStatus, Predicate<ResourceType> runOnce) {}
+  public record Settings(boolean adopt, boolean takeOverKubeFedCopies, boolean remoteStatus,
+      Predicate<ResourceType> runOnce) {}
+
+  /** Why propagation leaves an existing object that is not fleetfed's copy alone: the status and its detail. */
+  public record Refusal(PropagationStatus status, String message) {}
 
   /** One sync of one object on one member: the member, the call it belongs to, whether the member failed. */
   private static final class Attempt {
@@ -254,15 +262,18 @@ public final class CopySync {
     Member m = a.m;
     String cluster = m.name();
     for (int attempt = 1; ; attempt++) {
-      Map<String, String> labels = labels(current);
-      if ("false".equals(labels.get(ManagedMetadata.MANAGED_LABEL))) {
-        return ClusterOutcome.failed(cluster, PropagationStatus.MANAGED_LABEL_FALSE,
-            "the cluster's object is labelled " + ManagedMetadata.MANAGED_LABEL + ": \"false\"");
+      if ("false".equals(labels(current).get(ManagedMetadata.MANAGED_LABEL))) {
+        return ClusterOutcome.failed(cluster, PropagationStatus.MANAGED_LABEL_FALSE, MANAGED_FALSE);
       }
       boolean ours = isOurs(current, t.key);
-      if (!ours && !adopt(plan.resource()) && !isHolder(current)) {
-        return ClusterOutcome.failed(cluster, PropagationStatus.ALREADY_EXISTS, "an object fleetfed does not "
-            + "manage already exists there; adopt it (adoptResources) or remove it");
+      Optional<Refusal> refused = ours ? Optional.empty() : refusal(current, plan.resource());
+      if (refused.isPresent()) {
+        return ClusterOutcome.failed(cluster, refused.get().status(), refused.get().message());
+      }
+      boolean takingOver = !ours && takesOver(current);
+      if (takingOver && current.getMetadata().getDeletionTimestamp() != null) {
+        return ClusterOutcome.failed(cluster, PropagationStatus.WAITING_FOR_REMOVAL, "KubeFed's copy there is"
+            + " being deleted; fleetfed creates its own once it is gone");
       }
       if (ours && current.getMetadata().getDeletionTimestamp() != null) {
         return ClusterOutcome.failed(cluster, PropagationStatus.WAITING_FOR_REMOVAL,
@@ -302,7 +313,7 @@ public final class CopySync {
             json.convertValue(toWrite, GenericKubernetesResource.class));
         cache.wrote(plan.namespace(), plan.name(), Optional.of(updated));
         recordWrite(t, cluster, updated, want);
-        return ClusterOutcome.ok(cluster, ClusterAction.UPDATED);
+        return ClusterOutcome.ok(cluster, takingOver ? ClusterAction.TAKEN_OVER : ClusterAction.UPDATED);
       } catch (ClusterRequestException e) {
         if ((e.isConflict() || e.isNotFound()) && attempt < CONFLICT_ATTEMPTS) {
           Optional<GenericKubernetesResource> fresh = fetch(m, plan);
@@ -343,10 +354,19 @@ public final class CopySync {
         retain)));
   }
 
+  /**
+   * Deletes {@code m}'s copy. When the federated object is being deleted, its DELETE carries the object's
+   * {@code kubefed.io/deleteoption}; a copy removed from a cluster the object is no longer placed on is deleted
+   * plainly, as KubeFed does ({@code syncToClusters} passes no options, {@code deleteFromClusters} does).
+   */
   private ClusterOutcome remove(Tracked t, Attempt a, TypeCache cache, Plan plan) {
     Member m = a.m;
     try {
-      m.client().delete(plan.type(), plan.namespace(), plan.name());
+      if (plan.deleting()) {
+        m.client().delete(plan.type(), plan.namespace(), plan.name(), plan.resource().deleteOptions());
+      } else {
+        m.client().delete(plan.type(), plan.namespace(), plan.name());
+      }
       Optional<GenericKubernetesResource> left = fetch(m, plan);
       if (left.isPresent() && isOurs(left.get(), t.key) && plan.type().isNamespace()
           && finalizers(left.get()).isEmpty()) {
@@ -357,8 +377,7 @@ public final class CopySync {
       if (left.isPresent() && isOurs(left.get(), t.key)) {
         // held by a finalizer: KubeFed reports it until it is gone, and so do we
         cache.wrote(plan.namespace(), plan.name(), left);
-        return ClusterOutcome.failed(m.name(), PropagationStatus.WAITING_FOR_REMOVAL,
-            "the copy is being deleted and is held by finalizers " + heldBy(left.get()));
+        return ClusterOutcome.failed(m.name(), PropagationStatus.WAITING_FOR_REMOVAL, deleting(left.get()));
       }
       cache.wrote(plan.namespace(), plan.name(), Optional.empty());
       t.forgetCopy(m.name());
@@ -423,6 +442,20 @@ public final class CopySync {
       f.forEach(n -> all.add(String.valueOf(n)));
     }
     return all;
+  }
+
+  /**
+   * Why a copy being deleted is still there, for people: what holds it (finalizers, such as the garbage
+   * collector's {@code orphan} or {@code foregroundDeletion} that a propagation policy adds) or the grace period
+   * it was given.
+   */
+  private static String deleting(GenericKubernetesResource o) {
+    List<String> held = heldBy(o);
+    Long grace = o.getMetadata().getDeletionGracePeriodSeconds();
+    if (held.isEmpty() && grace != null && grace > 0) {
+      return "the copy is being deleted within its grace period of " + grace + " s";
+    }
+    return "the copy is being deleted and is held by finalizers " + held;
   }
 
   /** Reads the copy until it is gone or {@code wait} has passed; what is left then. */
@@ -498,6 +531,41 @@ public final class CopySync {
   /** Whether an existing object fleetfed does not manage may be taken over: fleet-wide, or per resource. */
   private boolean adopt(FederatedResource resource) {
     return settings.adopt() || "true".equals(resource.annotations().get(ADOPT_ANNOTATION));
+  }
+
+  /** Whether {@code o} is KubeFed's copy (labelled {@code kubefed.io/managed: "true"}) and this fleet takes those. */
+  private boolean takesOver(GenericKubernetesResource o) {
+    return settings.takeOverKubeFedCopies() && "true".equals(labels(o).get(ManagedMetadata.KUBEFED_MANAGED_LABEL));
+  }
+
+  /**
+   * Why propagating {@code resource} leaves {@code o}, an existing object that is not fleetfed's copy of it, alone;
+   * empty when propagation takes it: KubeFed's copy with {@code takeOverKubeFedCopies}, any object with adoption,
+   * a namespace fleetfed created to hold objects. Labelled {@code managed: "false"} by fleetfed or, for a fleet that
+   * would take it, by KubeFed, it is never taken ({@code ManagedLabelFalse}); otherwise it is {@code AlreadyExists}.
+   */
+  public Optional<Refusal> refusal(GenericKubernetesResource o, FederatedResource resource) {
+    Map<String, String> labels = labels(o);
+    if ("false".equals(labels.get(ManagedMetadata.MANAGED_LABEL))) {
+      return Optional.of(new Refusal(PropagationStatus.MANAGED_LABEL_FALSE, MANAGED_FALSE));
+    }
+    String kubefed = labels.get(ManagedMetadata.KUBEFED_MANAGED_LABEL);
+    boolean wouldTake = settings.takeOverKubeFedCopies() || adopt(resource);
+    if ("false".equals(kubefed) && wouldTake) {
+      return Optional.of(new Refusal(PropagationStatus.MANAGED_LABEL_FALSE, "the cluster's object is labelled "
+          + ManagedMetadata.KUBEFED_MANAGED_LABEL + ": \"false\" (KubeFed's ManagedLabelFalse): it is kept out of"
+          + " federation"));
+    }
+    if (takesOver(o) || adopt(resource) || isHolder(o)) {
+      return Optional.empty();
+    }
+    if ("true".equals(kubefed)) {
+      return Optional.of(new Refusal(PropagationStatus.ALREADY_EXISTS, "KubeFed's copy (labelled "
+          + ManagedMetadata.KUBEFED_MANAGED_LABEL + ": \"true\") already exists there; take it over"
+          + " (takeOverKubeFedCopies), adopt it (adoptResources) or remove it"));
+    }
+    return Optional.of(new Refusal(PropagationStatus.ALREADY_EXISTS, "an object fleetfed does not manage already"
+        + " exists there; adopt it (adoptResources) or remove it"));
   }
 
   /**

@@ -24,6 +24,7 @@ import io.fleetfed.core.cluster.HealthProbe;
 import io.fleetfed.core.cluster.ObjectWatch;
 import io.fleetfed.core.cluster.ResourceContexts;
 import io.fleetfed.core.cluster.WatchHandler;
+import io.fleetfed.core.model.DeleteOptions;
 import io.fleetfed.core.model.ResourceType;
 import io.fleetfed.core.model.Scope;
 import io.fleetfed.core.render.ManagedMetadata;
@@ -218,6 +219,50 @@ public final class Fabric8ClusterClient implements ClusterClient, AutoCloseable 
   public boolean delete(ResourceType type, String namespace, String name) {
     return call(() -> !in(type, namespace).withName(name).withPropagationPolicy(DeletionPropagation.BACKGROUND)
         .delete().isEmpty());
+  }
+
+  /**
+   * Sends the DELETE with a body of {@code DeleteOptions} holding every option given (fabric8's delete DSL has no
+   * uid precondition), through the client's HTTP stack: its credentials, timeout and request log.
+   */
+  @Override
+  public boolean delete(ResourceType type, String namespace, String name, DeleteOptions options) {
+    if (options.isDefault()) {
+      return delete(type, namespace, name);
+    }
+    io.fabric8.kubernetes.api.model.DeleteOptionsBuilder body = new io.fabric8.kubernetes.api.model
+        .DeleteOptionsBuilder().withApiVersion("v1").withKind("DeleteOptions")
+        .withPropagationPolicy(options.propagationPolicy().orElse(DeleteOptions.Propagation.BACKGROUND).value());
+    options.gracePeriodSeconds().ifPresent(body::withGracePeriodSeconds);
+    if (options.uidPrecondition().isPresent() || options.resourceVersionPrecondition().isPresent()) {
+      body.withPreconditions(new io.fabric8.kubernetes.api.model.PreconditionsBuilder()
+          .withUid(options.uidPrecondition().orElse(null))
+          .withResourceVersion(options.resourceVersionPrecondition().orElse(null)).build());
+    }
+    String path = objectPath(type, namespace, name);
+    return call(() -> {
+      try {
+        client.raw(path, "DELETE", body.build());
+        return true;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == ClusterRequestException.NOT_FOUND) {
+          return false;
+        }
+        throw e;
+      }
+    });
+  }
+
+  /** The API path of one object: {@code /apis/<group>/<version>[/namespaces/<ns>]/<plural>/<name>}. */
+  static String objectPath(ResourceType type, String namespace, String name) {
+    String base = type.group().isEmpty() ? "/api/" + type.version() : "/apis/" + type.group() + "/" + type.version();
+    String scoped = namespace.isEmpty() ? base : base + "/namespaces/" + namespace;
+    try {
+      return new java.net.URI(null, null, scoped + "/" + type.plural() + "/" + name, null).toASCIIString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("no API path for " + type.kind() + " \"" + name + "\": " + e.getMessage(),
+          e);
+    }
   }
 
   @Override

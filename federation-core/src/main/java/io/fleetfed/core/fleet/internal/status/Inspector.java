@@ -10,7 +10,6 @@ import io.fleetfed.core.fleet.internal.members.Member;
 import io.fleetfed.core.fleet.internal.plan.Plan;
 import io.fleetfed.core.internal.Json;
 import io.fleetfed.core.model.ResourceType;
-import io.fleetfed.core.render.ManagedMetadata;
 import io.fleetfed.core.status.CopyReport;
 import io.fleetfed.core.status.PropagationStatus;
 import io.fleetfed.core.status.ResourceKey;
@@ -118,10 +117,13 @@ public final class Inspector {
     }
     boolean ours = copy.filter(o -> CopySync.isOurs(o, key)).isPresent();
     Optional<PropagationStatus> problem = Optional.empty();
+    Optional<String> message = Optional.empty();
     if (copy.isPresent() && !ours && placed) {
-      Map<String, String> labels = copy.get().getMetadata().getLabels();
-      problem = Optional.of(labels != null && "false".equals(labels.get(ManagedMetadata.MANAGED_LABEL))
-          ? PropagationStatus.MANAGED_LABEL_FALSE : PropagationStatus.ALREADY_EXISTS);
+      // what propagating would do with it: leave it (the problem), or take it (no problem, but not there yet)
+      Optional<CopySync.Refusal> refusal = copies.refusal(copy.get(), plan.resource());
+      problem = refusal.map(CopySync.Refusal::status);
+      message = Optional.of(refusal.map(CopySync.Refusal::message)
+          .orElse("an object fleetfed does not manage has this name there; the next propagation takes it over"));
     }
     if (!placed && !ours && problem.isEmpty()) {
       return Optional.empty();
@@ -131,7 +133,6 @@ public final class Inspector {
     boolean hashMatches = ours && desired != null && desired.isPresent()
         && desired.get().hash().equals(CopySync.hash(copy.get()));
     boolean upToDate = hashMatches && drift.isEmpty();
-    Optional<String> message = problem.map(p -> "an object fleetfed does not manage has this name there");
     if (ours && !upToDate && desired != null && desired.isPresent()) {
       message = Optional.of(hashMatches ? "changed outside fleetfed at " + String.join(", ", drift)
           : "holds an older version of the object");
