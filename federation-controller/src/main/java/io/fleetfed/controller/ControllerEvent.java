@@ -28,6 +28,8 @@ public record ControllerEvent(Type type, String subject, String message) {
     TYPE_FAILED,
     /** A Federated object was propagated and its status written. */
     PROPAGATED,
+    /** Copies KubeFed's controller made were taken over in place (the message names the clusters). */
+    TAKEN_OVER,
     /** A Federated object was deleted from the host and its copies removed (or orphaned). */
     DELETED,
     /** A Federated object is invalid: reported on it, nothing sent. */

@@ -136,6 +136,7 @@ public final class FederationController implements AutoCloseable {
     private Optional<LeaderElection> election = Optional.empty();
     private Optional<InetSocketAddress> operations = Optional.empty();
     private Duration requestTimeout = Duration.ofSeconds(10);
+    private boolean takeOverKubeFedCopies;
 
     private Builder() {}
 
@@ -223,6 +224,23 @@ public final class FederationController implements AutoCloseable {
     }
 
     /**
+     * Whether member copies KubeFed's controller made ({@code kubefed.io/managed: "true"}) are taken over in place,
+     * for a migration from KubeFed (default false: they are reported {@code AlreadyExists} and left alone). Each
+     * copy taken over is updated conditionally, never deleted and created again, so a Deployment keeps its pods;
+     * each is named in an Event {@code TookOverFromKubeFed} on its Federated object and a
+     * {@link ControllerEvent.Type#TAKEN_OVER} event. See
+     * {@link io.fleetfed.core.fleet.ClusterFleetBuilder#takeOverKubeFedCopies(boolean)}.
+     *
+     * <pre>{@code
+     * FederationController.builder().kubeconfig(kubeconfig, "dev1").takeOverKubeFedCopies(true).build();
+     * }</pre>
+     */
+    public Builder takeOverKubeFedCopies(boolean takeOver) {
+      this.takeOverKubeFedCopies = takeOver;
+      return this;
+    }
+
+    /**
      * The controller, not started yet.
      *
      * @throws IllegalStateException if no host was given
@@ -234,7 +252,7 @@ public final class FederationController implements AutoCloseable {
       }
       String id = identity.orElseGet(() -> localHostName() + "_" + UUID.randomUUID().toString().substring(0, 8));
       return new FederationController(new ControllerRuntime(new ControllerRuntime.Settings(host, hostName,
-          kubefedNamespace, watchNamespace, id, election, operations, false, requestTimeout)));
+          kubefedNamespace, watchNamespace, id, election, operations, takeOverKubeFedCopies, requestTimeout)));
     }
 
     private static String localHostName() {

@@ -68,6 +68,16 @@ final class ControllerHost {
     return JSON.convertValue(KubeFedYaml.toTree(config, TypeRegistry.standard()), GenericKubernetesResource.class);
   }
 
+  /** The {@code status.clusters} of Federated object {@code namespace/name} of {@code type} in {@code host}. */
+  @SuppressWarnings("unchecked")
+  static List<java.util.Map<String, Object>> clusters(KubernetesClient host,
+      io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext type, String namespace, String name) {
+    GenericKubernetesResource o = host.genericKubernetesResources(type).inNamespace(namespace).withName(name).get();
+    Object status = o == null ? null : o.getAdditionalProperties().get("status");
+    return status instanceof java.util.Map<?, ?> s && s.get("clusters") instanceof List<?> l
+        ? new ArrayList<>((List<java.util.Map<String, Object>>) l) : List.of();
+  }
+
   static void namespace(KubernetesClient client, String name) {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);

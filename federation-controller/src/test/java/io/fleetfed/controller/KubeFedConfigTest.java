@@ -190,12 +190,9 @@ class KubeFedConfigTest {
     return clustersOf(HostPropagationTest.FEDERATED_CONFIG_MAPS, name);
   }
 
-  @SuppressWarnings("unchecked")
   static List<Map<String, Object>> clustersOf(ResourceDefinitionContext type, String name) {
-    GenericKubernetesResource o = host.genericKubernetesResources(type).inNamespace("demo").withName(name).get();
-    Object status = o == null ? null : o.getAdditionalProperties().get("status");
-    return status instanceof Map<?, ?> s && s.get("clusters") instanceof List<?> l
-        ? new ArrayList<>((List<Map<String, Object>>) l) : List.of();
+    return ControllerHost.clusters(host, type, "demo", name);
   }
+
 
 }

@@ -87,6 +87,7 @@ final class Term implements AutoCloseable {
         .health(config.health())
         .requestTimeout(settings.requestTimeout())
         .writesAllowed(mayWrite)
+        .takeOverKubeFedCopies(settings.takeOverKubeFedCopies())
         .build();
     try {
       fleet.start();

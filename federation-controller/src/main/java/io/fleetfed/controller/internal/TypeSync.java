@@ -178,6 +178,12 @@ final class TypeSync implements AutoCloseable {
     }
     PropagationResult propagated = cx.fleet().propagate(resource);
     report(object, propagated);
+    List<String> takenOver = propagated.clustersWith(ClusterAction.TAKEN_OVER);
+    if (!takenOver.isEmpty()) {
+      LOG.info("{}: took over KubeFed's copies on {}", subject(object), takenOver);
+      cx.tell().accept(new ControllerEvent(ControllerEvent.Type.TAKEN_OVER, subject(object),
+          "took over KubeFed's copies on " + String.join(", ", takenOver)));
+    }
     writeStatus(object, propagated, cx.fleet().status(ResourceKey.of(resource)));
     cx.tell().accept(new ControllerEvent(ControllerEvent.Type.PROPAGATED, subject(object),
         propagated.condition().toString()));
@@ -264,6 +270,7 @@ final class TypeSync implements AutoCloseable {
         case UPDATED -> "UpdateInCluster";
         case DELETED -> "DeleteInCluster";
         case ORPHANED -> "RemoveManagedLabelFromInCluster";
+        case TAKEN_OVER -> "TookOverFromKubeFed";
         default -> "";
       };
       String what = object.getKind() + " \"" + HostObjects.key(object) + "\" in cluster \"" + o.cluster() + "\"";
@@ -275,6 +282,7 @@ final class TypeSync implements AutoCloseable {
           case CREATED -> "Creating ";
           case UPDATED -> "Updating ";
           case DELETED -> "Deleting ";
+          case TAKEN_OVER -> "Took over KubeFed's copy of ";
           default -> "Removing the managed label from ";
         } + what);
       }
