@@ -91,14 +91,15 @@ class HostPropagationTest {
   @SuppressWarnings("unchecked")
   static Map<String, Object> status(String name) {
     GenericKubernetesResource o = federated(name);
-    return o == null ? Map.of() : (Map<String, Object>) o.getAdditionalProperties().getOrDefault("status", Map.of());
+    Object status = o == null ? null : o.getAdditionalProperties().get("status");
+    return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
   }
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> propagationOf(KubernetesClient client, ResourceDefinitionContext type, String name) {
     GenericKubernetesResource o = client.genericKubernetesResources(type).inNamespace("demo").withName(name).get();
-    Map<String, Object> status = o == null ? Map.of()
-        : (Map<String, Object>) o.getAdditionalProperties().getOrDefault("status", Map.of());
+    Object found = o == null ? null : o.getAdditionalProperties().get("status");
+    Map<String, Object> status = found instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     List<Map<String, Object>> conditions = (List<Map<String, Object>>) status.getOrDefault("conditions", List.of());
     return conditions.stream().filter(c -> "Propagation".equals(c.get("type"))).findFirst().orElse(Map.of());
   }

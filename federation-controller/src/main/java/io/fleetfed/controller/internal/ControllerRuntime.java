@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fleetfed.controller.ControllerEvent;
 import io.fleetfed.controller.ControllerListener;
 import io.fleetfed.controller.ControllerState;
@@ -46,8 +47,15 @@ public final class ControllerRuntime implements AutoCloseable {
       String identity, Optional<LeaderElection> election, Optional<InetSocketAddress> operations,
       boolean takeOverKubeFedCopies, Duration requestTimeout) {}
 
+  /** Named in full: asking fabric8 by apiVersion and kind would make it discover the API first. */
+  private static final ResourceDefinitionContext KUBEFED_CONFIGS = new ResourceDefinitionContext.Builder()
+      .withGroup("core.kubefed.io").withVersion("v1beta1").withKind("KubeFedConfig").withPlural("kubefedconfigs")
+      .withNamespaced(true).build();
+
   private final Settings settings;
   private final ScheduledThreadPoolExecutor timer;
+  /** The election's own thread: Lease renewals never wait behind a term starting or members being read. */
+  private final ScheduledThreadPoolExecutor electionTimer;
   private final KubernetesClient electionClient;
   private final List<ControllerListener> listeners = new CopyOnWriteArrayList<>();
   private final Metrics metrics;
@@ -67,6 +75,12 @@ public final class ControllerRuntime implements AutoCloseable {
       return t;
     });
     this.timer.setRemoveOnCancelPolicy(true);
+    this.electionTimer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "fleetfed-election");
+      t.setDaemon(true);
+      return t;
+    });
+    this.electionTimer.setRemoveOnCancelPolicy(true);
     this.electionClient = new KubernetesClientBuilder().withConfig(settings.host()).build();
     this.metrics = new Metrics(this::members, () -> election != null && election.leading());
   }
@@ -104,7 +118,7 @@ public final class ControllerRuntime implements AutoCloseable {
             public void notLeading(String why) {
               tell(new ControllerEvent(ControllerEvent.Type.NOT_LEADING, settings.identity(), why));
             }
-          }, timer);
+          }, electionTimer);
       election.start();
     }
   }
@@ -112,8 +126,8 @@ public final class ControllerRuntime implements AutoCloseable {
   /** The KubeFedConfig {@code kubefed}, if the host has one (and serves the type). */
   private Optional<GenericKubernetesResource> readKubeFedConfig() {
     try {
-      return Optional.ofNullable(electionClient.genericKubernetesResources("core.kubefed.io/v1beta1",
-          "KubeFedConfig").inNamespace(settings.kubefedNamespace()).withName(KubeFedSettings.NAME).get());
+      return Optional.ofNullable(electionClient.genericKubernetesResources(KUBEFED_CONFIGS)
+          .inNamespace(settings.kubefedNamespace()).withName(KubeFedSettings.NAME).get());
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
       if (e.getCode() == 404) {
         return Optional.empty();
@@ -265,8 +279,10 @@ public final class ControllerRuntime implements AutoCloseable {
     }
     operations.ifPresent(OperationsServer::close);
     timer.shutdownNow();
+    electionTimer.shutdownNow();
     try {
       timer.awaitTermination(5, TimeUnit.SECONDS);
+      electionTimer.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectorBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
@@ -80,7 +80,17 @@ final class Election implements AutoCloseable {
       callbacks.startedLeading();
       return;
     }
-    timer.execute(this::campaign);
+    timer.execute(this::campaignLogged);
+  }
+
+  /** A campaign on the timer: nothing it throws may vanish in the executor. */
+  private void campaignLogged() {
+    try {
+      campaign();
+    } catch (RuntimeException e) {
+      LOG.error("leader election failed to start: {}; trying again in {}", e.toString(), settings.retryPeriod(), e);
+      timer.schedule(this::campaignLogged, settings.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   /** Whether this replica leads now and its last renewal is younger than the renew deadline. */
@@ -110,7 +120,7 @@ final class Election implements AutoCloseable {
     } catch (KubernetesClientException e) {
       LOG.warn("cannot read KubeFed's lock {}/{}: {}; trying again in {}", namespace, KUBEFED_LOCK, e.getMessage(),
           settings.retryPeriod());
-      timer.schedule(this::campaign, settings.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
+      timer.schedule(this::campaignLogged, settings.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
       return;
     }
     if (kubefed.isPresent()) {
@@ -122,14 +132,18 @@ final class Election implements AutoCloseable {
         callbacks.notLeading(why);
       }
       refusal = Optional.of(why);
-      timer.schedule(this::campaign, settings.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
+      timer.schedule(this::campaignLogged, settings.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
       return;
     }
     refusal = Optional.empty();
     LeaderElectionConfig config = new LeaderElectionConfig(new FencedLock(new LeaseLock(namespace,
         settings.leaseName(), identity)), settings.leaseDuration(), settings.renewDeadline(), settings.retryPeriod(),
         new LeaderCallbacks(this::onStart, this::onStop, this::onNewLeader), true, "fleetfed-controller");
-    campaign = new LeaderElectorBuilder(client, timer).withConfig(config).build().start();
+    // built directly, not through LeaderElectorBuilder: the builder insists on renewDeadline > 2.2 × retryPeriod,
+    // which KubeFed's own defaults (10 s, 5 s) fail; that margin is for the jittered acquire attempts, while a leader
+    // renews every retryPeriod without jitter, so client-go's rule (renewDeadline > 1.2 × retryPeriod, checked by
+    // LeaderElection) is the one that matters
+    campaign = new LeaderElector(client, config, timer).start();
     campaign.whenComplete((v, t) -> {
       if (t != null && !(t instanceof java.util.concurrent.CancellationException)) {
         LOG.warn("leader election ended: {}", t.toString());
@@ -138,7 +152,7 @@ final class Election implements AutoCloseable {
       synchronized (this) {
         if (!closed) {
           // KubeFed's manager exits here and lets Kubernetes restart it; an embedded controller campaigns again
-          timer.schedule(this::campaign, settings.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
+          timer.schedule(this::campaignLogged, settings.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
         }
       }
     });
