@@ -107,18 +107,19 @@ final class Term implements AutoCloseable {
       this.typeConfigs = new WorkQueue<>("federatedtypeconfig", 1, timer, this::reconcileType);
       metrics.declare("federatedtypeconfig");
       metrics.queue("federatedtypeconfig", typeConfigs::depth);
-      this.ftcWatch = host.watch(TYPE_CONFIGS, Map.of(), Map.of(), handler(o -> {
+      this.ftcWatch = host.watch(TYPE_CONFIGS, settings.kubefedNamespace(), Map.of(), Map.of(), handler(o -> {
         if (settings.kubefedNamespace().equals(o.getMetadata().getNamespace())) {
           typeConfigs.add(o.getMetadata().getName());
         }
       }));
-      this.clusterWatch = host.watch(KUBEFED_CLUSTERS, Map.of(), Map.of(), handler(o -> {
+      this.clusterWatch = host.watch(KUBEFED_CLUSTERS, settings.kubefedNamespace(), Map.of(), Map.of(), handler(o -> {
         if (settings.kubefedNamespace().equals(o.getMetadata().getNamespace())) {
           refreshSoon();
         }
       }));
       String seen = kubefedConfig.map(c -> c.getMetadata().getResourceVersion()).orElse("");
-      this.configWatch = host.watch(KubeFedSettings.KUBEFED_CONFIGS, Map.of(), Map.of(), handler(o -> {
+      this.configWatch = host.watch(KubeFedSettings.KUBEFED_CONFIGS, settings.kubefedNamespace(), Map.of(),
+          Map.of(), handler(o -> {
         if (settings.kubefedNamespace().equals(o.getMetadata().getNamespace())
             && KubeFedSettings.NAME.equals(o.getMetadata().getName())
             && !Objects.equals(seen, o.getMetadata().getResourceVersion()) && !closed) {

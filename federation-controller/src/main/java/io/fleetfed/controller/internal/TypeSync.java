@@ -70,7 +70,9 @@ final class TypeSync implements AutoCloseable {
     this.queue = new WorkQueue<>(worker, cx.workers(), cx.timer(), this::reconcile);
     cx.metrics().declare(worker);
     cx.metrics().queue(worker, queue::depth);
-    this.watch = cx.host().watch(type.federated(), Map.of(), Map.of(ALL, o -> List.of(ALL)), new WatchHandler() {
+    // only the namespace watched, when one is: a Namespaced install's credentials may read nothing else
+    this.watch = cx.host().watch(type.federated(), cx.watchNamespace().orElse(""), Map.of(),
+        Map.of(ALL, o -> List.of(ALL)), new WatchHandler() {
       @Override
       public void changed(GenericKubernetesResource object) {
         if (inScope(object)) {

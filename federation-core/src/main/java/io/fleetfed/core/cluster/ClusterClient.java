@@ -202,6 +202,27 @@ public interface ClusterClient {
       Map<String, Function<GenericKubernetesResource, List<String>>> indexers, WatchHandler handler);
 
   /**
+   * As {@link #watch(ResourceType, Map, Map, WatchHandler)}, in {@code namespace} only ({@code ""}: every
+   * namespace), for a caller whose credentials may read only that namespace (a Role, not a ClusterRole).
+   *
+   * <pre>{@code
+   * ObjectWatch configs = host.watch(TYPE_CONFIGS, "kube-federation-system", Map.of(), Map.of(), handler);
+   * }</pre>
+   *
+   * <p>The default implementation supports only {@code ""}; the fleet's clients support any namespace.
+   *
+   * @throws UnsupportedOperationException if the implementation cannot watch one namespace
+   */
+  default ObjectWatch watch(ResourceType type, String namespace, Map<String, String> labels,
+      Map<String, Function<GenericKubernetesResource, List<String>>> indexers, WatchHandler handler) {
+    if (namespace.isEmpty()) {
+      return watch(type, labels, indexers, handler);
+    }
+    throw new UnsupportedOperationException(getClass().getName() + " cannot watch one namespace (" + namespace
+        + ")");
+  }
+
+  /**
    * The whole log of one container of a pod, as it is now.
    *
    * @return the log, or empty if the pod or container is gone

@@ -275,8 +275,15 @@ public final class Fabric8ClusterClient implements ClusterClient, AutoCloseable 
   @Override
   public ObjectWatch watch(ResourceType type, Map<String, String> labels,
       Map<String, Function<GenericKubernetesResource, List<String>>> indexers, WatchHandler handler) {
+    return watch(type, "", labels, indexers, handler);
+  }
+
+  @Override
+  public ObjectWatch watch(ResourceType type, String namespace, Map<String, String> labels,
+      Map<String, Function<GenericKubernetesResource, List<String>>> indexers, WatchHandler handler) {
     return call(() -> {
-      var all = client.genericKubernetesResources(contextOf(type)).inAnyNamespace();
+      var all = namespace.isEmpty() ? client.genericKubernetesResources(contextOf(type)).inAnyNamespace()
+          : client.genericKubernetesResources(contextOf(type)).inNamespace(namespace);
       SharedIndexInformer<GenericKubernetesResource> informer =
           (labels.isEmpty() ? all : all.withLabels(labels)).runnableInformer(0);
       informer.exceptionHandler((started, t) -> true);   // keep trying while the cluster cannot be reached
