@@ -1,5 +1,6 @@
 package io.fleetfed.cli;
 
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -51,12 +52,16 @@ public final class Main implements Runnable {
         + " delete, status, clusters, join, unjoin, cordon, uncordon, drain, sandbox, dispatch, demo)");
   }
 
+  /** fleetfed's version, from the jar's manifest; empty when the classes are not run from the jar. */
+  static Optional<String> version() {
+    return Optional.ofNullable(Main.class.getPackage().getImplementationVersion());
+  }
+
   /** Reads the version from the jar's manifest. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"fleetfed " + (version == null ? "(development build)" : version)};
+      return new String[] {"fleetfed " + version().orElse("(development build)")};
     }
   }
 }
