@@ -1,5 +1,7 @@
 package io.fleetfed.cli;
 
+import java.io.PrintWriter;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {RenderCommand.class, EnableCommand.class, ApplyCommand.class, DeleteCommand.class,
         StatusCommand.class, ClustersCommand.class, JoinCommand.class, UnjoinCommand.class, CordonCommand.class,
         UncordonCommand.class, DrainCommand.class, SandboxCommand.class, DispatchCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class},
+        InstallCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "2:invalid input (nothing was sent anywhere)",
         "3:some cluster failed (the other clusters' results are printed), or a dispatch failed",
@@ -35,7 +37,21 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit code (for tests and embedding). */
   static int run(String... args) {
+    return run(null, null, args);
+  }
+
+  /**
+   * Runs the command line with its output and errors going to {@code out} and {@code err} (null: stdout and
+   * stderr), and returns its exit code.
+   */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    if (out != null) {
+      cli.setOut(out);
+    }
+    if (err != null) {
+      cli.setErr(err);
+    }
     cli.setParameterExceptionHandler((e, a) -> {
       e.getCommandLine().getErr().println("error: " + e.getMessage());
       e.getCommandLine().getErr().println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName()
@@ -48,15 +64,19 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (render, enable, apply,"
-        + " delete, status, clusters, join, unjoin, cordon, uncordon, drain, sandbox, dispatch, demo)");
+        + " delete, status, clusters, join, unjoin, cordon, uncordon, drain, sandbox, dispatch, demo, install)");
+  }
+
+  /** fleetfed's version, from the jar's manifest; empty when the classes are not run from the jar. */
+  static Optional<String> version() {
+    return Optional.ofNullable(Main.class.getPackage().getImplementationVersion());
   }
 
   /** Reads the version from the jar's manifest. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"fleetfed " + (version == null ? "(development build)" : version)};
+      return new String[] {"fleetfed " + version().orElse("(development build)")};
     }
   }
 }
