@@ -271,7 +271,7 @@ class InstallCommandTest {
         + "{'name':'RawResourceStatusCollection','configuration':'Disabled'},"
         + "{'name':'SchedulerPreferences','configuration':'Enabled'}],"
         + "'clusterHealthCheck':{'period':'10s','timeout':'3s','failureThreshold':3,'successThreshold':1},"
-        + "'syncController':{'maxConcurrentReconciles':1,'adoptResources':'Enabled'},"
+        + "'syncController':{'maxConcurrentReconciles':16,'adoptResources':'Disabled'},"
         + "'statusController':{'maxConcurrentReconciles':1}}"));
   }
 

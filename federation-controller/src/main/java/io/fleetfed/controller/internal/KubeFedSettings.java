@@ -25,7 +25,9 @@ import java.util.TreeMap;
  * @param health {@code clusterHealthCheck}
  * @param adoptResources {@code syncController.adoptResources} when the config says so; empty when it does not
  *     (fleetfed then keeps its own default: no adoption)
- * @param maxConcurrentReconciles {@code syncController.maxConcurrentReconciles}
+ * @param maxConcurrentReconciles {@code syncController.maxConcurrentReconciles}; {@value #DEFAULT_WORKERS} when the
+ *     config does not say (KubeFed's default, 1, reconciles one object at a time, so a thousand objects took
+ *     minutes)
  * @param pushReconciler feature gate {@code PushReconciler} (default on): propagation runs at all
  * @param rawResourceStatusCollection feature gate {@code RawResourceStatusCollection} (default off)
  * @param problems what could not be read, for the log and events
@@ -40,11 +42,13 @@ public record KubeFedSettings(String scope, Duration leaseDuration, Duration ren
   private static final Set<String> GATES = Set.of("PushReconciler", "SchedulerPreferences",
       "RawResourceStatusCollection");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** How many objects of one type are reconciled at once when the KubeFedConfig does not say: the fleet's own. */
+  public static final int DEFAULT_WORKERS = 16;
 
-  /** KubeFed's defaults, with scope {@code Cluster}. */
+  /** KubeFed's defaults, with scope {@code Cluster}, and fleetfed's where it differs (adoption, workers). */
   public static final KubeFedSettings DEFAULTS = new KubeFedSettings("Cluster", Duration.ofSeconds(15),
-      Duration.ofSeconds(10), Duration.ofSeconds(5), HealthCheck.DEFAULT, Optional.empty(), 1, true, false,
-      List.of());
+      Duration.ofSeconds(10), Duration.ofSeconds(5), HealthCheck.DEFAULT, Optional.empty(), DEFAULT_WORKERS, true,
+      false, List.of());
 
   public KubeFedSettings {
     problems = List.copyOf(problems);
@@ -90,7 +94,7 @@ public record KubeFedSettings(String scope, Duration leaseDuration, Duration ren
     } else if (!adoptText.isEmpty()) {
       problems.add("spec.syncController.adoptResources: must be Enabled or Disabled, got \"" + adoptText + "\"");
     }
-    int workers = r.positive("/syncController/maxConcurrentReconciles", 1);
+    int workers = r.positive("/syncController/maxConcurrentReconciles", DEFAULT_WORKERS);
     TreeMap<String, Boolean> gates = new TreeMap<>();
     for (JsonNode gate : spec.path("featureGates")) {
       String name = gate.path("name").asText("");
