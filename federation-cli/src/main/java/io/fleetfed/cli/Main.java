@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {RenderCommand.class, EnableCommand.class, ApplyCommand.class, DeleteCommand.class,
         StatusCommand.class, ClustersCommand.class, JoinCommand.class, UnjoinCommand.class, CordonCommand.class,
         UncordonCommand.class, DrainCommand.class, SandboxCommand.class, DispatchCommand.class, DemoCommand.class,
+        ControllerCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "2:invalid input (nothing was sent anywhere)",
@@ -48,7 +49,8 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (render, enable, apply,"
-        + " delete, status, clusters, join, unjoin, cordon, uncordon, drain, sandbox, dispatch, demo)");
+        + " delete, status, clusters, join, unjoin, cordon, uncordon, drain, sandbox, dispatch, demo,"
+        + " controller)");
   }
 
   /** Reads the version from the jar's manifest. */
