@@ -109,7 +109,7 @@ class ControllerCommandIT {
         - clusterName: dev3
           clusterOverrides:
           - path: /spec/replicas
-            value: %d
+            value: 3
         placement:
           clusters:
           - name: dev2
@@ -117,7 +117,7 @@ class ControllerCommandIT {
         template:
           metadata:
             labels:
-              app: nginx
+              app: nginx%s
             namespace: testing-fed
           spec:
             replicas: 1
@@ -237,7 +237,7 @@ class ControllerCommandIT {
           assertThat(join.exitCode()).as(join.stderr()).isZero();
         }
 
-        kubectlApply("dev1", write("scenario.yaml", SCENARIO.formatted(3)));
+        kubectlApply("dev1", write("scenario.yaml", SCENARIO.formatted("")));
 
         Await.until(WAIT, "nginx-fed with 2 replicas on dev2 and 3 on dev3", () -> replicas("dev2").equals("2")
             && replicas("dev3").equals("3"));
@@ -266,12 +266,19 @@ class ControllerCommandIT {
         FleetfedJar.Running standby = controllers.get(1 - controllers.indexOf(leader));
         leader.kill();
         controllers.remove(leader);
-        kubectlApply("dev1", write("scenario-4.yaml", SCENARIO.formatted(4)));
+        // a new label in the template (not a list: the mock's merge patch appends to lists, a real server's replaces)
+        kubectlApply("dev1", write("scenario-2.yaml", SCENARIO.formatted("\n        tier: web")));
 
-        Await.until(WAIT, "nginx-fed with 4 replicas on dev3, propagated by the standby", () -> replicas("dev3")
-            .equals("4"));
+        try {
+          Await.until(WAIT, "nginx-fed labelled tier=web on dev2 and dev3, propagated by the standby",
+              () -> label("dev2").equals("web") && label("dev3").equals("web"));
+        } catch (AssertionError e) {
+          throw new AssertionError(e.getMessage() + "; the standby logged: " + String.join("\n",
+              standby.stderrLines()) + "\nthe leader logged: " + String.join("\n", leader.stderrLines()), e);
+        }
         assertThat(standby.stderrLines()).anyMatch(l -> l.contains("STARTED_LEADING"));
         assertThat(replicas("dev2")).isEqualTo("2");
+        assertThat(replicas("dev3")).isEqualTo("3");
         Await.until(WAIT, "nginx-fed's status for the new generation", () -> {
           JsonNode d = getYaml("dev1", "federateddeployment", "nginx-fed");
           return d.at("/status/observedGeneration").asLong() == d.at("/metadata/generation").asLong();
@@ -308,6 +315,12 @@ class ControllerCommandIT {
   private static String replicas(String cluster) {
     Kubectl r = kubectl("--context", cluster, "get", "deployment", "nginx-fed", "-n", "testing-fed", "-o",
         "jsonpath={.spec.replicas}");
+    return r.exitCode() == 0 ? r.stdout().strip() : "";
+  }
+
+  private static String label(String cluster) {
+    Kubectl r = kubectl("--context", cluster, "get", "deployment", "nginx-fed", "-n", "testing-fed", "-o",
+        "jsonpath={.metadata.labels.tier}");
     return r.exitCode() == 0 ? r.stdout().strip() : "";
   }
 
