@@ -108,7 +108,10 @@ final class ControllerCommand implements Callable<Integer> {
       controller.start();
     } catch (UncheckedIOException e) {
       controller.close();
-      Problems.error(err, "--metrics-addr " + metricsAddr + ": " + e.getMessage());
+      InetSocketAddress a = address.orElseThrow();
+      Problems.error(err, "--metrics-addr: cannot serve /healthz, /readyz and /metrics on "
+          + a.getAddress().getHostAddress() + ":" + a.getPort() + ": " + (e.getCause() == null ? e.getMessage()
+          : e.getCause().getMessage()));
       err.flush();
       return 1;
     } catch (RuntimeException e) {
@@ -180,8 +183,8 @@ final class ControllerCommand implements Callable<Integer> {
     try {
       builder.kubeconfig(path, name);
     } catch (IllegalArgumentException e) {
-      problems.add(flag(context.isPresent() ? "--context" : option, path + " has no usable context \"" + name
-          + "\""));
+      problems.add(flag(context.isPresent() ? "--context" : option, path + " has no context \"" + name
+          + "\" (or it cannot be used)"));
       return "";
     }
     return name;
