@@ -7,10 +7,16 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fleetfed.controller.ControllerEvent;
+import io.fleetfed.controller.FederationController;
+import io.fleetfed.controller.LeaderElection;
 import io.fleetfed.core.FederationException;
 import io.fleetfed.core.cluster.ClusterState;
 import io.fleetfed.core.cluster.ResourceContexts;
@@ -49,6 +55,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,8 +75,10 @@ import picocli.CommandLine.Spec;
         "Steps: (1) join dev1, dev2 and dev3 to the host dev1 as kubefedctl join does; (2) enable the Tekton types"
             + " (federated CRDs that keep spec.template); (3) federate the namespace testing-fed to dev1 and dev2;"
             + " (4) nginx-fed with 2 replicas on dev1 and 3 on dev2; (5) the git-clone Task and the TaskRun"
-            + " git-clone-test on dev2, until Succeeded; (6) a PipelineRun dispatched by the RunDispatcher, which"
-            + " chooses the member, with its progress and logs; (7) what each cluster holds."},
+            + " git-clone-test on dev2, until Succeeded; (6) the host-cluster controller (fleetfed controller)"
+            + " propagating a FederatedConfigMap created in the host, as kubectl apply would, and writing its status;"
+            + " (7) a PipelineRun dispatched by the RunDispatcher, which chooses the member, with its progress and"
+            + " logs; (8) what each cluster holds."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every step succeeded", "3:some step failed (its error says which and why)",
         "1:unexpected failure"})
@@ -78,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
   private static final List<String> CLUSTERS = List.of("dev1", "dev2", "dev3");
   private static final List<String> RUNNERS = List.of("dev2", "dev3");
   private static final String RESOURCES = "demo/";
-  private static final int STEPS = 7;
+  private static final int STEPS = 8;
   private static final String NAMESPACE = "testing-fed";
   private static final String CI = "ci";
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -190,6 +199,10 @@ final class DemoCommand implements Callable<Integer> {
     propagate(fleet, objects.get(3));
     taskRun(fleet);
 
+    step("The host-cluster controller (fleetfed controller): a FederatedConfigMap created in the host dev1, as"
+        + " kubectl apply does, is propagated, with KubeFed's status written back");
+    controller(host);
+
     step("Dispatch a PipelineRun: the RunDispatcher chooses the member that runs it");
     try (RunDispatcher dispatcher = RunDispatcher.builder(fleet).build()) {
       dispatch(host, dispatcher);
@@ -221,6 +234,92 @@ final class DemoCommand implements Callable<Integer> {
     }
     table(table);
     done();
+  }
+
+  /**
+   * Runs a {@link FederationController} on the host while a FederatedConfigMap is created there, as {@code kubectl
+   * apply} would: the controller propagates it and writes KubeFed's status, which is shown as kubectl shows it.
+   */
+  private void controller(KubernetesClient host) {
+    FederatedTypeConfig config = TypeRegistry.standard().lookup("configmaps");
+    List<ObjectNode> documents = FederatedCrds.enable(config);
+    host.apiextensions().v1().customResourceDefinitions()
+        .resource(JSON.convertValue(documents.get(0), CustomResourceDefinition.class)).create();
+    host.genericKubernetesResources(TYPE_CONFIGS).inNamespace(FEDERATION_NAMESPACE)
+        .resource(JSON.convertValue(documents.get(1), GenericKubernetesResource.class)).create();
+    // KubeFed's chart installs the KubeFedConfig CRD; the controller reads the KubeFedConfig through it
+    host.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName("kubefedconfigs.core.kubefed.io").endMetadata().withNewSpec()
+        .withGroup("core.kubefed.io").withScope("Namespaced").withNewNames().withKind("KubeFedConfig")
+        .withListKind("KubeFedConfigList").withPlural("kubefedconfigs").withSingular("kubefedconfig").endNames()
+        .addNewVersion().withName("v1beta1").withServed(true).withStorage(true).withNewSchema()
+        .withOpenAPIV3Schema(new JSONSchemaPropsBuilder().withType("object").withXKubernetesPreserveUnknownFields(true)
+            .build()).endSchema().endVersion().endSpec().build()).createOr(NonDeletingOperation::update);
+    line("$ kubectl --context " + HOST + " apply -f <(fleetfed enable configmaps)");
+    CountDownLatch running = new CountDownLatch(1);
+    try (FederationController controller = FederationController.builder().kubeconfig(sandbox.kubeconfig(), HOST)
+        .identity("demo-controller").leaderElection(LeaderElection.DEFAULT.withEnabled(false)).build()) {
+      controller.addListener(e -> {
+        if (e.type() == ControllerEvent.Type.TYPE_STARTED && e.subject().equals(config.name())) {
+          running.countDown();
+        }
+      });
+      controller.start();
+      try {
+        if (!running.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+          throw new FederationException("the controller did not lead and start " + config.name() + " within "
+              + WAIT.toSeconds() + " s: " + controller.state());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new FederationException("interrupted waiting for the controller");
+      }
+      line("$ fleetfed controller --context " + HOST + " --id demo-controller   # one replica here: it leads at"
+          + " once (with two, one leads on Lease " + FEDERATION_NAMESPACE + "/fleetfed-controller)");
+      GenericKubernetesResource settings = new GenericKubernetesResource();
+      settings.setApiVersion(config.federated().apiVersion());
+      settings.setKind(config.federated().kind());
+      settings.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("pipeline-settings")
+          .withNamespace(NAMESPACE).build());
+      settings.setAdditionalProperty("spec", Map.of(
+          "template", Map.of("data", Map.of("registry", "registry.example")),
+          "placement", Map.of("clusters", List.of(Map.of("name", "dev2"), Map.of("name", "dev3")))));
+      var federated = host.genericKubernetesResources(ResourceContexts.of(config.federated())).inNamespace(NAMESPACE);
+      federated.resource(settings).create();
+      line("$ kubectl --context " + HOST + " apply -f pipeline-settings.yaml   # a FederatedConfigMap for dev2 and"
+          + " dev3");
+      GenericKubernetesResource done = federated.withName("pipeline-settings").waitUntilCondition(
+          o -> o != null && propagation(o).map(c -> c.path("status").asText().equals("True")).orElse(false),
+          WAIT.toSeconds(), TimeUnit.SECONDS);
+      JsonNode tree = JSON.valueToTree(done);
+      List<String> clusters = new ArrayList<>();
+      tree.at("/status/clusters").forEach(c -> clusters.add(c.path("name").asText()));
+      line("$ kubectl --context " + HOST + " -n " + NAMESPACE + " get federatedconfigmap pipeline-settings -o yaml");
+      line("  finalizers: " + tree.at("/metadata/finalizers"));
+      line("  status: Propagation " + propagation(done).map(c -> c.path("status").asText()).orElse("?")
+          + ", clusters " + clusters + ", observedGeneration " + tree.at("/status/observedGeneration").asText());
+      check(clusters.equals(List.of("dev2", "dev3")));
+      for (String c : CLUSTERS) {
+        var copy = sandbox.cluster(c).client().configMaps().inNamespace(NAMESPACE).withName("pipeline-settings")
+            .get();
+        boolean expected = !c.equals(HOST);
+        line(c + ": " + (copy == null ? "no pipeline-settings" : "ConfigMap " + NAMESPACE
+            + "/pipeline-settings, registry=" + copy.getData().get("registry"))
+            + ((copy != null) == expected ? "" : " FAILED"));
+        check((copy != null) == expected);
+      }
+    }
+    line("controller stopped: it writes no more");
+    done();
+  }
+
+  private static Optional<JsonNode> propagation(GenericKubernetesResource federated) {
+    for (JsonNode c : JSON.valueToTree(federated).path("status").path("conditions")) {
+      if (c.path("type").asText().equals("Propagation")) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
   }
 
   private static Optional<JsonNode> ready(GenericKubernetesResource kfc) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {RenderCommand.class, EnableCommand.class, ApplyCommand.class, DeleteCommand.class,
         StatusCommand.class, ClustersCommand.class, JoinCommand.class, UnjoinCommand.class, CordonCommand.class,
         UncordonCommand.class, DrainCommand.class, SandboxCommand.class, DispatchCommand.class, DemoCommand.class,
-        InstallCommand.class, CommandLine.HelpCommand.class},
+        InstallCommand.class, ControllerCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "2:invalid input (nothing was sent anywhere)",
         "3:some cluster failed (the other clusters' results are printed), or a dispatch failed",
@@ -64,7 +64,8 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (render, enable, apply,"
-        + " delete, status, clusters, join, unjoin, cordon, uncordon, drain, sandbox, dispatch, demo, install)");
+        + " delete, status, clusters, join, unjoin, cordon, uncordon, drain, sandbox, dispatch, demo, install,"
+        + " controller)");
   }
 
   /** fleetfed's version, from the jar's manifest; empty when the classes are not run from the jar. */

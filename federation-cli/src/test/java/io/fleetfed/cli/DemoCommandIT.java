@@ -21,8 +21,8 @@ class DemoCommandIT {
     assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
     assertThat(result.stderr()).isEmpty();
     String out = result.stdout();
-    for (int step = 1; step <= 7; step++) {
-      assertThat(out).containsPattern("(?m)^\\[" + step + "/7\\] \\S");
+    for (int step = 1; step <= 8; step++) {
+      assertThat(out).containsPattern("(?m)^\\[" + step + "/8\\] \\S");
     }
     assertThat(out)
         // (1) joined, and the KubeFedClusters READY
@@ -46,7 +46,7 @@ class DemoCommandIT {
         .containsPattern("(?m)^  git-clone-test +True +Succeeded +\\S+$")
         .containsPattern("(?m)^  \\[clone\\] \\S")
         .contains("  dev1 holds no git-clone-test")
-        // (6) the dispatcher's choice, progress, logs and outcome
+        // (7) the dispatcher's choice, progress, logs and outcome
         .contains("  dispatched PipelineRun ci/build-and-test-1 to dev2: ")
         .contains("\n    not dev1: the host cluster runs no pipelines unless the request allows it\n")
         .contains("  PipelineRun ci/build-and-test-1 on dev2: RUNNING")
@@ -54,14 +54,19 @@ class DemoCommandIT {
         .containsPattern("(?m)^  \\[build:compile\\] \\S")
         .containsPattern("(?m)^    phase: +SUCCEEDED$")
         .containsPattern("(?m)^    fetch +build-and-test-1-fetch +SUCCEEDED +Succeeded")
-        // (7) the final table
+        // (6) the host-cluster controller
+        .contains("    status: Propagation True, clusters [dev2, dev3], observedGeneration 1\n")
+        .contains("  dev2: ConfigMap testing-fed/pipeline-settings, registry=registry.example\n")
+        .contains("  dev3: ConfigMap testing-fed/pipeline-settings, registry=registry.example\n")
+        .contains("  dev1: no pipeline-settings\n")
+        // (8) the final table
         .containsPattern("(?m)^  CLUSTER +HEALTH +ROLE +NGINX-FED +TASKRUNS +PIPELINERUNS$")
         .containsPattern("(?m)^  dev1 +Ready +host, member +2 +- +-$")
         .containsPattern("(?m)^  dev2 +Ready +member +3 +git-clone-test Succeeded +build-and-test-1 Succeeded"
             + " \\(3 TaskRuns\\)$")
         .containsPattern("(?m)^  dev3 +Ready +member +- +- +-$")
         .containsPattern("(?m)^demo succeeded in \\d+\\.\\ds$");
-    assertThat(out.indexOf("[1/7]")).isLessThan(out.indexOf("[2/7]"));
-    assertThat(out.indexOf("[6/7]")).isLessThan(out.indexOf("[7/7]"));
+    assertThat(out.indexOf("[1/8]")).isLessThan(out.indexOf("[2/8]"));
+    assertThat(out.indexOf("[7/8]")).isLessThan(out.indexOf("[8/8]"));
   }
 }

@@ -189,6 +189,37 @@ final class FleetfedJar {
           + timeout + "; stdout: " + stdout + "; stderr: " + stderr);
     }
 
+    /**
+     * Waits until stderr has a line containing {@code fragment}, woken by each line read, and returns it; for
+     * commands that log on stderr, such as {@code controller}.
+     */
+    String awaitErrLine(String fragment, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      synchronized (output) {
+        for (long left = timeout.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+          for (String line : stderr) {
+            if (line.contains(fragment)) {
+              return line;
+            }
+          }
+          if (!readers[1].isAlive()) {   // stderr has ended: the line will never come
+            process.waitFor(5, TimeUnit.SECONDS);
+            throw new IllegalStateException("fleetfed " + description + " ended"
+                + (process.isAlive() ? "" : " with " + process.exitValue()) + " before logging '" + fragment
+                + "'; stdout: " + stdout + "; stderr: " + stderr);
+          }
+          TimeUnit.NANOSECONDS.timedWait(output, left);
+        }
+      }
+      throw new IllegalStateException("fleetfed " + description + " did not log '" + fragment + "' within "
+          + timeout + "; stderr: " + stderr);
+    }
+
+    /** What stderr held so far, line by line. */
+    List<String> stderrLines() {
+      return List.copyOf(stderr);
+    }
+
     /** Kills the process as {@code kill -9} would (SIGKILL: no shutdown hook runs) and waits until it is gone. */
     int kill() throws InterruptedException {
       process.toHandle().destroyForcibly();

@@ -2,6 +2,7 @@ package io.fleetfed.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetfed.controller.FederationController;
 import io.fleetfed.core.FederationException;
 import io.fleetfed.tekton.RunDispatcher;
 import io.fleetfed.testkit.FleetSandbox;
@@ -25,11 +26,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * No published module uses another module's {@code internal} packages: they meet only through public API and the
- * documented SPI ({@code io.fleetfed.core.cluster}). Checked on the compiled classes of core, tekton, the testkit and
- * the CLI, whose constant pools name every class they refer to.
+ * documented SPI ({@code io.fleetfed.core.cluster}). Checked on the compiled classes of core, tekton, the testkit, the
+ * controller and the CLI, whose constant pools name every class they refer to.
  */
 class ModuleBoundariesTest {
-  private static final Pattern INTERNAL = Pattern.compile("io/fleetfed/(core|tekton|testkit|cli)/[A-Za-z0-9_/$]*"
+  private static final Pattern INTERNAL = Pattern.compile("io/fleetfed/(core|tekton|testkit|controller|cli)/[A-Za-z0-9_/$]*"
       + "internal/[A-Za-z0-9_/$]*");
 
   /** Each published module's root package, by a class it holds. */
@@ -39,6 +40,7 @@ class ModuleBoundariesTest {
     MODULES.put("core", FederationException.class);
     MODULES.put("tekton", RunDispatcher.class);
     MODULES.put("testkit", FleetSandbox.class);
+    MODULES.put("controller", FederationController.class);
     MODULES.put("cli", Main.class);
   }
 
