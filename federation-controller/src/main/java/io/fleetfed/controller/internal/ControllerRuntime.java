@@ -2,6 +2,7 @@ package io.fleetfed.controller.internal;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -75,13 +76,19 @@ public final class ControllerRuntime implements AutoCloseable {
       return t;
     });
     this.timer.setRemoveOnCancelPolicy(true);
-    this.electionTimer = new ScheduledThreadPoolExecutor(1, r -> {
+    // two threads: a renewal blocked in a slow request must not hold up the watchdog that fences it
+    this.electionTimer = new ScheduledThreadPoolExecutor(2, r -> {
       Thread t = new Thread(r, "fleetfed-election");
       t.setDaemon(true);
       return t;
     });
     this.electionTimer.setRemoveOnCancelPolicy(true);
-    this.electionClient = new KubernetesClientBuilder().withConfig(settings.host()).build();
+    // no retries of its own, and no request longer than a renew deadline: fabric8 retries a failed request with
+    // backoff for up to twenty seconds by default, which kept a leader whose renewals failed from noticing
+    int deadline = (int) settings.election().orElse(LeaderElection.DEFAULT).renewDeadline().toMillis();
+    this.electionClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(settings.host())
+        .withRequestRetryBackoffLimit(0).withRequestTimeout(deadline).withConnectionTimeout(deadline).build())
+        .build();
     this.metrics = new Metrics(this::members, () -> election != null && election.leading());
   }
 

@@ -2,6 +2,7 @@ package io.fleetfed.controller.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fleetfed.controller.ControllerEvent;
 import io.fleetfed.core.FederationException;
@@ -61,6 +62,8 @@ final class TypeSync implements AutoCloseable {
   private final String worker;
   private final ObjectWatch watch;
   private final WorkQueue<String> queue;
+  /** For each key, the version of the object this term propagated successfully (see {@link #version}). */
+  private final Map<String, String> propagatedVersions = new java.util.concurrent.ConcurrentHashMap<>();
 
   TypeSync(FederatedTypeConfig type, Context cx) {
     this.type = type;
@@ -149,6 +152,7 @@ final class TypeSync implements AutoCloseable {
     String name = slash < 0 ? key : key.substring(slash + 1);
     Optional<GenericKubernetesResource> found = watch.get(ns, name);
     if (found.isEmpty()) {
+      propagatedVersions.remove(key);
       return "success"; // gone without our finalizer: its copies stay, as KubeFed leaves them
     }
     GenericKubernetesResource object = found.get();
@@ -159,14 +163,21 @@ final class TypeSync implements AutoCloseable {
       return delete(object);
     }
     if (!HostObjects.finalizers(object).contains(HostObjects.SYNC_FINALIZER)) {
-      object = cx.host().edit(type.federated(), ns, name, false, o -> {
-        List<String> f = new ArrayList<>(HostObjects.finalizers(o));
-        if (!f.contains(HostObjects.SYNC_FINALIZER)) {
-          f.add(HostObjects.SYNC_FINALIZER);
+      // one merge patch, conditional on the version the watch saw (a conflict means a newer one is on its way)
+      List<String> f = new ArrayList<>(HostObjects.finalizers(object));
+      f.add(HostObjects.SYNC_FINALIZER);
+      ObjectNode patch = JSON.createObjectNode();
+      ObjectNode metadata = patch.putObject("metadata");
+      metadata.put("resourceVersion", object.getMetadata().getResourceVersion());
+      f.forEach(metadata.putArray("finalizers")::add);
+      try {
+        object = cx.host().mergePatch(type.federated(), ns, name, patch);
+      } catch (ClusterRequestException e) {
+        if (e.code() == ClusterRequestException.CONFLICT || e.code() == ClusterRequestException.NOT_FOUND) {
+          return "success"; // the watch brings the newer version (or the deletion), and with it this key again
         }
-        o.getMetadata().setFinalizers(f);
-        return o;
-      });
+        throw e;
+      }
     }
     FederatedResource resource;
     try {
@@ -178,7 +189,20 @@ final class TypeSync implements AutoCloseable {
     if (ClusterFleet.isRun(type.target()) && createdBefore(object)) {
       return "success"; // a run is created once: never again, even by a new leader, once its status says so
     }
+    String version = version(object);
+    Optional<FederatedStatus> live = cx.fleet().status(ResourceKey.of(resource));
+    if (version.equals(propagatedVersions.get(key)) && live.isPresent()) {
+      // this version was propagated in this term, and the started fleet keeps its copies in line since (drift,
+      // members coming and going, retries): only the status may have to follow the fleet's
+      writeStatus(object, live.get());
+      return "success";
+    }
     PropagationResult propagated = cx.fleet().propagate(resource);
+    if (propagated.isSuccess()) {
+      propagatedVersions.put(key, version);
+    } else {
+      propagatedVersions.remove(key);
+    }
     report(object, propagated);
     List<String> takenOver = propagated.clustersWith(ClusterAction.TAKEN_OVER);
     if (!takenOver.isEmpty()) {
@@ -201,7 +225,15 @@ final class TypeSync implements AutoCloseable {
         && "True".equals(condition.path("status").asText());
   }
 
+  /** What the author's version of an object is: its uid, generation (spec) and annotations (orphan, adopt...). */
+  private static String version(GenericKubernetesResource object) {
+    Map<String, String> annotations = new java.util.TreeMap<>(HostObjects.annotations(object));
+    annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
+    return object.getMetadata().getUid() + "/" + HostObjects.generation(object) + "/" + annotations.hashCode();
+  }
+
   private String delete(GenericKubernetesResource object) {
+    propagatedVersions.remove(HostObjects.key(object));
     if (!HostObjects.finalizers(object).contains(HostObjects.SYNC_FINALIZER)) {
       return "success";
     }
@@ -263,8 +295,13 @@ final class TypeSync implements AutoCloseable {
     cx.tell().accept(new ControllerEvent(ControllerEvent.Type.INVALID, subject(object), message));
   }
 
-  /** Events for what was done in each cluster, as KubeFed's dispatcher records them. */
+  /**
+   * Events for what was done in the clusters, with KubeFed's reasons: one Event per reason and call, naming every
+   * cluster it concerns (KubeFed wrote one per cluster; with many members that was most of the host's writes).
+   */
   private void report(GenericKubernetesResource object, PropagationResult result) {
+    Map<String, List<String>> normal = new java.util.LinkedHashMap<>();
+    Map<String, List<String>> warnings = new java.util.LinkedHashMap<>();
     for (ClusterOutcome o : result.clusters().values()) {
       cx.metrics().outcome(o.status().reason(), o.action().name());
       String verb = switch (o.action()) {
@@ -275,20 +312,30 @@ final class TypeSync implements AutoCloseable {
         case TAKEN_OVER -> "TookOverFromKubeFed";
         default -> "";
       };
-      String what = object.getKind() + " \"" + HostObjects.key(object) + "\" in cluster \"" + o.cluster() + "\"";
       if (!o.isOk()) {
-        cx.events().warning(object, (verb.isEmpty() ? "PropagateInCluster" : verb) + "Failed", o.status().reason()
-            + ": " + what + o.message().map(m -> ": " + m).orElse(""));
+        warnings.computeIfAbsent((verb.isEmpty() ? "PropagateInCluster" : verb) + "Failed", r -> new ArrayList<>())
+            .add(o.status().reason() + " in cluster \"" + o.cluster() + "\"" + o.message().map(m -> ": " + m)
+                .orElse(""));
       } else if (!verb.isEmpty()) {
-        cx.events().normal(object, verb, switch (o.action()) {
-          case CREATED -> "Creating ";
-          case UPDATED -> "Updating ";
-          case DELETED -> "Deleting ";
-          case TAKEN_OVER -> "Took over KubeFed's copy of ";
-          default -> "Removing the managed label from ";
-        } + what);
+        normal.computeIfAbsent(verb, r -> new ArrayList<>()).add("\"" + o.cluster() + "\"");
       }
     }
+    String what = object.getKind() + " \"" + HostObjects.key(object) + "\"";
+    normal.forEach((reason, clusters) -> cx.events().normal(object, reason, switch (reason) {
+      case "CreateInCluster" -> "Creating ";
+      case "UpdateInCluster" -> "Updating ";
+      case "DeleteInCluster" -> "Deleting ";
+      case "TookOverFromKubeFed" -> "Took over KubeFed's copy of ";
+      default -> "Removing the managed label from ";
+    } + what + " in cluster" + (clusters.size() == 1 ? " " : "s ") + String.join(", ", clusters)));
+    warnings.forEach((reason, details) -> cx.events().warning(object, reason, what + ": "
+        + String.join("; ", details)));
+  }
+
+  /** Writes the fleet's live status of {@code object} as KubeFed's, when it changed. */
+  private void writeStatus(GenericKubernetesResource object, FederatedStatus live) {
+    PropagationResult asResult = new PropagationResult(live.key(), live.condition(), Map.of(), Optional.empty());
+    writeStatus(object, asResult, Optional.of(live));
   }
 
   /** Writes KubeFed's status when it changed; a conflict is read again and recomputed. */
@@ -318,7 +365,7 @@ final class TypeSync implements AutoCloseable {
         boolean[] wrote = {false};
         cx.host().edit(type.federated(), object.getMetadata().getNamespace(), object.getMetadata().getName(), true,
             o -> {
-              Optional<com.fasterxml.jackson.databind.node.ObjectNode> next = KubeFedStatus.next(
+              Optional<ObjectNode> next = KubeFedStatus.next(
                   HostObjects.status(o), HostObjects.generation(o), finalReason, clusters, collect, now);
               next.ifPresent(s -> {
                 o.setAdditionalProperty("status", JSON.convertValue(s, Map.class));
