@@ -5,10 +5,10 @@
 #   api-baseline/record.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -ntp -q install -DskipTests -Djapicmp.skip=true -pl federation-core,federation-tekton,federation-testkit -am
+mvn -B -ntp -q install -DskipTests -Djapicmp.skip=true -pl federation-core,federation-tekton,federation-testkit,federation-controller -am
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for module in federation-core federation-tekton federation-testkit; do
+for module in federation-core federation-tekton federation-testkit federation-controller; do
   jar=$(ls "$module"/target/"$module"-*.jar | grep -v -e sources -e javadoc | head -1)
   rm -rf "$work/$module" && mkdir -p "$work/$module"
   (cd "$work/$module" && jar xf "$OLDPWD/$jar")
