@@ -179,18 +179,24 @@ final class TypeSync implements AutoCloseable {
         throw e;
       }
     }
+    String version = version(object);
     FederatedResource resource;
     try {
       resource = HostObjects.read(object, registry);
     } catch (ValidationException e) {
-      invalid(object, e.getMessage());
+      if (!("invalid " + version).equals(propagatedVersions.put(key, "invalid " + version))) {
+        invalid(object, e.getMessage()); // once per version: not again on the event of its own status write
+      }
       return "success";
     }
-    if (ClusterFleet.isRun(type.target()) && createdBefore(object)) {
-      return "success"; // a run is created once: never again, even by a new leader, once its status says so
-    }
-    String version = version(object);
     Optional<FederatedStatus> live = cx.fleet().status(ResourceKey.of(resource));
+    if (ClusterFleet.isRun(type.target()) && createdBefore(object)) {
+      // a run is created once: never again, even by a new leader, once its status says where it was created; while
+      // this term's fleet follows it, its status still follows the fleet's
+      GenericKubernetesResource run = object;
+      live.ifPresent(l -> writeStatus(run, l));
+      return "success";
+    }
     if (version.equals(propagatedVersions.get(key)) && live.isPresent()) {
       // this version was propagated in this term, and the started fleet keeps its copies in line since (drift,
       // members coming and going, retries): only the status may have to follow the fleet's
