@@ -24,7 +24,18 @@ final class ControllerHost {
   static final String NS = FederationController.DEFAULT_KUBEFED_NAMESPACE;
   static final LeaderElection FAST = LeaderElection.DEFAULT.withDurations(Duration.ofSeconds(3),
       Duration.ofSeconds(2), Duration.ofMillis(500));
+  static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext TYPE_CONFIGS = core(
+      "FederatedTypeConfig", "federatedtypeconfigs");
+  static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext KUBEFED_CONFIGS = core(
+      "KubeFedConfig", "kubefedconfigs");
+  static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext KUBEFED_CLUSTERS = core(
+      "KubeFedCluster", "kubefedclusters");
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext core(String kind, String plural) {
+    return new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("core.kubefed.io")
+        .withVersion("v1beta1").withKind(kind).withPlural(plural).withNamespaced(true).build();
+  }
 
   private ControllerHost() {}
 
@@ -81,6 +92,42 @@ final class ControllerHost {
   static void namespace(KubernetesClient client, String name) {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+  }
+
+  /**
+   * Empties the sandbox and leaves its host {@code dev1} as KubeFed's chart and kubefedctl leave one: the KubeFed
+   * namespace and {@code demo}, {@code members} joined, and a FederatedTypeConfig enabled for each of {@code types}.
+   */
+  static void prepare(FleetSandbox sandbox, List<String> members, String... types) {
+    sandbox.reset();
+    KubernetesClient host = sandbox.cluster("dev1").client();
+    namespace(host, NS);
+    namespace(host, "demo");
+    join(sandbox, "dev1", members.toArray(String[]::new));
+    for (String type : types) {
+      host.genericKubernetesResources(TYPE_CONFIGS).inNamespace(NS).resource(typeConfig(type, true)).create();
+    }
+  }
+
+  /** A controller on host {@code dev1} with the tests' quick election, once it leads and runs exactly {@code types}. */
+  static FederationController leading(FleetSandbox sandbox, String... types) {
+    FederationController controller = FederationController.builder().kubeconfig(sandbox.kubeconfig(), "dev1")
+        .leaderElection(FAST).build().start();
+    List<String> expected = java.util.Arrays.stream(types).sorted().toList();
+    await("the controller to lead and run " + expected, Duration.ofSeconds(30),
+        () -> controller.state().leading() && controller.state().typesRunning().equals(expected));
+    return controller;
+  }
+
+  /** Creates the KubeFedConfig {@code kubefed} with {@code spec}. */
+  static void kubeFedConfig(KubernetesClient host, java.util.Map<String, Object> spec) {
+    GenericKubernetesResource config = new GenericKubernetesResource();
+    config.setApiVersion("core.kubefed.io/v1beta1");
+    config.setKind("KubeFedConfig");
+    config.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("kubefed").withNamespace(NS)
+        .build());
+    config.setAdditionalProperty("spec", spec);
+    host.genericKubernetesResources(KUBEFED_CONFIGS).inNamespace(NS).resource(config).create();
   }
 
   /** Joins {@code members} to host {@code host} as {@code fleetfed join} does. */

@@ -46,26 +46,11 @@ class DeletionBlockedTest {
 
   @BeforeEach
   void setUp() {
-    sandbox.reset();
-    ControllerHost.namespace(host, NS);
-    ControllerHost.namespace(host, "demo");
-    ControllerHost.join(sandbox, "dev1", "dev2", "dev3");
-    host.genericKubernetesResources(TYPE_CONFIGS).inNamespace(NS)
-        .resource(ControllerHost.typeConfig("configmaps", true)).create();
+    ControllerHost.prepare(sandbox, List.of("dev2", "dev3"), "configmaps");
     // KubeFed's health checks, quicker than the defaults (10 s × 3 failures): dev3 is seen offline within ~2 s
-    GenericKubernetesResource config = new GenericKubernetesResource();
-    config.setApiVersion("core.kubefed.io/v1beta1");
-    config.setKind("KubeFedConfig");
-    config.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("kubefed").withNamespace(NS)
-        .build());
-    config.setAdditionalProperty("spec", java.util.Map.of("scope", "Cluster", "clusterHealthCheck", java.util.Map.of(
+    ControllerHost.kubeFedConfig(host, java.util.Map.of("scope", "Cluster", "clusterHealthCheck", java.util.Map.of(
         "period", "500ms", "timeout", "500ms", "failureThreshold", 2, "successThreshold", 1)));
-    host.genericKubernetesResources("core.kubefed.io/v1beta1", "KubeFedConfig").inNamespace(NS).resource(config)
-        .create();
-    controller = FederationController.builder().kubeconfig(sandbox.kubeconfig(), "dev1")
-        .leaderElection(ControllerHost.FAST).build().start();
-    await("the controller to lead and run configmaps", WAIT,
-        () -> controller.state().leading() && controller.state().typesRunning().equals(List.of("configmaps")));
+    controller = ControllerHost.leading(sandbox, "configmaps");
   }
 
   @AfterEach

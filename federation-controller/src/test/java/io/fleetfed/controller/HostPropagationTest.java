@@ -29,9 +29,7 @@ class HostPropagationTest {
   static final ResourceDefinitionContext FEDERATED_CONFIG_MAPS = new ResourceDefinitionContext.Builder()
       .withGroup("types.kubefed.io").withVersion("v1beta1").withKind("FederatedConfigMap")
       .withPlural("federatedconfigmaps").withNamespaced(true).build();
-  static final ResourceDefinitionContext TYPE_CONFIGS = new ResourceDefinitionContext.Builder()
-      .withGroup("core.kubefed.io").withVersion("v1beta1").withKind("FederatedTypeConfig")
-      .withPlural("federatedtypeconfigs").withNamespaced(true).build();
+  static final ResourceDefinitionContext TYPE_CONFIGS = ControllerHost.TYPE_CONFIGS;
 
   static FleetSandbox sandbox;
   static KubernetesClient host;
@@ -51,16 +49,8 @@ class HostPropagationTest {
 
   @BeforeEach
   void setUp() {
-    sandbox.reset();
-    ControllerHost.namespace(host, NS);
-    ControllerHost.namespace(host, "demo");
-    ControllerHost.join(sandbox, "dev1", "dev2", "dev3");
-    host.genericKubernetesResources(TYPE_CONFIGS).inNamespace(NS)
-        .resource(ControllerHost.typeConfig("configmaps", true)).create();
-    controller = FederationController.builder().kubeconfig(sandbox.kubeconfig(), "dev1")
-        .leaderElection(ControllerHost.FAST).build().start();
-    await("the controller to lead and run configmaps", WAIT,
-        () -> controller.state().leading() && controller.state().typesRunning().equals(List.of("configmaps")));
+    ControllerHost.prepare(sandbox, List.of("dev2", "dev3"), "configmaps");
+    controller = ControllerHost.leading(sandbox, "configmaps");
   }
 
   @AfterEach

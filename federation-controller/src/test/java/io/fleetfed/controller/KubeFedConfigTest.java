@@ -29,9 +29,6 @@ import org.junit.jupiter.api.Test;
 @Tag("real-api-servers")
 class KubeFedConfigTest {
   static final Duration WAIT = Duration.ofSeconds(30);
-  static final ResourceDefinitionContext CONFIGS = new ResourceDefinitionContext.Builder()
-      .withGroup("core.kubefed.io").withVersion("v1beta1").withKind("KubeFedConfig").withPlural("kubefedconfigs")
-      .withNamespaced(true).build();
   static final ResourceDefinitionContext FEDERATED_DEPLOYMENTS = new ResourceDefinitionContext.Builder()
       .withGroup("types.kubefed.io").withVersion("v1beta1").withKind("FederatedDeployment")
       .withPlural("federateddeployments").withNamespaced(true).build();
@@ -55,10 +52,7 @@ class KubeFedConfigTest {
 
   @BeforeEach
   void setUp() {
-    sandbox.reset();
-    ControllerHost.namespace(host, NS);
-    ControllerHost.namespace(host, "demo");
-    ControllerHost.join(sandbox, "dev1", "dev2");
+    ControllerHost.prepare(sandbox, List.of("dev2"));
   }
 
   @AfterEach
@@ -83,12 +77,7 @@ class KubeFedConfigTest {
   }
 
   static void kubeFedConfig(Map<String, Object> spec) {
-    GenericKubernetesResource config = new GenericKubernetesResource();
-    config.setApiVersion("core.kubefed.io/v1beta1");
-    config.setKind("KubeFedConfig");
-    config.setMetadata(new ObjectMetaBuilder().withName("kubefed").withNamespace(NS).build());
-    config.setAdditionalProperty("spec", spec);
-    host.genericKubernetesResources(CONFIGS).inNamespace(NS).resource(config).create();
+    ControllerHost.kubeFedConfig(host, spec);
   }
 
   @Test

@@ -52,12 +52,7 @@ class LeaderElectionTest {
 
   @BeforeEach
   void setUp() {
-    sandbox.reset();
-    ControllerHost.namespace(host, NS);
-    ControllerHost.namespace(host, "demo");
-    ControllerHost.join(sandbox, "dev1", "dev2");
-    host.genericKubernetesResources(TYPE_CONFIGS).inNamespace(NS)
-        .resource(ControllerHost.typeConfig("configmaps", true)).create();
+    ControllerHost.prepare(sandbox, List.of("dev2"), "configmaps");
   }
 
   @AfterEach

@@ -38,9 +38,7 @@ class MembershipLiveTest {
   static final Duration WAIT = Duration.ofSeconds(30);
   /** The membership poll is 5 s; a KubeFedCluster event is seen sooner. "Within seconds" means this. */
   static final Duration SOON = Duration.ofSeconds(10);
-  static final ResourceDefinitionContext KUBEFED_CLUSTERS = new ResourceDefinitionContext.Builder()
-      .withGroup("core.kubefed.io").withVersion("v1beta1").withKind("KubeFedCluster")
-      .withPlural("kubefedclusters").withNamespaced(true).build();
+  static final ResourceDefinitionContext KUBEFED_CLUSTERS = ControllerHost.KUBEFED_CLUSTERS;
 
   static FleetSandbox sandbox;
   static KubernetesClient host;
@@ -61,12 +59,7 @@ class MembershipLiveTest {
 
   @BeforeEach
   void setUp() {
-    sandbox.reset();
-    ControllerHost.namespace(host, NS);
-    ControllerHost.namespace(host, "demo");
-    ControllerHost.join(sandbox, "dev1", "dev2");
-    host.genericKubernetesResources(TYPE_CONFIGS).inNamespace(NS)
-        .resource(ControllerHost.typeConfig("configmaps", true)).create();
+    ControllerHost.prepare(sandbox, List.of("dev2"), "configmaps");
     controller = FederationController.builder().kubeconfig(sandbox.kubeconfig(), "dev1")
         .leaderElection(ControllerHost.FAST).build();
     controller.addListener(events::add);

@@ -49,13 +49,8 @@ class MigrationTest {
 
   @BeforeEach
   void setUp() {
-    sandbox.reset();
-    ControllerHost.namespace(host, NS);
-    ControllerHost.namespace(host, "demo");
+    ControllerHost.prepare(sandbox, List.of("dev2"), "deployments.apps");
     ControllerHost.namespace(dev2, "demo");
-    ControllerHost.join(sandbox, "dev1", "dev2");
-    host.genericKubernetesResources(HostPropagationTest.TYPE_CONFIGS).inNamespace(NS)
-        .resource(ControllerHost.typeConfig("deployments.apps", true)).create();
     // what KubeFed's sync controller left on the member
     dev2.apps().deployments().inNamespace("demo").resource(new DeploymentBuilder().withNewMetadata()
         .withName("nginx").withNamespace("demo").addToLabels("kubefed.io/managed", "true").endMetadata()

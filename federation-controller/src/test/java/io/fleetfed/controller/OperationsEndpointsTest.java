@@ -50,12 +50,7 @@ class OperationsEndpointsTest {
 
   @BeforeEach
   void setUp() {
-    sandbox.reset();
-    ControllerHost.namespace(host, NS);
-    ControllerHost.namespace(host, "demo");
-    ControllerHost.join(sandbox, "dev1", "dev2", "dev3");
-    host.genericKubernetesResources(TYPE_CONFIGS).inNamespace(NS)
-        .resource(ControllerHost.typeConfig("configmaps", true)).create();
+    ControllerHost.prepare(sandbox, List.of("dev2", "dev3"), "configmaps");
   }
 
   @AfterEach
