@@ -60,9 +60,10 @@ final class Term implements AutoCloseable {
   private final Optional<String> watchNamespace;
   private final Map<String, TypeSync> syncs = new ConcurrentHashMap<>();
   private final WorkQueue<String> typeConfigs;
-  private final ObjectWatch ftcWatch;
-  private final ObjectWatch clusterWatch;
-  private final ObjectWatch configWatch;
+  /** Null until the constructor has started it: its first events may reach the queue before. */
+  private volatile ObjectWatch ftcWatch;
+  private volatile ObjectWatch clusterWatch;
+  private volatile ObjectWatch configWatch;
   private final ScheduledFuture<?> membershipPoll;
   private final AtomicBoolean refreshQueued = new AtomicBoolean();
   private final Object memberLock = new Object();
@@ -207,13 +208,22 @@ final class Term implements AutoCloseable {
       result = "error";
       LOG.warn("FederatedTypeConfig {}: {}; retrying", name, e.getMessage());
       typeConfigs.addAfter(name, Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      result = "error";
+      LOG.error("FederatedTypeConfig {}: {}; retrying", name, e.toString(), e);
+      typeConfigs.addAfter(name, Duration.ofSeconds(5));
     } finally {
       metrics.reconciled("federatedtypeconfig", result, Duration.ofNanos(System.nanoTime() - started));
     }
   }
 
   private String reconcileTypeConfig(String name) {
-    Optional<GenericKubernetesResource> found = ftcWatch.get(settings.kubefedNamespace(), name);
+    ObjectWatch watch = ftcWatch;
+    if (watch == null) {
+      typeConfigs.addAfter(name, Duration.ofMillis(100)); // an event of the first list, before the term finished
+      return "success";
+    }
+    Optional<GenericKubernetesResource> found = watch.get(settings.kubefedNamespace(), name);
     if (found.isEmpty()) {
       stop(name, "its FederatedTypeConfig was deleted");
       return "success";
@@ -268,7 +278,8 @@ final class Term implements AutoCloseable {
     TypeSync sync;
     try {
       sync = new TypeSync(type, new TypeSync.Context(fleet, host, watchNamespace,
-          config.rawResourceStatusCollection(), events, metrics, tell, timer, config.maxConcurrentReconciles()));
+          config.rawResourceStatusCollection(), events, metrics, tell, timer, config.maxConcurrentReconciles(),
+          this::namespaceChanged));
     } catch (ValidationException e) {
       return failed(ftc, name, e.getMessage(), false);
     }
@@ -298,6 +309,15 @@ final class Term implements AutoCloseable {
       running.close();
       LOG.info("stopped propagating {}: {}", name, why);
       tell.accept(new ControllerEvent(ControllerEvent.Type.TYPE_STOPPED, name, why));
+    }
+  }
+
+  /** A FederatedNamespace was propagated or deleted: the other types' objects in it follow its placement. */
+  private void namespaceChanged(String namespace) {
+    for (TypeSync sync : syncs.values()) {
+      if (!sync.type().target().kind().equals("Namespace")) {
+        sync.namespaceChanged(namespace);
+      }
     }
   }
 
@@ -368,7 +388,9 @@ final class Term implements AutoCloseable {
   }
 
   boolean synced() {
-    return ftcWatch.synced() && clusterWatch.synced() && syncs.values().stream().allMatch(TypeSync::synced);
+    ObjectWatch ftc = ftcWatch;
+    ObjectWatch clusters = clusterWatch;
+    return ftc != null && clusters != null && ftc.synced() && clusters.synced() && syncs.values().stream().allMatch(TypeSync::synced);
   }
 
   int depth() {
@@ -390,9 +412,11 @@ final class Term implements AutoCloseable {
         s.close();
       }
     }
-    ftcWatch.close();
-    clusterWatch.close();
-    configWatch.close();
+    for (ObjectWatch w : new ObjectWatch[] {ftcWatch, clusterWatch, configWatch}) {
+      if (w != null) {
+        w.close();
+      }
+    }
     fleet.close();
   }
 }

@@ -54,13 +54,15 @@ final class TypeSync implements AutoCloseable {
 
   /** What the type's sync needs from the controller. */
   record Context(ClusterFleet fleet, ClusterClient host, Optional<String> watchNamespace, boolean collectRemote,
-      Events events, Metrics metrics, Consumer<ControllerEvent> tell, ScheduledExecutorService timer, int workers) {}
+      Events events, Metrics metrics, Consumer<ControllerEvent> tell, ScheduledExecutorService timer, int workers,
+      Consumer<String> namespaceChanged) {}
 
   private final FederatedTypeConfig type;
   private final TypeRegistry registry;
   private final Context cx;
   private final String worker;
-  private final ObjectWatch watch;
+  /** Null until the constructor has started it: its first events may reach the queue before. */
+  private volatile ObjectWatch watch;
   private final WorkQueue<String> queue;
   /** For each key, the version of the object this term propagated successfully (see {@link #version}). */
   private final Map<String, String> propagatedVersions = new java.util.concurrent.ConcurrentHashMap<>();
@@ -97,7 +99,8 @@ final class TypeSync implements AutoCloseable {
   }
 
   boolean synced() {
-    return watch.synced();
+    ObjectWatch objects = watch;
+    return objects != null && objects.synced();
   }
 
   int depth() {
@@ -113,6 +116,24 @@ final class TypeSync implements AutoCloseable {
     queue.add(key.namespace().map(ns -> ns + "/" + key.name()).orElse(key.name()));
   }
 
+  /**
+   * The FederatedNamespace of {@code namespace} changed or went: its placement restricts this type's objects there,
+   * so each is propagated again (as KubeFed's sync controller enqueues them).
+   */
+  void namespaceChanged(String namespace) {
+    String prefix = namespace + "/";
+    for (String key : keys()) {
+      if (key.startsWith(prefix)) {
+        propagatedVersions.remove(key);
+        queue.add(key);
+      }
+    }
+  }
+
+  private boolean federatesNamespaces() {
+    return type.target().group().isEmpty() && type.target().kind().equals("Namespace");
+  }
+
   /** Every object of the type is reconciled again, after {@code delay} (a member came or went). */
   void resync(Duration delay) {
     for (String key : keys()) {
@@ -122,7 +143,11 @@ final class TypeSync implements AutoCloseable {
 
   private List<String> keys() {
     List<String> keys = new ArrayList<>();
-    for (GenericKubernetesResource o : watch.indexed(ALL, ALL)) {
+    ObjectWatch objects = watch;
+    if (objects == null) {
+      return keys;
+    }
+    for (GenericKubernetesResource o : objects.indexed(ALL, ALL)) {
       keys.add(HostObjects.key(o));
     }
     return keys;
@@ -141,6 +166,10 @@ final class TypeSync implements AutoCloseable {
       result = "error";
       LOG.warn("{} {}: {}; retrying", type.federated().kind(), key, e.getMessage());
       queue.addAfter(key, Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      result = "error";
+      LOG.error("{} {}: {}; retrying", type.federated().kind(), key, e.toString(), e);
+      queue.addAfter(key, Duration.ofSeconds(5));
     } finally {
       cx.metrics().reconciled(worker, result, Duration.ofNanos(System.nanoTime() - started));
     }
@@ -150,7 +179,12 @@ final class TypeSync implements AutoCloseable {
     int slash = key.indexOf('/');
     String ns = slash < 0 ? "" : key.substring(0, slash);
     String name = slash < 0 ? key : key.substring(slash + 1);
-    Optional<GenericKubernetesResource> found = watch.get(ns, name);
+    ObjectWatch objects = watch;
+    if (objects == null) {
+      queue.addAfter(key, Duration.ofMillis(100)); // an event of the first list, before the constructor finished
+      return "success";
+    }
+    Optional<GenericKubernetesResource> found = objects.get(ns, name);
     if (found.isEmpty()) {
       propagatedVersions.remove(key);
       return "success"; // gone without our finalizer: its copies stay, as KubeFed leaves them
@@ -208,6 +242,9 @@ final class TypeSync implements AutoCloseable {
       propagatedVersions.put(key, version);
     } else {
       propagatedVersions.remove(key);
+    }
+    if (federatesNamespaces()) {
+      cx.namespaceChanged().accept(object.getMetadata().getName());
     }
     report(object, propagated);
     List<String> takenOver = propagated.clustersWith(ClusterAction.TAKEN_OVER);
@@ -270,6 +307,9 @@ final class TypeSync implements AutoCloseable {
       return "needs_recheck";
     }
     removeFinalizer(object);
+    if (federatesNamespaces()) {
+      cx.namespaceChanged().accept(object.getMetadata().getName());
+    }
     cx.tell().accept(new ControllerEvent(ControllerEvent.Type.DELETED, subject(object), orphan
         ? "copies orphaned" : "copies deleted"));
     return "success";
@@ -401,6 +441,9 @@ final class TypeSync implements AutoCloseable {
   @Override
   public void close() {
     queue.close(Duration.ofSeconds(2));
-    watch.close();
+    ObjectWatch objects = watch;
+    if (objects != null) {
+      objects.close();
+    }
   }
 }

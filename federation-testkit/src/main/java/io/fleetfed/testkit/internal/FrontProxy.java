@@ -58,8 +58,7 @@ import org.slf4j.LoggerFactory;
  * and key, so a client that trusts the API server trusts the proxy. Every request that is neither failed on purpose
  * nor a pod log is forwarded as it came (method, path and query, headers but the hop-by-hop ones, Authorization
  * included, body streamed) to {@code https://127.0.0.1:<upstreamPort>}, trusting only the given CA, and the
- * response streamed back (chunked watch streams and followed logs included, never buffered whole; a stream's head
- * is sent as soon as the API server sends it, before any body). WebSocket
+ * response streamed back (chunked watch streams and followed logs included, never buffered whole). WebSocket
  * upgrades are proxied frame by frame; when either side closes, the other is closed.
  *
  * <p>Never logs a header (Authorization holds a bearer token); logs at debug level only. Thread-safe: the state
@@ -400,9 +399,6 @@ public final class FrontProxy implements AutoCloseable {
         || (status >= 100 && status < 200);
     if (!bodiless && !upstreamResponse.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       response.setChunked(true);
-      // the head now, as the API server flushed it: a watch may send nothing for a minute (its first bookmark),
-      // and a client such as kubectl wait does not stop watching until the head has come
-      response.writeHead();
     }
     upstreamResponse.pipe().endOnFailure(false).to(response).onFailure(e -> {
       // a stream cut short must not look complete: drop the client's connection rather than end the response

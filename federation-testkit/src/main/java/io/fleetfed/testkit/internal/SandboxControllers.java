@@ -13,7 +13,9 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -64,6 +66,8 @@ public final class SandboxControllers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SandboxControllers.class);
   static final long RESYNC_MILLIS = 3_000;
   private static final long RETRY_MILLIS = 200;
+  private static final long SWEEP_MILLIS = 1_000;
+  private static final int REQUEST_MILLIS = 5_000;
   private static final String TOKEN_TYPE = "kubernetes.io/service-account-token";
   private static final String SA_NAME = "kubernetes.io/service-account.name";
   private static final String SA_UID = "kubernetes.io/service-account.uid";
@@ -78,7 +82,11 @@ public final class SandboxControllers implements AutoCloseable {
   private volatile boolean closed;
 
   private SandboxControllers(KubernetesClient client, String caPem) {
-    this.client = client;
+    // a client of its own: short requests and no retries, so that one request to a server that is being reset cannot
+    // hold the single worker (and every token behind it) for half a minute, as fabric8's default retries did
+    this.client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+        .withRequestTimeout(REQUEST_MILLIS).withConnectionTimeout(REQUEST_MILLIS).withRequestRetryBackoffLimit(0)
+        .build()).build();
     this.caPem = caPem;
     this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "fleetfed-sandbox-controllers");
@@ -89,7 +97,7 @@ public final class SandboxControllers implements AutoCloseable {
 
   /**
    * Starts the controllers on the cluster {@code client} reaches as an admin; returns once their informers have
-   * listed. The client stays the caller's: closing the controllers does not close it.
+   * listed. The client stays the caller's: the controllers make one of their own from its configuration.
    *
    * @param caPem the cluster's CA certificate (PEM), put in token Secrets as {@code ca.crt}
    */
@@ -97,21 +105,42 @@ public final class SandboxControllers implements AutoCloseable {
     SandboxControllers controllers = new SandboxControllers(Objects.requireNonNull(client, "client"),
         Objects.requireNonNull(caPem, "caPem"));
     try {
-      controllers.informers.add(client.secrets().inAnyNamespace().withField("type", TOKEN_TYPE)
+      controllers.informers.add(controllers.client.secrets().inAnyNamespace().withField("type", TOKEN_TYPE)
           .inform(controllers.handler(s -> "secret/" + key(s.getMetadata().getNamespace(), s.getMetadata().getName()),
               s -> List.of()), RESYNC_MILLIS));
       // a ServiceAccount's changes need nothing; its deletion takes its token Secrets (and the default one is made
       // again)
-      controllers.informers.add(client.serviceAccounts().inAnyNamespace().inform(controllers.handler(sa -> null,
+      controllers.informers.add(controllers.client.serviceAccounts().inAnyNamespace().inform(controllers.handler(sa -> null,
           sa -> List.of("deleted-sa/" + key(sa.getMetadata().getNamespace(), sa.getMetadata().getName()),
               "default-sa/" + sa.getMetadata().getNamespace())), RESYNC_MILLIS));
-      controllers.informers.add(client.namespaces().inform(controllers.handler(ns -> "namespace/"
+      controllers.informers.add(controllers.client.namespaces().inform(controllers.handler(ns -> "namespace/"
           + ns.getMetadata().getName(), ns -> List.of()), RESYNC_MILLIS));
+      controllers.worker.scheduleWithFixedDelay(controllers::sweepTokens, SWEEP_MILLIS, SWEEP_MILLIS,
+          TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       controllers.close();
       throw e;
     }
     return controllers;
+  }
+
+  /**
+   * Lists the token Secrets from the API server, not the informer's cache, and fills those without a token: after a
+   * reset puts etcd's keys back, the informer once missed a new Secret for good, and a join waited 30 s for it.
+   */
+  private void sweepTokens() {
+    if (closed) {
+      return;
+    }
+    try {
+      for (Secret secret : client.secrets().inAnyNamespace().withField("type", TOKEN_TYPE).list().getItems()) {
+        if (secret.getData() == null || secret.getData().get("token") == null) {
+          enqueue("secret/" + key(secret.getMetadata().getNamespace(), secret.getMetadata().getName()), 0);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("token sweep failed; tried again in {} ms: {}", SWEEP_MILLIS, e.toString());
+    }
   }
 
   private static String key(String namespace, String name) {
@@ -163,6 +192,18 @@ public final class SandboxControllers implements AutoCloseable {
   }
 
   private void run(String work) {
+    long started = System.nanoTime();
+    try {
+      runOnce(work);
+    } finally {
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      if (millis > 2_000) {
+        LOG.debug("{} took {} ms", work, millis);
+      }
+    }
+  }
+
+  private void runOnce(String work) {
     int slash = work.indexOf('/');
     String kind = work.substring(0, slash);
     String what = work.substring(slash + 1);
@@ -378,6 +419,8 @@ public final class SandboxControllers implements AutoCloseable {
       worker.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      client.close();
     }
   }
 }
