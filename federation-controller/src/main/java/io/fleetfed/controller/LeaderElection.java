@@ -50,7 +50,8 @@ public record LeaderElection(boolean enabled, String leaseName, Duration leaseDu
           + renewDeadline + ")");
     }
     if (renewDeadline.toMillis() <= retryPeriod.toMillis() * 1.2) {
-      throw new IllegalArgumentException("renewDeadline (" + renewDeadline + ") must be greater than retryPeriod × 1.2 ("
+      throw new IllegalArgumentException("renewDeadline (" + renewDeadline
+          + ") must be greater than retryPeriod × 1.2 ("
           + retryPeriod + " × 1.2)");
     }
   }

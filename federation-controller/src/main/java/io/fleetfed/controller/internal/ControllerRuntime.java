@@ -218,7 +218,8 @@ public final class ControllerRuntime implements AutoCloseable {
   }
 
   void tell(ControllerEvent event) {
-    if (event.type() == ControllerEvent.Type.MEMBERSHIP_CHANGED || event.type() == ControllerEvent.Type.STARTED_LEADING) {
+    if (event.type() == ControllerEvent.Type.MEMBERSHIP_CHANGED
+        || event.type() == ControllerEvent.Type.STARTED_LEADING) {
       metrics.clusters(members());
     }
     for (ControllerListener l : listeners) {

@@ -142,8 +142,8 @@ public final class ClusterFleet implements AutoCloseable {
       clients.close();
       throw e;
     }
-    this.engine = new Engine(new Engine.Settings(new CopySync.Settings(b.adopt, b.takeOverKubeFedCopies, b.remoteStatus, b.runOnce),
-        b.requestTimeout, b.backoff), members::all, board, workers, scheduler);
+    this.engine = new Engine(new Engine.Settings(new CopySync.Settings(b.adopt, b.takeOverKubeFedCopies,
+        b.remoteStatus, b.runOnce), b.requestTimeout, b.backoff), members::all, board, workers, scheduler);
     this.health = new HealthProber(members, b.health, workers, this::healthChanged);
     health.probeAll();
     scheduler.scheduleWithFixedDelay(health::probeAll, b.health.period().toMillis(), b.health.period().toMillis(),
@@ -299,10 +299,10 @@ public final class ClusterFleet implements AutoCloseable {
   /**
    * Reads the host cluster's KubeFedClusters (and their token Secrets) again and brings the fleet's members in line:
    * a member joined since, by {@code fleetfed join}, {@code kubefedctl join} or by hand, is added and gets every
-   * object placed on it; a member unjoined since is removed (its copies stay, as after {@link #unjoin}); a member
+   * object placed on it (at once when the fleet is started, else at the next propagation); a member unjoined since is removed (its copies stay, as after {@link #unjoin}); a member
    * whose endpoint, CA bundle, token or proxy changed (a rotated Secret) is reached with a new client; new labels
-   * and cordons take effect. Members given to the builder are left alone. The host-cluster controller calls this
-   * whenever a KubeFedCluster or Secret in the federation namespace changes.
+   * and cordons take effect. Members given to the builder are left alone. The host-cluster controller calls this on
+   * every KubeFedCluster change and every few seconds (for rotated Secrets).
    *
    * <pre>{@code
    * MembershipChange change = fleet.refreshMembers();
