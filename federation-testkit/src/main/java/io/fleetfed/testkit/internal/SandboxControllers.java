@@ -111,7 +111,8 @@ public final class SandboxControllers implements AutoCloseable {
       // a ServiceAccount's changes need nothing; its deletion takes its token Secrets (and the default one is made
       // again)
       controllers.informers.add(controllers.client.serviceAccounts().inAnyNamespace().inform(controllers.handler(sa -> null,
-          sa -> List.of("deleted-sa/" + key(sa.getMetadata().getNamespace(), sa.getMetadata().getName()),
+          sa -> List.of("deleted-sa/" + key(sa.getMetadata().getNamespace(), sa.getMetadata().getName()) + "@"
+              + sa.getMetadata().getUid(),
               "default-sa/" + sa.getMetadata().getNamespace())), RESYNC_MILLIS));
       controllers.informers.add(controllers.client.namespaces().inform(controllers.handler(ns -> "namespace/"
           + ns.getMetadata().getName(), ns -> List.of()), RESYNC_MILLIS));
@@ -211,7 +212,10 @@ public final class SandboxControllers implements AutoCloseable {
       switch (kind) {
         case "secret" -> fillToken(before(what), after(what));
         case "default-sa" -> ensureDefaultServiceAccount(what);
-        case "deleted-sa" -> deleteTokens(before(what), after(what));
+        case "deleted-sa" -> {
+          String account = what.substring(0, what.lastIndexOf('@'));
+          deleteTokens(before(account), after(account), what.substring(what.lastIndexOf('@') + 1));
+        }
         case "namespace" -> {
           if (!finalizeNamespace(what)) {
             enqueue(work, RETRY_MILLIS);   // objects left (finalizers of their own): look again soon
@@ -278,13 +282,21 @@ public final class SandboxControllers implements AutoCloseable {
     LOG.debug("filled token Secret {}/{} of ServiceAccount {}", namespace, name, saName);
   }
 
-  private void deleteTokens(String namespace, String saName) {
-    if (client.serviceAccounts().inNamespace(namespace).withName(saName).get() != null) {
-      return;   // made again since
+  /**
+   * Deletes the token Secrets of the ServiceAccount {@code saName} whose uid was {@code uid}, once it is gone: only
+   * those its uid is recorded on, so that a ServiceAccount made again under the same name (a join right after a
+   * reset, before this deletion's event came) keeps its new token Secret.
+   */
+  private void deleteTokens(String namespace, String saName, String uid) {
+    ServiceAccount now = client.serviceAccounts().inNamespace(namespace).withName(saName).get();
+    if (now != null && !uid.equals(now.getMetadata().getUid())) {
+      LOG.debug("ServiceAccount {}/{} was made again: only the old one's tokens go", namespace, saName);
+    } else if (now != null) {
+      return;   // not gone after all
     }
     for (Secret s : client.secrets().inNamespace(namespace).withField("type", TOKEN_TYPE).list().getItems()) {
       Map<String, String> annotations = s.getMetadata().getAnnotations();
-      if (annotations != null && saName.equals(annotations.get(SA_NAME))) {
+      if (annotations != null && saName.equals(annotations.get(SA_NAME)) && uid.equals(annotations.get(SA_UID))) {
         client.secrets().inNamespace(namespace).withName(s.getMetadata().getName()).delete();
       }
     }

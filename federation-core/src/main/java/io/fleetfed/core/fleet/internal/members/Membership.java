@@ -45,8 +45,6 @@ public final class Membership {
   static final String CORDONED = "fleetfed.io/cordoned";
   static final String DRAINED = "fleetfed.io/drained";
   /** KubeFed's KubeFedCluster type. */
-  /** How often join reads the member's token Secret while waiting for its token. */
-  static final Duration TOKEN_POLL = Duration.ofMillis(200);
   public static final ResourceType KUBEFED_CLUSTERS = ResourceType.namespaced(GROUP, "v1beta1", "KubeFedCluster",
       "kubefedclusters");
   static final ResourceType CLUSTER_ROLE_BINDINGS = ResourceType.cluster("rbac.authorization.k8s.io", "v1",
@@ -187,7 +185,14 @@ public final class Membership {
     createOrReplace(member, CLUSTER_ROLE_BINDINGS, generic(new ClusterRoleBindingBuilder().withNewMetadata()
         .withName(role).endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role)
         .addNewSubject().withKind("ServiceAccount").withName(sa).withNamespace(namespace).endSubject().build()));
-    GenericKubernetesResource tokenSecret = awaitToken(member, name, namespace, sa, tokenTimeout);
+    GenericKubernetesResource tokenSecret;
+    try {
+      tokenSecret = member.await(BuiltInTypes.SECRETS, namespace, sa, s -> data(s).get("token") != null,
+          tokenTimeout);
+    } catch (ClusterRequestException e) {
+      throw new FederationException("the member cluster " + name + " did not fill the token of Secret " + namespace
+          + "/" + sa + " within " + tokenTimeout.toSeconds() + " s (is its token controller running?)", e);
+    }
     Map<String, String> data = new LinkedHashMap<>();
     data.put("token", data(tokenSecret).get("token"));
     if (data(tokenSecret).get("ca.crt") != null) {
@@ -273,39 +278,6 @@ public final class Membership {
     attempt(left, hostName, "KubeFedCluster", namespace + "/" + name,
         () -> host.delete(KUBEFED_CLUSTERS, namespace, name));
     return new UnjoinResult(name, left);
-  }
-
-  /**
-   * The token Secret once the member's token controller has filled it. Read again every {@link #TOKEN_POLL} rather
-   * than watched: a join happens once, and a watch once missed the update for the whole timeout (on a real sandbox
-   * cluster just after a reset), where a read cannot.
-   */
-  private static GenericKubernetesResource awaitToken(ClusterClient member, String name, String namespace,
-      String secret, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    ClusterRequestException last = null;
-    while (true) {
-      try {
-        Optional<GenericKubernetesResource> found = member.get(BuiltInTypes.SECRETS, namespace, secret);
-        if (found.isPresent() && data(found.get()).get("token") != null) {
-          return found.get();
-        }
-      } catch (ClusterRequestException e) {
-        last = e;   // tried again until the timeout: the member may be busy for a moment
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw new FederationException("the member cluster " + name + " did not fill the token of Secret " + namespace
-            + "/" + secret + " within " + timeout.toSeconds() + " s (is its token controller running?)"
-            + (last == null ? "" : "; the last read failed: " + last.getMessage()), last);
-      }
-      try {
-        Thread.sleep(TOKEN_POLL.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new FederationException("interrupted while waiting for the token of Secret " + namespace + "/" + secret
-            + " in " + name, e);
-      }
-    }
   }
 
   /** The health a KubeFedCluster's status records, as KubeFed's cluster controller writes it; empty if none. */
