@@ -17,14 +17,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * KubeFed's deletion (kubefed-semantics §4): a member that is not ready when its Federated object is deleted keeps
  * the object (its finalizer) until the member's copy can be removed.
  */
-@Tag("real-api-servers")
 class DeletionBlockedTest {
   static final Duration WAIT = Duration.ofSeconds(30);
 

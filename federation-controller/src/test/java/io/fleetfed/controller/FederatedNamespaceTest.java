@@ -15,14 +15,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A FederatedNamespace restricts where the objects of its namespace go, as in KubeFed, and a change to its placement
  * takes the objects already there along (KubeFed's sync controller enqueues them on a FederatedNamespace event).
  */
-@Tag("real-api-servers")
 class FederatedNamespaceTest {
   static final Duration WAIT = Duration.ofSeconds(30);
   static final ResourceDefinitionContext FEDERATED_NAMESPACES = new ResourceDefinitionContext.Builder()

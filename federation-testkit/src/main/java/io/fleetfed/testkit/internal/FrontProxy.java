@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * and key, so a client that trusts the API server trusts the proxy. Every request that is neither failed on purpose
  * nor a pod log is forwarded as it came (method, path and query, headers but the hop-by-hop ones, Authorization
  * included, body streamed) to {@code https://127.0.0.1:<upstreamPort>}, trusting only the given CA, and the
- * response streamed back (chunked watch streams and followed logs included, never buffered whole). WebSocket
+ * response streamed back (chunked watch streams and followed logs included, never buffered whole; a watch's head is sent
+ * as soon as the API server sends it, before any event). WebSocket
  * upgrades are proxied frame by frame; when either side closes, the other is closed.
  *
  * <p>Never logs a header (Authorization holds a bearer token); logs at debug level only. Thread-safe: the state
@@ -381,6 +382,12 @@ public final class FrontProxy implements AutoCloseable {
     });
   }
 
+  /** Whether {@code request} is an HTTP watch ({@code ?watch=true} or {@code ?watch=1}). */
+  private static boolean isWatch(HttpServerRequest request) {
+    String watch = request.getParam("watch");
+    return "true".equals(watch) || "1".equals(watch);
+  }
+
   /** Sends the API server's response: its head now, its body as it comes. */
   private void relay(HttpServerRequest request, HttpClientRequest upstream, HttpClientResponse upstreamResponse) {
     HttpServerResponse response = request.response();
@@ -399,6 +406,11 @@ public final class FrontProxy implements AutoCloseable {
         || (status >= 100 && status < 200);
     if (!bodiless && !upstreamResponse.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       response.setChunked(true);
+      if (isWatch(request)) {
+        // a watch's head now, as the API server flushed it: a watch may send nothing for a minute (its first
+        // bookmark), and kubectl wait, which watches each object it waits for, does not stop until the head has come
+        response.writeHead();
+      }
     }
     upstreamResponse.pipe().endOnFailure(false).to(response).onFailure(e -> {
       // a stream cut short must not look complete: drop the client's connection rather than end the response

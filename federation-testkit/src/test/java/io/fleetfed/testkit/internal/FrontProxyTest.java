@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -267,6 +268,25 @@ class FrontProxyTest {
           .uri("https://127.0.0.1:" + proxy.port() + "/api/v1/namespaces/default/pods/logged/log").build(),
           String.class).get(10, TimeUnit.SECONDS);
       assertThat(log.code()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  @DisplayName("a streamed HTTP watch's head comes when the API server sends it, before any event: kubectl wait,"
+      + " which stops watching only once the head has come, ends at once")
+  void watchHeadBeforeEvents() throws Exception {
+    String version = client.configMaps().list().getMetadata().getResourceVersion();
+    HttpClient http = client.getHttpClient();
+    // no object has this name, so no event comes, and without bookmarks the API server sends nothing but the head
+    HttpResponse<AsyncBody> watch = http.consumeBytes(http.newHttpRequestBuilder().uri("https://127.0.0.1:"
+        + proxy.port() + "/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=" + version
+        + "&fieldSelector=metadata.name%3Dnever-created").build(), (buffers, body) -> body.consume())
+        .get(10, TimeUnit.SECONDS);
+    try {
+      assertThat(watch.code()).isEqualTo(200);
+      assertThat(watch.header("Transfer-Encoding")).isEqualTo("chunked");
+    } finally {
+      watch.body().cancel();
     }
   }
 }
