@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fleetfed.core.kubefed.FederatedTypeConfig;
+import io.fleetfed.core.cluster.ClusterClient;
+import io.fleetfed.core.cluster.ClusterRequestException;
 import io.fleetfed.core.kubefed.KubeFedBundle;
 import io.fleetfed.core.kubefed.KubeFedYaml;
 import io.fleetfed.core.kubefed.TypeRegistry;
 import io.fleetfed.core.model.FederatedResource;
+import io.fleetfed.core.model.ResourceType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +43,32 @@ final class HostObjects {
   static List<String> finalizers(GenericKubernetesResource object) {
     List<String> f = object.getMetadata().getFinalizers();
     return f == null ? List.of() : f;
+  }
+
+  /**
+   * Adds ({@code present}) or removes {@code finalizer} on {@code object} in the host, read afresh and edited; an
+   * object gone meanwhile is left so.
+   *
+   * @return the object as written, or {@code object} if it is gone
+   */
+  static GenericKubernetesResource finalizer(ClusterClient host, ResourceType type, GenericKubernetesResource object,
+      String finalizer, boolean present) {
+    try {
+      return host.edit(type, object.getMetadata().getNamespace(), object.getMetadata().getName(), false, o -> {
+        List<String> f = new java.util.ArrayList<>(finalizers(o));
+        f.remove(finalizer);
+        if (present) {
+          f.add(finalizer);
+        }
+        o.getMetadata().setFinalizers(f);
+        return o;
+      });
+    } catch (ClusterRequestException e) {
+      if (e.code() == ClusterRequestException.NOT_FOUND) {
+        return object;
+      }
+      throw e;
+    }
   }
 
   static boolean deleting(GenericKubernetesResource object) {

@@ -336,22 +336,7 @@ final class Term implements AutoCloseable {
   }
 
   private GenericKubernetesResource editFinalizers(GenericKubernetesResource ftc, boolean add) {
-    try {
-      return host.edit(TYPE_CONFIGS, ftc.getMetadata().getNamespace(), ftc.getMetadata().getName(), false, o -> {
-        List<String> f = new ArrayList<>(HostObjects.finalizers(o));
-        f.remove(FTC_FINALIZER);
-        if (add) {
-          f.add(FTC_FINALIZER);
-        }
-        o.getMetadata().setFinalizers(f);
-        return o;
-      });
-    } catch (ClusterRequestException e) {
-      if (e.code() == ClusterRequestException.NOT_FOUND) {
-        return ftc;
-      }
-      throw e;
-    }
+    return HostObjects.finalizer(host, TYPE_CONFIGS, ftc, FTC_FINALIZER, add);
   }
 
   /** KubeFed's FTC status: observedGeneration, propagationController, statusController; written when changed. */

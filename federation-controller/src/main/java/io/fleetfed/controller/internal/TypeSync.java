@@ -316,19 +316,7 @@ final class TypeSync implements AutoCloseable {
   }
 
   private void removeFinalizer(GenericKubernetesResource object) {
-    try {
-      cx.host().edit(type.federated(), object.getMetadata().getNamespace(), object.getMetadata().getName(), false,
-          o -> {
-            List<String> f = new ArrayList<>(HostObjects.finalizers(o));
-            f.remove(HostObjects.SYNC_FINALIZER);
-            o.getMetadata().setFinalizers(f);
-            return o;
-          });
-    } catch (ClusterRequestException e) {
-      if (e.code() != ClusterRequestException.NOT_FOUND) {
-        throw e;
-      }
-    }
+    HostObjects.finalizer(cx.host(), type.federated(), object, HostObjects.SYNC_FINALIZER, false);
   }
 
   private void invalid(GenericKubernetesResource object, String message) {
