@@ -51,7 +51,13 @@ public enum PropagationStatus {
    * another fleet on the same members. Background reconciliation leaves it alone so that two fleets do not
    * overwrite each other forever; an explicit {@code propagate} overwrites it.
    */
-  OWNED_BY_ANOTHER_WRITER("ManagedByAnotherWriter");
+  OWNED_BY_ANOTHER_WRITER("ManagedByAnotherWriter"),
+  /**
+   * fleetfed's own: the member serves neither the copy's API version nor one the fleet can convert it to (no
+   * {@link io.fleetfed.core.kubefed.VersionConverter} for the pair, or a field with no equivalent there); the
+   * message names the versions the member serves. Nothing was written.
+   */
+  VERSION_NOT_SERVED("VersionNotServed");
 
   private final String reason;
 
