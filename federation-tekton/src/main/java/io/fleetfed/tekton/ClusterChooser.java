@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>Eligibility, in this order of reasons: the host only when allowed; only the requested clusters; only
- *       clusters whose labels match the selector; not one tried already; not drained; not cordoned; Ready.</li>
+ *       clusters whose labels match the selector; not one tried already; not drained; not cordoned; Ready; able to
+ *       take the run's kind in a version it serves (its own, or one the fleet converts it to).</li>
  *   <li>Load against capacity: a cluster below its capacity beats a full one; then the lower load-to-capacity
  *       ratio, then the lower load; ties go to the first name.</li>
  *   <li>The explanation: why the winner won, and why each other cluster was passed over.</li>
@@ -82,17 +84,19 @@ final class ClusterChooser {
    * @param load the runs occupying a member, asked only of the eligible ones
    * @param hostName the host cluster's name ({@code ""} without a host)
    * @param tried clusters tried already for this run, with why each was left
+   * @param notServed why a Ready cluster cannot take the run's kind at its version (nor convert it to one it
+   *     serves); asked only of clusters eligible otherwise
    * @throws DispatchException if no cluster is eligible, naming why each was passed over
    */
   static ClusterChoice choose(Constraints constraints, List<ClusterState> clusters, ToIntFunction<String> load,
-      Capacities capacities, String hostName, Map<String, String> tried, String kind, String namespace,
-      String name) {
+      Capacities capacities, String hostName, Map<String, String> tried,
+      Function<String, Optional<String>> notServed, String kind, String namespace, String name) {
     Map<String, String> passed = new HashMap<>();
     List<Candidate> candidates = new ArrayList<>();
     Set<String> members = new TreeSet<>();
     for (ClusterState c : clusters) {
       members.add(c.name());
-      Optional<String> why = passOver(constraints, c, hostName, tried);
+      Optional<String> why = passOver(constraints, c, hostName, tried, notServed);
       if (why.isPresent()) {
         passed.put(c.name(), why.get());
       } else {
@@ -127,7 +131,7 @@ final class ClusterChooser {
 
   /** Why {@code c} may not run the run, or empty if it may. */
   static Optional<String> passOver(Constraints constraints, ClusterState c, String hostName,
-      Map<String, String> tried) {
+      Map<String, String> tried, Function<String, Optional<String>> notServed) {
     if (c.name().equals(hostName) && !constraints.allowHost()) {
       return Optional.of("the host cluster runs no pipelines unless the request allows it");
     }
@@ -150,7 +154,7 @@ final class ClusterChooser {
     if (!c.health().isReady()) {
       return Optional.of(c.health() + c.message().map(m -> " (" + m + ")").orElse(""));
     }
-    return Optional.empty();
+    return notServed.apply(c.name()).map(why -> "cannot take the run's version: " + why);
   }
 
   static String describe(LabelSelector selector) {

@@ -459,13 +459,22 @@ public final class RunDispatcher implements AutoCloseable {
     if (avoided.size() > tried.size()) {
       try {
         return ClusterChooser.choose(ClusterChooser.Constraints.of(request), fleet.clusters(), this::load,
-            capacities, fleet.hostName(), avoided, type.kind(), namespace, name);
+            capacities, fleet.hostName(), avoided, c -> notServed(c, type), type.kind(), namespace, name);
       } catch (DispatchException onlyTheUnanswering) {
         // no other member may take it: try those that did not answer, rather than fail
       }
     }
     return ClusterChooser.choose(ClusterChooser.Constraints.of(request), fleet.clusters(), this::load, capacities,
-        fleet.hostName(), tried, type.kind(), namespace, name);
+        fleet.hostName(), tried, c -> notServed(c, type), type.kind(), namespace, name);
+  }
+
+  /** Why member {@code cluster} cannot take runs of {@code type} at all: no version of it there the fleet reaches. */
+  private Optional<String> notServed(String cluster, ResourceType type) {
+    try {
+      return fleet.versionOn(cluster, type).notServed();
+    } catch (FederationException gone) {
+      return Optional.empty();   // left the fleet meanwhile: the placement says so
+    }
   }
 
   /** The runs occupying each member now (unfinished runs seen by watches plus those just dispatched). */
@@ -512,7 +521,7 @@ public final class RunDispatcher implements AutoCloseable {
       return existing;
     }
     Watcher created = watchers.computeIfAbsent(cluster, c -> closed ? null
-        : new Watcher(fleet.client(c), watcherEvents, json));
+        : new Watcher(fleet.client(c), type -> fleet.versionOn(c, type), watcherEvents, json));
     if (created == null) {
       return null;
     }
@@ -553,14 +562,36 @@ public final class RunDispatcher implements AutoCloseable {
         children = freshChildren(cluster, handle).orElse(children);   // the TaskRuns' own watch lags behind
       }
     }
-    handle.observe(cluster, run, deleted, children);
+    String version = handle.type().version();
+    handle.observe(cluster, inVersion(run, version), deleted,
+        children.stream().map(c -> inVersion(c, version)).toList());
+  }
+
+  /**
+   * A run or child as its member holds it, converted to {@code version} (the dispatched run's) when the member
+   * holds another; as it is when it cannot be converted (the status reader knows both versions' fields).
+   */
+  private ObjectNode inVersion(ObjectNode run, String version) {
+    String apiVersion = run.path("apiVersion").asText("");
+    if (apiVersion.isEmpty() || apiVersion.endsWith("/" + version)) {
+      return run;
+    }
+    try {
+      return fleet.converters().convert(run, version);
+    } catch (FederationException e) {
+      LOG.debug("reading {} {} as {}: {}", run.path("kind").asText(), run.path("metadata").path("name").asText(),
+          apiVersion, e.getMessage());
+      return run;
+    }
   }
 
   /** The TaskRuns of a PipelineRun read from its member now; empty if it cannot be reached. */
   private Optional<List<ObjectNode>> freshChildren(String cluster, RunHandle handle) {
     try {
-      return Optional.of(fleet.client(cluster).list(TektonTypes.TASK_RUN.withVersion(handle.type().version()),
-              handle.namespace(), Map.of(Watcher.PIPELINE_RUN_LABEL, handle.name())).stream()
+      ResourceType taskRuns = fleet.versionOn(cluster, TektonTypes.TASK_RUN.withVersion(handle.type().version()))
+          .type();
+      return Optional.of(fleet.client(cluster).list(taskRuns, handle.namespace(),
+              Map.of(Watcher.PIPELINE_RUN_LABEL, handle.name())).stream()
           .map(o -> json.convertValue(o, ObjectNode.class)).toList());
     } catch (FederationException e) {
       LOG.debug("cannot read the TaskRuns of {} from {}: {}", handle, cluster, e.toString());
@@ -576,6 +607,10 @@ public final class RunDispatcher implements AutoCloseable {
     }
     if (state.health().isReady()) {
       placer.clusterReady(state.name());
+      Watcher w = watchers.get(state.name());
+      if (w != null) {
+        w.rewatch();   // what it serves is known now: a watch made while it was away may be at a version it lacks
+      }
       return;
     }
     for (RunHandle h : byKey.values()) {

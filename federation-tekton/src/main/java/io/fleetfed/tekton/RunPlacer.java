@@ -6,7 +6,9 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fleetfed.core.FederationException;
 import io.fleetfed.core.cluster.ClusterClient;
 import io.fleetfed.core.cluster.ClusterRequestException;
+import io.fleetfed.core.cluster.VersionChoice;
 import io.fleetfed.core.fleet.ClusterFleet;
+import io.fleetfed.core.kubefed.ConversionException;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.Placement;
 import io.fleetfed.core.model.ResourceType;
@@ -186,15 +188,29 @@ final class RunPlacer {
 
   /**
    * Creates the run on {@code cluster} as the fleet would write it (managed label, source and hash annotations),
-   * but directly: a run is created once and never updated, so the fleet need not track it. Empty once it is there.
+   * in a version the member serves (converted when that is not the run's own), but directly: a run is created once
+   * and never updated, so the fleet need not track it. Empty once it is there.
    */
   private Optional<String> createRun(String cluster, RunHandle handle, ObjectNode object) {
     if (fleet.cluster(cluster).map(c -> !c.health().isReady()).orElse(true)) {
       return Optional.of(PropagationStatus.CLUSTER_NOT_READY.reason());
     }
+    VersionChoice version = fleet.versionOn(cluster, handle.type());
+    if (!version.served()) {
+      return Optional.of(PropagationStatus.VERSION_NOT_SERVED.reason() + ": " + version.notServed().get());
+    }
+    ObjectNode toCreate;
+    try {
+      toCreate = version.converted(handle.type()) ? fleet.converters().convert(object, version.type().version())
+          : object;
+    } catch (ConversionException e) {
+      return Optional.of(PropagationStatus.VERSION_NOT_SERVED.reason() + ": " + cluster + " serves "
+          + handle.type().qualifiedName() + " at " + version.type().version() + ", not at "
+          + handle.type().version() + "; " + e.getMessage());
+    }
     ClusterClient client = fleet.client(cluster);
     try {
-      client.createWithNamespace(handle.type(), json.convertValue(object, GenericKubernetesResource.class));
+      client.createWithNamespace(version.type(), json.convertValue(toCreate, GenericKubernetesResource.class));
       unanswered.remove(cluster);
       return Optional.empty();
     } catch (ClusterRequestException e) {
@@ -202,13 +218,26 @@ final class RunPlacer {
         unanswered(cluster);
       }
       if (e.isConflict()) {
-        String key = client.get(handle.type(), handle.namespace(), handle.name())
+        String key = client.get(version.type(), handle.namespace(), handle.name())
             .map(there -> there.getMetadata().getAnnotations())
             .map(annotations -> annotations.get(RunDispatcher.DISPATCH_KEY_ANNOTATION)).orElse(null);
         return handle.key().equals(key) ? Optional.empty() : Optional.of(PropagationStatus.ALREADY_EXISTS.reason()
             + ": a " + handle.kind() + " of that name exists there and is not this dispatch's");
       }
+      if (e.isNotFound() && notServedAtAll(client, handle.type())) {
+        return Optional.of(PropagationStatus.VERSION_NOT_SERVED.reason() + ": " + cluster + " serves no version of "
+            + handle.type().qualifiedName() + " (is Tekton installed there?)");
+      }
       return Optional.of(PropagationStatus.CREATION_FAILED.reason() + ": " + e.getMessage());
+    }
+  }
+
+  /** Whether {@code client}'s cluster serves no version of {@code type} (a 404 then means no Tekton there). */
+  private static boolean notServedAtAll(ClusterClient client, ResourceType type) {
+    try {
+      return client.servedVersions(type.group()).getOrDefault(type.plural(), List.of()).isEmpty();
+    } catch (ClusterRequestException e) {
+      return false;
     }
   }
 
@@ -292,10 +321,11 @@ final class RunPlacer {
     }
     try {
       ClusterClient client = fleet.client(cluster);
-      Optional<GenericKubernetesResource> there = client.get(r.type(), r.namespace(), r.name());
+      ResourceType type = fleet.versionOn(cluster, r.type()).type();   // the version it was created in there
+      Optional<GenericKubernetesResource> there = client.get(type, r.namespace(), r.name());
       if (there.isPresent() && there.get().getMetadata().getAnnotations() != null
           && r.key().equals(there.get().getMetadata().getAnnotations().get(RunDispatcher.DISPATCH_KEY_ANNOTATION))) {
-        client.delete(r.type(), r.namespace(), r.name());
+        client.delete(type, r.namespace(), r.name());
         LOG.info("removed the copy of {} {}/{} that moved away from {}", r.type().kind(), r.namespace(), r.name(),
             cluster);
       }

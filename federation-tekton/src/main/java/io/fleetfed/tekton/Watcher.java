@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fleetfed.core.cluster.ClusterClient;
 import io.fleetfed.core.cluster.ObjectWatch;
+import io.fleetfed.core.cluster.VersionChoice;
 import io.fleetfed.core.cluster.WatchHandler;
 import io.fleetfed.core.model.ResourceType;
 import java.time.Duration;
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * The runs of one member cluster, kept by watches (one per run kind and version, all namespaces): they tell the
  * dispatcher of every change of a run it placed there, and count the runs that occupy the cluster (unfinished
  * PipelineRuns, and unfinished TaskRuns that no PipelineRun started) plus those just placed there and not yet seen.
+ * A version is watched as the member serves it: runs of {@code tekton.dev/v1} are watched at {@code v1beta1} on a
+ * member that serves only that (the fleet's {@link io.fleetfed.core.cluster.VersionChoice}), and not at all on one
+ * that serves neither.
  */
 final class Watcher {
   private static final Logger LOG = LoggerFactory.getLogger(Watcher.class);
@@ -56,12 +60,17 @@ final class Watcher {
   private final Events events;
   private final ObjectMapper json;
   private final Map<String, ObjectWatch> watches = new ConcurrentHashMap<>();
+  /** The type asked for → the type watched for it on this member ({@code key}s); absent: not served here. */
+  private final Map<String, String> watchedAs = new ConcurrentHashMap<>();
+  private final Set<String> versions = ConcurrentHashMap.newKeySet();
+  private final Function<ResourceType, VersionChoice> versionOn;
   private final Set<String> occupying = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  Watcher(ClusterClient client, Events events, ObjectMapper json) {
+  Watcher(ClusterClient client, Function<ResourceType, VersionChoice> versionOn, Events events, ObjectMapper json) {
     this.cluster = client.cluster();
     this.client = client;
+    this.versionOn = versionOn;
     this.events = events;
     this.json = json;
   }
@@ -72,9 +81,17 @@ final class Watcher {
 
   /** Starts watching TaskRuns and PipelineRuns at {@code version}, once; waits up to {@code wait} for the lists. */
   void watch(String version, Duration wait) {
+    versions.add(version);
     List<ObjectWatch> starting = new ArrayList<>();
     for (ResourceType base : List.of(TektonTypes.TASK_RUN, TektonTypes.PIPELINE_RUN)) {
-      ResourceType type = base.withVersion(version);
+      ResourceType asked = base.withVersion(version);
+      VersionChoice choice = versionOn.apply(asked);
+      if (!choice.served()) {
+        watchedAs.remove(key(asked));
+        continue;
+      }
+      ResourceType type = choice.type();
+      watchedAs.put(key(asked), key(type));
       watches.computeIfAbsent(key(type), k -> {
         ObjectWatch w = client.watch(type, Map.of(), base == TektonTypes.TASK_RUN ? CHILD_INDEX : Map.of(BY_KEY, KEY_INDEX),
             new WatchHandler() {
@@ -165,9 +182,28 @@ final class Watcher {
     return occupying.size();
   }
 
-  /** The watch of runs of {@code type}, if started. */
+  /**
+   * Watches again every version asked for, as the member serves it now (it was not Ready when first asked, and was
+   * watched at the asked version); stops the watches no version needs any more.
+   */
+  void rewatch() {
+    for (String version : versions) {
+      watch(version, Duration.ZERO);
+    }
+    Set<String> needed = Set.copyOf(watchedAs.values());
+    watches.keySet().removeIf(k -> {
+      if (needed.contains(k)) {
+        return false;
+      }
+      watches.get(k).close();
+      return true;
+    });
+  }
+
+  /** The watch of runs of {@code type} (at the version asked for), if started. */
   private ObjectWatch watch(ResourceType type) {
-    return watches.get(key(type));
+    String watched = watchedAs.get(key(type));
+    return watched == null ? null : watches.get(watched);
   }
 
   private static String key(ResourceType type) {

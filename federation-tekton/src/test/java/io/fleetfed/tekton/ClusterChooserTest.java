@@ -27,7 +27,14 @@ class ClusterChooserTest {
   /** One fleet and request, and what the choice must be. */
   private record Row(String rule, List<ClusterState> clusters, Map<String, Integer> load,
       ClusterChooser.Capacities capacities, ClusterChooser.Constraints constraints, Map<String, String> tried,
-      Optional<String> winner, String reason, Map<String, String> passedOver) {
+      Map<String, String> notServed, Optional<String> winner, String reason, Map<String, String> passedOver) {
+    /** A row where every cluster serves the run's version. */
+    Row(String rule, List<ClusterState> clusters, Map<String, Integer> load, ClusterChooser.Capacities capacities,
+        ClusterChooser.Constraints constraints, Map<String, String> tried, Optional<String> winner, String reason,
+        Map<String, String> passedOver) {
+      this(rule, clusters, load, capacities, constraints, tried, Map.of(), winner, reason, passedOver);
+    }
+
     @Override
     public String toString() {
       return rule;
@@ -133,6 +140,15 @@ class ClusterChooserTest {
         List.of(ready("dev1"), state("dev2", ClusterHealth.OFFLINE, false, false)), load(), capacity(10), ANY,
         Map.of(), Optional.empty(), "no cluster can run TaskRun ci/build-1: dev1: the host cluster runs no "
             + "pipelines unless the request allows it; dev2: OFFLINE (cluster is not reachable)", Map.of()));
+    rows.add(new Row("a Ready cluster that cannot take the run's version at all is passed over, saying why",
+        List.of(ready("dev2"), ready("dev3")), load("dev3", 5), capacity(10), ANY, Map.of(),
+        Map.of("dev2", "dev2 serves taskruns.tekton.dev at v1alpha1, not at v1"), Optional.of("dev3"),
+        "the only eligible cluster (5 of 10 runs)",
+        reasons("dev2", "cannot take the run's version: dev2 serves taskruns.tekton.dev at v1alpha1, not at v1")));
+    rows.add(new Row("a cluster not Ready is not asked about versions: its health is the reason",
+        List.of(state("dev2", ClusterHealth.OFFLINE, false, false), ready("dev3")), load(), capacity(10), ANY,
+        Map.of(), Map.of("dev2", "must not be asked"), Optional.of("dev3"), "the only eligible cluster (0 of 10 runs)",
+        reasons("dev2", "OFFLINE (cluster is not reachable)")));
     rows.add(new Row("no member at all", List.of(), load(), capacity(10), ANY, Map.of(), Optional.empty(),
         "no cluster can run TaskRun ci/build-1: the fleet has no members", Map.of()));
     return rows.stream();
@@ -163,6 +179,7 @@ class ClusterChooserTest {
           .satisfiesAnyOf(why -> assertThat(why).isNull(), why -> assertThat(why).startsWith("more loaded"),
               why -> assertThat(why).startsWith("as loaded"));
       return row.load().getOrDefault(cluster, 0);
-    }, row.capacities(), "dev1", row.tried(), "TaskRun", "ci", "build-1");
+    }, row.capacities(), "dev1", row.tried(), cluster -> Optional.ofNullable(row.notServed().get(cluster)),
+        "TaskRun", "ci", "build-1");
   }
 }

@@ -6,6 +6,8 @@ import io.fleetfed.core.model.DeleteOptions;
 import io.fleetfed.core.model.ResourceType;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -245,4 +247,32 @@ public interface ClusterClient {
    * API server's discovery).
    */
   List<ResourceType> servedTypes();
+
+  /**
+   * The resources of one API group the cluster serves, each with the versions it is served at, the group's
+   * preferred version first (the API server's discovery: {@code /apis/<group>} and {@code /apis/<group>/<version>},
+   * or {@code /api/v1} for the core group {@code ""}). A member mid-upgrade may serve {@code tasks} of
+   * {@code tekton.dev} at {@code [v1beta1, v1alpha1]} while another serves them at {@code [v1, v1beta1]}:
+   *
+   * <pre>{@code
+   * List<String> versions = fleet.client("dev2").servedVersions("tekton.dev")
+   *     .getOrDefault("taskruns", List.of());                             // [v1beta1, v1alpha1]
+   * }</pre>
+   *
+   * <p>Subresources are left out. The default implementation answers from {@link #servedTypes()}, which knows only
+   * each group's preferred version; the fleet's clients ask for every version.
+   *
+   * @param group the API group, {@code ""} for the core group
+   * @return resource plural → served versions, preferred first; empty when the group is not served
+   * @throws ClusterRequestException if the cluster cannot answer
+   */
+  default Map<String, List<String>> servedVersions(String group) {
+    Map<String, List<String>> served = new LinkedHashMap<>();
+    for (ResourceType t : servedTypes()) {
+      if (t.group().equals(group)) {
+        served.computeIfAbsent(t.plural(), p -> new ArrayList<>()).add(t.version());
+      }
+    }
+    return served;
+  }
 }

@@ -11,6 +11,7 @@ import io.fleetfed.core.cluster.DrainResult;
 import io.fleetfed.core.cluster.HealthCheck;
 import io.fleetfed.core.cluster.MembershipChange;
 import io.fleetfed.core.cluster.UnjoinResult;
+import io.fleetfed.core.cluster.VersionChoice;
 import io.fleetfed.core.fleet.internal.apply.CopySync;
 import io.fleetfed.core.fleet.internal.cluster.Clients;
 import io.fleetfed.core.fleet.internal.engine.Engine;
@@ -20,6 +21,7 @@ import io.fleetfed.core.fleet.internal.members.Kubeconfigs;
 import io.fleetfed.core.fleet.internal.members.Member;
 import io.fleetfed.core.fleet.internal.members.Members;
 import io.fleetfed.core.fleet.internal.status.StatusBoard;
+import io.fleetfed.core.kubefed.VersionConverters;
 import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.ClusterNames;
 import io.fleetfed.core.model.FederatedResource;
@@ -143,7 +145,8 @@ public final class ClusterFleet implements AutoCloseable {
       throw e;
     }
     this.engine = new Engine(new Engine.Settings(new CopySync.Settings(b.adopt, b.takeOverKubeFedCopies,
-        b.remoteStatus, b.runOnce), b.requestTimeout, b.backoff), members::all, board, workers, scheduler);
+        b.remoteStatus, b.runOnce), b.requestTimeout, b.backoff,
+        b.converters != null ? b.converters : VersionConverters.standard()), members::all, board, workers, scheduler);
     this.health = new HealthProber(members, b.health, workers, this::healthChanged);
     health.probeAll();
     scheduler.scheduleWithFixedDelay(health::probeAll, b.health.period().toMillis(), b.health.period().toMillis(),
@@ -199,6 +202,38 @@ public final class ClusterFleet implements AutoCloseable {
   public ClusterClient client(String name) {
     requireOpen();
     return members.require(Objects.requireNonNull(name, "name")).client();
+  }
+
+  /**
+   * The API version member {@code cluster}'s copies of {@code type} are written in, from the member's discovery
+   * (see {@link ClusterFleetBuilder#converters}): {@code type} itself when the member serves its version (an answer
+   * kept for minutes), else the member's most preferred served version the fleet's converters reach, else none,
+   * with why (both asked of the member again on each call). A member that is not Ready is not asked: the answer is
+   * {@code type} itself.
+   *
+   * <pre>{@code
+   * VersionChoice v = fleet.versionOn("dev2", TektonTypes.PIPELINE_RUN);   // tekton.dev/v1
+   * v.type().apiVersion();                                                  // "tekton.dev/v1beta1" on Tekton 0.24
+   * }</pre>
+   *
+   * @throws FederationException if {@code cluster} is not a member
+   */
+  public VersionChoice versionOn(String cluster, ResourceType type) {
+    requireOpen();
+    Objects.requireNonNull(type, "type");
+    return engine.versionOn(members.require(Objects.requireNonNull(cluster, "cluster")), type);
+  }
+
+  /**
+   * The converters the fleet writes copies with, for members that serve another version
+   * ({@link ClusterFleetBuilder#converters}).
+   *
+   * <pre>{@code
+   * ObjectNode forDev2 = fleet.converters().convert(pipelineRun, fleet.versionOn("dev2", type).type().version());
+   * }</pre>
+   */
+  public VersionConverters converters() {
+    return engine.converters();
   }
 
   /**

@@ -9,6 +9,7 @@ import io.fleetfed.core.fleet.internal.members.Kubeconfigs;
 import io.fleetfed.core.fleet.internal.members.Members;
 import io.fleetfed.core.internal.Durations;
 import io.fleetfed.core.kubefed.TypeRegistry;
+import io.fleetfed.core.kubefed.VersionConverters;
 import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.ClusterNames;
 import io.fleetfed.core.model.ResourceType;
@@ -56,6 +57,7 @@ public final class ClusterFleetBuilder {
   Backoff backoff = Backoff.DEFAULT;
   Duration watchReconnect = Duration.ofSeconds(1);
   Predicate<ResourceType> runOnce = ClusterFleet::isRun;
+  VersionConverters converters;
   TypeRegistry registry = TypeRegistry.standard();
   BooleanSupplier writesAllowed = () -> true;
 
@@ -159,6 +161,32 @@ public final class ClusterFleetBuilder {
    */
   public ClusterFleetBuilder adoptResources(boolean adopt) {
     this.adopt = adopt;
+    return this;
+  }
+
+  /**
+   * The converters between API versions the fleet writes copies with, for members that do not serve a copy's own
+   * version (default {@link VersionConverters#standard()}: every {@link io.fleetfed.core.kubefed.VersionConverter}
+   * on the classpath, such as Tekton's {@code v1beta1} ↔ {@code v1} with {@code federation-tekton}).
+   *
+   * <pre>{@code
+   * try (ClusterFleet fleet = ClusterFleet.builder().kubeconfig(kubeconfig).hostContext("dev1")
+   *     .converters(VersionConverters.standard().with(new WidgetConversions())).build()) {
+   *   fleet.propagate(widget);   // written as example.com/v1alpha1 on a member that serves only that
+   * }
+   * }</pre>
+   *
+   * <p>Each member's discovery says which versions it serves each type at (asked once per API group and kept for
+   * five minutes; asked again when a write finds a version gone, and after a second when it would force a
+   * conversion). A copy is written, read, watched and deleted in the template's version when the member serves it;
+   * otherwise in the member's most preferred served version a converter reaches, converted; otherwise the member
+   * reports {@link io.fleetfed.core.status.PropagationStatus#VERSION_NOT_SERVED} naming the versions it serves (a
+   * field with no equivalent in the member's version is named there too). The copy's hash is the rendered
+   * object's, so a converted copy that is unchanged costs no write; a copy's remote status is converted back to the
+   * template's version. {@link VersionConverters#none()} turns conversion off.
+   */
+  public ClusterFleetBuilder converters(VersionConverters converters) {
+    this.converters = Objects.requireNonNull(converters, "converters");
     return this;
   }
 

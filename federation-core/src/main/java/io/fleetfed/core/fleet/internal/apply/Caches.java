@@ -1,5 +1,6 @@
 package io.fleetfed.core.fleet.internal.apply;
 
+import io.fleetfed.core.cluster.VersionChoice;
 import io.fleetfed.core.fleet.internal.members.Member;
 import io.fleetfed.core.model.ResourceType;
 import java.time.Duration;
@@ -14,6 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Caches {
   private final Map<String, Map<String, TypeCache>> byCluster = new ConcurrentHashMap<>();
+  /** cluster → a copy type's key → the type at the version the cluster's copies are in, as last resolved. */
+  private final Map<String, Map<String, ResourceType>> resolved = new ConcurrentHashMap<>();
+  private final ServedVersions versions;
   private final TypeCache.Listener listener;
   private final Duration requestTimeout;
   private volatile boolean watching;
@@ -21,7 +25,8 @@ public final class Caches {
   /**
    * @param watching whether caches watch from the start (remote status is collected, which is live)
    */
-  public Caches(TypeCache.Listener listener, Duration requestTimeout, boolean watching) {
+  public Caches(TypeCache.Listener listener, Duration requestTimeout, boolean watching, ServedVersions versions) {
+    this.versions = versions;
     this.listener = listener;
     this.requestTimeout = requestTimeout;
     this.watching = watching;
@@ -49,9 +54,37 @@ public final class Caches {
     return cache;
   }
 
-  /** {@code cluster}'s cache of {@code type}, if it has one. */
-  public Optional<TypeCache> existing(String cluster, ResourceType type) {
-    return Optional.ofNullable(byCluster.getOrDefault(cluster, Map.of()).get(key(type)));
+  /**
+   * Where {@code m}'s copies of {@code copyType} (a plan's type) go, for explicit call {@code call} (empty: in the
+   * background): the version they are written, read and deleted in there, or why none can be; remembered for
+   * {@link #existing}.
+   */
+  public VersionChoice resolve(Member m, ResourceType copyType, Optional<Long> call) {
+    return remember(m, copyType, versions.resolve(m, copyType, call));
+  }
+
+  /** As {@link #resolve}, asking discovery again unless the copy can be written in its own version. */
+  public VersionChoice resolveNow(Member m, ResourceType copyType) {
+    return remember(m, copyType, versions.resolveNow(m, copyType));
+  }
+
+  private VersionChoice remember(Member m, ResourceType copyType, VersionChoice r) {
+    resolved.computeIfAbsent(m.name(), c -> new ConcurrentHashMap<>()).put(key(copyType), r.type());
+    return r;
+  }
+
+  /** The members' served versions and the converters. */
+  public ServedVersions versions() {
+    return versions;
+  }
+
+  /**
+   * {@code cluster}'s cache of the copies of {@code copyType} (a plan's type), at the version they were last
+   * resolved to there, if it has one.
+   */
+  public Optional<TypeCache> existing(String cluster, ResourceType copyType) {
+    ResourceType onMember = resolved.getOrDefault(cluster, Map.of()).getOrDefault(key(copyType), copyType);
+    return Optional.ofNullable(byCluster.getOrDefault(cluster, Map.of()).get(key(onMember)));
   }
 
   /** The types {@code cluster} has caches of. */
@@ -71,6 +104,8 @@ public final class Caches {
 
   /** Stops and drops the caches of {@code cluster}, which left the fleet. */
   public void forget(String cluster) {
+    resolved.remove(cluster);
+    versions.forget(cluster);
     Map<String, TypeCache> gone = byCluster.remove(cluster);
     if (gone != null) {
       gone.values().forEach(TypeCache::stop);

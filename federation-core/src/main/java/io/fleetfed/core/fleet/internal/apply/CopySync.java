@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fleetfed.core.cluster.ClusterRequestException;
+import io.fleetfed.core.cluster.VersionChoice;
 import io.fleetfed.core.fleet.internal.cluster.Errors;
 import io.fleetfed.core.fleet.internal.members.Member;
 import io.fleetfed.core.fleet.internal.members.Outage;
 import io.fleetfed.core.fleet.internal.members.Ownership;
 import io.fleetfed.core.fleet.internal.plan.Plan;
+import io.fleetfed.core.kubefed.ConversionException;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.ResourceType;
 import io.fleetfed.core.render.ManagedMetadata;
@@ -106,7 +108,10 @@ public final class CopySync {
       try {
         // a watch that has not listed yet proves nothing about the member (its type may not be served there):
         // the syncs then read each object, and the first of them to time out marks the member
-        caches.cache(m, type, Optional.of(call)).awaitSynced(timeout);
+        VersionChoice at = caches.resolve(m, type, Optional.of(call));
+        if (at.notServed().isEmpty()) {
+          caches.cache(m, at.type(), Optional.of(call)).awaitSynced(timeout);
+        }
       } catch (ClusterRequestException e) {
         m.outage().failed(call, e);   // a failure of one type only is reported by each sync
       }
@@ -185,13 +190,26 @@ public final class CopySync {
       throws InterruptedException {
     Member m = a.m;
     String cluster = m.name();
+    VersionChoice at = caches.resolve(m, plan.type(), call);
+    if (at.notServed().isPresent()) {
+      Optional<Plan.Desired> placed = plan.desired(cluster);
+      // no version of it is served there, or none it can be converted to: no copy can be there either
+      return placed == null || placed.isEmpty() || !m.ready() ? null
+          : ClusterOutcome.failed(cluster, PropagationStatus.VERSION_NOT_SERVED, at.notServed().get());
+    }
     TypeCache cache;
     try {
-      cache = caches.cache(m, plan.type(), call);
+      cache = caches.cache(m, at.type(), call);
     } catch (ClusterRequestException e) {
       a.failed(e);
       if (a.memberFailed) {
         return notTried(t, plan, m, e, false);
+      }
+      if (e.isNotFound()) {   // a list answers 404 only for a type not served
+        Optional<ClusterOutcome> gone = versionGone(m, plan, at.type());
+        if (gone.isPresent()) {
+          return plan.desired(cluster) == null ? null : gone.get();   // nothing there to delete either
+        }
       }
       return ClusterOutcome.failed(cluster, PropagationStatus.CACHED_RETRIEVAL_FAILED, e.getMessage());
     }
@@ -237,18 +255,29 @@ public final class CopySync {
       boolean explicit) throws InterruptedException {
     Member m = a.m;
     String cluster = m.name();
-    GenericKubernetesResource object = json.convertValue(Retention.markOwnAnnotations(want.object().deepCopy()),
-        GenericKubernetesResource.class);
+    GenericKubernetesResource object;
     try {
-      GenericKubernetesResource created = m.client().createWithNamespace(plan.type(), object);
+      object = json.convertValue(Retention.markOwnAnnotations(inVersion(want, plan, cache)),
+          GenericKubernetesResource.class);
+    } catch (ConversionException e) {
+      return notConvertible(m, plan, cache, e);
+    }
+    try {
+      GenericKubernetesResource created = m.client().createWithNamespace(cache.type(), object);
       cache.wrote(plan.namespace(), plan.name(), Optional.of(created));
       recordWrite(t, cluster, created, want);
       return ClusterOutcome.ok(cluster, ClusterAction.CREATED);
     } catch (ClusterRequestException e) {
       if (e.isConflict()) {
-        Optional<GenericKubernetesResource> existing = fetch(m, plan);
+        Optional<GenericKubernetesResource> existing = fetch(m, cache, plan);
         if (existing.isPresent()) {
           return reconcileExisting(t, a, cache, plan, want, existing.get(), explicit);
+        }
+      }
+      if (e.isNotFound()) {
+        Optional<ClusterOutcome> gone = versionGone(m, plan, cache.type());
+        if (gone.isPresent()) {
+          return gone.get();
         }
       }
       return failure(a, e, PropagationStatus.CREATION_FAILED, PropagationStatus.CREATION_TIMED_OUT);
@@ -294,7 +323,13 @@ public final class CopySync {
         return ClusterOutcome.ok(cluster, ClusterAction.UNCHANGED);   // exactly what this fleet last saw match
       }
       JsonNode currentTree = json.convertValue(current, JsonNode.class);
-      ObjectNode toWrite = Retention.retain(want.object().deepCopy(), currentTree, plan.resource().retainReplicas());
+      ObjectNode wanted;
+      try {
+        wanted = inVersion(want, plan, cache);
+      } catch (ConversionException e) {
+        return notConvertible(m, plan, cache, e);
+      }
+      ObjectNode toWrite = Retention.retain(wanted, currentTree, plan.resource().retainReplicas());
       if (ours && have.equals(want.hash()) && unchangedByOthers(t, plan, cluster, toWrite, currentTree)) {
         t.verified.put(cluster, version(current));
         t.written.put(cluster, want.hash());
@@ -309,14 +344,14 @@ public final class CopySync {
             "another writer propagated a different version of this object here; propagate it again to overwrite");
       }
       try {
-        GenericKubernetesResource updated = m.client().update(plan.type(),
+        GenericKubernetesResource updated = m.client().update(cache.type(),
             json.convertValue(toWrite, GenericKubernetesResource.class));
         cache.wrote(plan.namespace(), plan.name(), Optional.of(updated));
         recordWrite(t, cluster, updated, want);
         return ClusterOutcome.ok(cluster, takingOver ? ClusterAction.TAKEN_OVER : ClusterAction.UPDATED);
       } catch (ClusterRequestException e) {
         if ((e.isConflict() || e.isNotFound()) && attempt < CONFLICT_ATTEMPTS) {
-          Optional<GenericKubernetesResource> fresh = fetch(m, plan);
+          Optional<GenericKubernetesResource> fresh = fetch(m, cache, plan);
           if (fresh.isEmpty()) {
             cache.wrote(plan.namespace(), plan.name(), Optional.empty());
             return create(t, a, cache, plan, want, explicit);
@@ -363,16 +398,16 @@ public final class CopySync {
     Member m = a.m;
     try {
       if (plan.deleting()) {
-        m.client().delete(plan.type(), plan.namespace(), plan.name(), plan.resource().deleteOptions());
+        m.client().delete(cache.type(), plan.namespace(), plan.name(), plan.resource().deleteOptions());
       } else {
-        m.client().delete(plan.type(), plan.namespace(), plan.name());
+        m.client().delete(cache.type(), plan.namespace(), plan.name());
       }
-      Optional<GenericKubernetesResource> left = fetch(m, plan);
+      Optional<GenericKubernetesResource> left = fetch(m, cache, plan);
       if (left.isPresent() && isOurs(left.get(), t.key) && plan.type().isNamespace()
           && finalizers(left.get()).isEmpty()) {
         // a real cluster never deletes a namespace at once: it is Terminating until the cluster's namespace
         // controller has emptied it and removed its spec.finalizers; nobody else holds it, so wait for that
-        left = awaitGone(m, plan, NAMESPACE_REMOVAL);
+        left = awaitGone(m, cache, plan, NAMESPACE_REMOVAL);
       }
       if (left.isPresent() && isOurs(left.get(), t.key)) {
         // held by a finalizer: KubeFed reports it until it is gone, and so do we
@@ -401,13 +436,13 @@ public final class CopySync {
         copy.getMetadata().getAnnotations().remove(Retention.OWN_ANNOTATIONS);
       }
       try {
-        m.client().update(plan.type(), copy);
+        m.client().update(cache.type(), copy);
         cache.wrote(plan.namespace(), plan.name(), Optional.empty());
         t.forgetCopy(m.name());
         return ClusterOutcome.ok(m.name(), ClusterAction.ORPHANED);
       } catch (ClusterRequestException e) {
         if (e.isConflict() && attempt < CONFLICT_ATTEMPTS) {
-          Optional<GenericKubernetesResource> fresh = fetch(m, plan);
+          Optional<GenericKubernetesResource> fresh = fetch(m, cache, plan);
           if (fresh.isEmpty() || !isOurs(fresh.get(), t.key)) {
             return ClusterOutcome.ok(m.name(), ClusterAction.ORPHANED);
           }
@@ -459,9 +494,9 @@ public final class CopySync {
   }
 
   /** Reads the copy until it is gone or {@code wait} has passed; what is left then. */
-  private static Optional<GenericKubernetesResource> awaitGone(Member m, Plan plan, Duration wait) {
+  private static Optional<GenericKubernetesResource> awaitGone(Member m, TypeCache cache, Plan plan, Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
-    Optional<GenericKubernetesResource> left = fetch(m, plan);
+    Optional<GenericKubernetesResource> left = fetch(m, cache, plan);
     while (left.isPresent() && System.nanoTime() < deadline) {
       try {
         Thread.sleep(REMOVAL_POLL.toMillis());
@@ -469,13 +504,52 @@ public final class CopySync {
         Thread.currentThread().interrupt();
         return left;
       }
-      left = fetch(m, plan);
+      left = fetch(m, cache, plan);
     }
     return left;
   }
 
-  private static Optional<GenericKubernetesResource> fetch(Member m, Plan plan) {
-    return m.client().get(plan.type(), plan.namespace(), plan.name());
+  /** Reads the copy, in the version the member's copies are in. */
+  private static Optional<GenericKubernetesResource> fetch(Member m, TypeCache cache, Plan plan) {
+    return m.client().get(cache.type(), plan.namespace(), plan.name());
+  }
+
+  /**
+   * The object to write on the member of {@code cache}: the rendered one, converted to the version the member's
+   * copies are in when that is not the template's (its metadata, fleetfed's hash included, carried over).
+   *
+   * @throws ConversionException if a field has no equivalent in the member's version
+   */
+  private ObjectNode inVersion(Plan.Desired want, Plan plan, TypeCache cache) {
+    ObjectNode rendered = want.object().deepCopy();
+    return cache.type().version().equals(plan.type().version()) ? rendered
+        : caches.versions().convert(rendered, cache.type());
+  }
+
+  /** The member serves the copy's type only at versions this copy cannot be converted to. */
+  private ClusterOutcome notConvertible(Member m, Plan plan, TypeCache cache, ConversionException e) {
+    return ClusterOutcome.failed(m.name(), PropagationStatus.VERSION_NOT_SERVED, ServedVersions.notServed(m.name(),
+        plan.type(), caches.versions().served(m, plan.type())) + "; " + e.getMessage());
+  }
+
+  /**
+   * After a 404 from a create: when the member serves no version of the type, or the version written is gone from
+   * it (a CRD changed since discovery was asked), what the member serves now says so, and the next sync writes the
+   * version it serves; empty when the version is still served (the 404 was about something else).
+   */
+  private Optional<ClusterOutcome> versionGone(Member m, Plan plan, ResourceType written) {
+    caches.versions().stale(m.name(), plan.type().group());
+    VersionChoice now = caches.resolve(m, plan.type(), Optional.empty());
+    if (now.type().equals(written) && now.notServed().isEmpty()) {
+      if (caches.versions().served(m, plan.type()).isEmpty()) {
+        return Optional.of(ClusterOutcome.failed(m.name(), PropagationStatus.VERSION_NOT_SERVED,
+            ServedVersions.noVersionServed(m.name(), plan.type())));
+      }
+      return Optional.empty();   // the version is served: the 404 was about something else
+    }
+    return Optional.of(ClusterOutcome.failed(m.name(), PropagationStatus.VERSION_NOT_SERVED, now.notServed()
+        .orElse(m.name() + " no longer serves " + written.qualifiedName() + " at " + written.version()
+            + "; the copy is written at " + now.type().version() + " next")));
   }
 
   private static ClusterOutcome failure(Attempt a, RuntimeException e, PropagationStatus failed,
@@ -495,7 +569,16 @@ public final class CopySync {
       return List.of();
     }
     JsonNode tree = json.convertValue(current, JsonNode.class);
-    ObjectNode toWrite = Retention.retain(desired.get().object().deepCopy(), tree, plan.resource().retainReplicas());
+    ObjectNode wanted = desired.get().object().deepCopy();
+    String version = versionOf(current.getApiVersion());
+    if (!version.isEmpty() && !version.equals(plan.type().version())) {
+      try {
+        wanted = caches.versions().convert(wanted, plan.type().withVersion(version));
+      } catch (ConversionException e) {
+        return List.of();   // never written so: nothing to compare with
+      }
+    }
+    ObjectNode toWrite = Retention.retain(wanted, tree, plan.resource().retainReplicas());
     return Retention.differences(toWrite, tree);
   }
 
@@ -506,12 +589,33 @@ public final class CopySync {
       if (status == null) {
         t.remoteStatus.remove(cluster);
       } else {
-        t.remoteStatus.put(cluster, json.convertValue(status, JsonNode.class));
+        t.remoteStatus.put(cluster, remoteStatus(plan, copy));
       }
     }
     if (status != null && settings.runOnce().test(plan.resource().type()) && finished(status)) {
       t.finishedRuns.add(cluster);
     }
+  }
+
+  /**
+   * The copy's {@code .status}, as the template's version has it: a copy in another version is converted back
+   * (its own status is kept when it cannot be); null when it has none.
+   */
+  public JsonNode remoteStatus(Plan plan, GenericKubernetesResource copy) {
+    String version = versionOf(copy.getApiVersion());
+    if (!version.isEmpty() && !version.equals(plan.type().version())) {
+      try {
+        return caches.versions().convert(json.convertValue(copy, ObjectNode.class), plan.type().version())
+            .path("status");
+      } catch (ConversionException e) {
+        // the status as the member has it beats none
+      }
+    }
+    return json.convertValue(copy.getAdditionalProperties().get("status"), JsonNode.class);
+  }
+
+  private static String versionOf(String apiVersion) {
+    return apiVersion == null ? "" : apiVersion.substring(apiVersion.indexOf('/') + 1);
   }
 
   private boolean finished(Object status) {

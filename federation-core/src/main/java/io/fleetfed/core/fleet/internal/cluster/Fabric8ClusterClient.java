@@ -451,6 +451,41 @@ public final class Fabric8ClusterClient implements ClusterClient, AutoCloseable 
     });
   }
 
+  @Override
+  public Map<String, List<String>> servedVersions(String group) {
+    return call(() -> {
+      List<String> versions = new ArrayList<>();
+      if (group.isEmpty()) {
+        versions.add("v1");
+      } else {
+        var apiGroup = client.getApiGroup(group);
+        if (apiGroup == null || apiGroup.getVersions() == null) {
+          return Map.of();
+        }
+        String preferred = apiGroup.getPreferredVersion() == null ? null
+            : apiGroup.getPreferredVersion().getVersion();
+        if (preferred != null) {
+          versions.add(preferred);
+        }
+        apiGroup.getVersions().stream().map(v -> v.getVersion())
+            .filter(v -> v != null && !versions.contains(v)).forEach(versions::add);
+      }
+      Map<String, List<String>> served = new LinkedHashMap<>();
+      for (String version : versions) {
+        var list = client.getApiResources(group.isEmpty() ? version : group + "/" + version);
+        if (list == null || list.getResources() == null) {
+          continue;
+        }
+        for (var r : list.getResources()) {
+          if (!r.getName().contains("/")) {
+            served.computeIfAbsent(r.getName(), p -> new ArrayList<>()).add(version);
+          }
+        }
+      }
+      return served;
+    });
+  }
+
   /** Stops every watch of this client and closes it. */
   @Override
   public void close() {

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fleetfed.core.FederationException;
 import io.fleetfed.core.cluster.Backoff;
+import io.fleetfed.core.cluster.VersionChoice;
 import io.fleetfed.core.fleet.internal.apply.Caches;
 import io.fleetfed.core.fleet.internal.apply.CopySync;
+import io.fleetfed.core.fleet.internal.apply.ServedVersions;
 import io.fleetfed.core.fleet.internal.apply.Tracked;
 import io.fleetfed.core.fleet.internal.apply.TypeCache;
 import io.fleetfed.core.fleet.internal.cluster.Errors;
@@ -15,6 +17,7 @@ import io.fleetfed.core.fleet.internal.plan.Planner;
 import io.fleetfed.core.fleet.internal.status.Inspector;
 import io.fleetfed.core.fleet.internal.status.StatusBoard;
 import io.fleetfed.core.fleet.internal.status.Statuses;
+import io.fleetfed.core.kubefed.VersionConverters;
 import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.ResourceType;
@@ -67,7 +70,8 @@ public final class Engine implements TypeCache.Listener {
    * @param requestTimeout how long one request may take (also how long a new watch waits for its first list)
    * @param backoff how failed background syncs are retried
    */
-  public record Settings(CopySync.Settings sync, Duration requestTimeout, Backoff backoff) {}
+  public record Settings(CopySync.Settings sync, Duration requestTimeout, Backoff backoff,
+      VersionConverters converters) {}
 
   private final Settings settings;
   private final Supplier<Collection<Member>> members;
@@ -89,7 +93,8 @@ public final class Engine implements TypeCache.Listener {
     this.members = members;
     this.board = board;
     this.workers = workers;
-    this.caches = new Caches(this, settings.requestTimeout(), settings.sync().remoteStatus());
+    this.caches = new Caches(this, settings.requestTimeout(), settings.sync().remoteStatus(),
+        new ServedVersions(settings.converters()));
     this.copies = new CopySync(settings.sync(), caches);
     this.inspector = new Inspector(caches, copies, settings.requestTimeout());
     this.reconciler = new Reconciler(workers, scheduler, this::syncInBackground);
@@ -119,6 +124,16 @@ public final class Engine implements TypeCache.Listener {
   public void close() {
     closed = true;
     reconciler.close();
+  }
+
+  /** The version {@code m}'s copies of {@code type} are in, or why none can be. */
+  public VersionChoice versionOn(Member m, ResourceType type) {
+    return caches.resolveNow(m, type);
+  }
+
+  /** The converters copies are converted with. */
+  public VersionConverters converters() {
+    return caches.versions().converters();
   }
 
   /** Stops every watch, once no sync runs any more. */
@@ -159,7 +174,11 @@ public final class Engine implements TypeCache.Listener {
 
   private boolean hasCopy(Member m, ResourceType type, ResourceKey key, String ns, String name, Optional<Long> call)
       throws InterruptedException {
-    return CopySync.lookup(m, caches.cache(m, type, call), ns, name).filter(o -> CopySync.isOurs(o, key))
+    VersionChoice at = caches.resolve(m, type, call);
+    if (at.notServed().isPresent()) {
+      return false;
+    }
+    return CopySync.lookup(m, caches.cache(m, at.type(), call), ns, name).filter(o -> CopySync.isOurs(o, key))
         .isPresent();
   }
 
@@ -560,8 +579,9 @@ public final class Engine implements TypeCache.Listener {
     reconciler.enqueue(t.key, cluster, Duration.ZERO);
   }
 
+  /** The same type at any version: a member's copy may be in another version than the plan's. */
   private static boolean sameType(ResourceType a, ResourceType b) {
-    return a.group().equals(b.group()) && a.version().equals(b.version()) && a.plural().equals(b.plural());
+    return a.group().equals(b.group()) && a.plural().equals(b.plural());
   }
 
   /** A cluster's health changed: every object is brought up to date there. */

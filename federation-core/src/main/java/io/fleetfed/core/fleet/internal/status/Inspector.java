@@ -3,12 +3,12 @@ package io.fleetfed.core.fleet.internal.status;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fleetfed.core.cluster.ClusterRequestException;
+import io.fleetfed.core.cluster.VersionChoice;
 import io.fleetfed.core.fleet.internal.apply.Caches;
 import io.fleetfed.core.fleet.internal.apply.CopySync;
 import io.fleetfed.core.fleet.internal.apply.TypeCache;
 import io.fleetfed.core.fleet.internal.members.Member;
 import io.fleetfed.core.fleet.internal.plan.Plan;
-import io.fleetfed.core.internal.Json;
 import io.fleetfed.core.model.ResourceType;
 import io.fleetfed.core.status.CopyReport;
 import io.fleetfed.core.status.PropagationStatus;
@@ -54,9 +54,17 @@ public final class Inspector {
         }
         continue;
       }
-      String typeKey = key(plan.type());
+      VersionChoice at = caches.resolve(m, plan.type(), Optional.of(call));
+      if (at.notServed().isPresent()) {
+        if (placed) {   // no copy can be there
+          reports.put(plan, new CopyReport(m.name(), m.health(), true, CopyReport.Presence.ABSENT, false, List.of(),
+              Optional.of(PropagationStatus.VERSION_NOT_SERVED), at.notServed(), Optional.empty()));
+        }
+        continue;
+      }
+      String typeKey = key(at.type());
       if (!read.containsKey(typeKey)) {
-        read.put(typeKey, read(m, plan.type(), call, unread));
+        read.put(typeKey, read(m, at.type(), call, unread));
       }
       Optional<TypeCache> cache = read.get(typeKey);
       if (cache.isEmpty()) {
@@ -64,7 +72,7 @@ public final class Inspector {
         if (why.startsWith(NOT_SERVED)) {
           if (placed) {   // the type is not served there: no copy can be
             reports.put(plan, new CopyReport(m.name(), m.health(), true, CopyReport.Presence.ABSENT, false,
-                List.of(), Optional.of(PropagationStatus.CREATION_FAILED), Optional.of(why), Optional.empty()));
+                List.of(), Optional.of(PropagationStatus.VERSION_NOT_SERVED), Optional.of(why), Optional.empty()));
           }
         } else if (placed) {
           reports.put(plan, unknown(m, true, PropagationStatus.RETRIEVAL_FAILED, why));
@@ -99,7 +107,8 @@ public final class Inspector {
       return Optional.of(cache);
     } catch (ClusterRequestException e) {
       if (e.isNotFound()) {
-        unread.put(key(type), NOT_SERVED + " on " + m.name() + " (" + type.plural() + "." + type.group() + ")");
+        unread.put(key(type), NOT_SERVED + " on " + m.name() + ": it serves no version of " + type.qualifiedName()
+            + " (is its CustomResourceDefinition installed there?)");
         return Optional.empty();
       }
       m.outage().failed(call, e);
@@ -113,7 +122,7 @@ public final class Inspector {
     Optional<GenericKubernetesResource> copy = cache.get(plan.namespace(), plan.name());
     if (copy.isEmpty() && placed) {
       // not among the managed objects: an object of the name fleetfed does not manage may stand in the way
-      copy = m.client().get(plan.type(), plan.namespace(), plan.name());
+      copy = m.client().get(cache.type(), plan.namespace(), plan.name());
     }
     boolean ours = copy.filter(o -> CopySync.isOurs(o, key)).isPresent();
     Optional<PropagationStatus> problem = Optional.empty();
@@ -137,8 +146,7 @@ public final class Inspector {
       message = Optional.of(hashMatches ? "changed outside fleetfed at " + String.join(", ", drift)
           : "holds an older version of the object");
     }
-    Optional<JsonNode> remote = copy.filter(o -> ours).map(o -> o.getAdditionalProperties().get("status"))
-        .map(s -> Json.MAPPER.valueToTree(s));
+    Optional<JsonNode> remote = copy.filter(o -> ours).map(o -> copies.remoteStatus(plan, o));
     return Optional.of(new CopyReport(m.name(), m.health(), placed, ours ? CopyReport.Presence.PRESENT
         : CopyReport.Presence.ABSENT, upToDate, drift, problem, message, remote));
   }
