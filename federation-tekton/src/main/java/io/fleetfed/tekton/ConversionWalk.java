@@ -489,9 +489,10 @@ final class ConversionWalk {
     return node.get(field) instanceof ObjectNode object ? object : null;
   }
 
-  /** Null, missing, {@code {}} or {@code []}: holds nothing. */
+  /** Null, missing, {@code ""}, {@code {}} or {@code []}: holds nothing (what Go's {@code omitempty} leaves out). */
   private static boolean isEmpty(JsonNode value) {
-    return value == null || value.isNull() || value.isMissingNode() || (value.isContainerNode() && value.isEmpty());
+    return value == null || value.isNull() || value.isMissingNode() || (value.isContainerNode() && value.isEmpty())
+        || (value.isTextual() && value.asText().isEmpty());
   }
 
   private ConversionException refuse(String field, String reason) {

@@ -85,7 +85,8 @@ import java.util.Set;
  *       {@code podTemplate}</td></tr>
  * </table>
  *
- * <p>A field that is {@code null}, {@code {}} or {@code []} holds nothing and is left out instead of refused. The
+ * <p>A field that is {@code null}, {@code ""}, {@code {}} or {@code []} holds nothing and is left out instead of
+ * refused. The
  * argument is never changed; converting to the version an object already has returns a copy.
  */
 public final class TektonConversions implements VersionConverter {

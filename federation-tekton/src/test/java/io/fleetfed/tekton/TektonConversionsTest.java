@@ -555,6 +555,13 @@ class TektonConversionsTest {
           taskSpec: {steps: [{name: s}]}
         status: {}
         """));
+    rows.add(new OneWay("an empty bundle is no bundle", "TaskRun", "v1beta1", """
+        spec:
+          taskRef: {name: build, kind: Task, bundle: ""}
+        """, "v1", """
+        spec:
+          taskRef: {name: build, kind: Task}
+        """));
     rows.add(new OneWay("an empty v1 taskRunTemplate is left out", "PipelineRun", "v1", """
         spec:
           taskRunTemplate: {}
