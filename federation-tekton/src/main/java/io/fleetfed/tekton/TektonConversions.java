@@ -86,8 +86,7 @@ import java.util.Set;
  * </table>
  *
  * <p>A field that is {@code null}, {@code ""}, {@code {}} or {@code []} holds nothing and is left out instead of
- * refused. The
- * argument is never changed; converting to the version an object already has returns a copy.
+ * refused. The argument is never changed; converting to the version an object already has returns a copy.
  */
 public final class TektonConversions implements VersionConverter {
   static final String V1BETA1 = "v1beta1";
