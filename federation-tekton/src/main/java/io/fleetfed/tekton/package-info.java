@@ -14,6 +14,11 @@
  * FederatedCustomRun and the legacy kinds of Tekton 0.24 (FederatedClusterTask, FederatedCondition,
  * FederatedPipelineResource, FederatedRun), through {@link io.fleetfed.tekton.TektonTypeProvider}.
  *
+ * <p><b>Versions.</b> {@link io.fleetfed.tekton.TektonConversions} converts Task, TaskRun, Pipeline and PipelineRun
+ * between {@code tekton.dev/v1beta1} and {@code v1} (a pure walk over the object, {@code ConversionWalk}), found by
+ * {@link io.fleetfed.core.kubefed.VersionConverters#standard()}, so that a member serving only the other version can
+ * still be written.
+ *
  * <p><b>The dispatch, room by room</b> (package-private classes, in the order a dispatch moves):
  * {@code Closure} finds what the run needs (pure, given a source); {@code ClusterChooser} picks the member and says
  * why (pure: eligibility, load against capacity, ties, the explanation); {@code Records} keeps the one record per
