@@ -28,6 +28,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * java -jar federation-bench/target/benchmarks.jar dispatch          # the Tekton dispatch benchmark
  * java -jar federation-bench/target/benchmarks.jar faults            # a slow member against a refusing one
  * java -jar federation-bench/target/benchmarks.jar controller        # the host controller beside propagateAll
+ * java -jar federation-bench/target/benchmarks.jar versions          # copies converted for an older member
  * java -jar federation-bench/target/benchmarks.jar fleet --real      # fleet, on real kube-apiservers
  * java -jar federation-bench/target/benchmarks.jar dispatch --real   # dispatch, on real kube-apiservers
  * java -jar federation-bench/target/benchmarks.jar sandbox          # real API servers' start, reset, memory
@@ -59,12 +60,14 @@ public final class BenchMain {
   }
 
   static final String USAGE = String.join("\n",
-      "usage: java -jar benchmarks.jar [fleet|dispatch|faults|controller|sandbox] [options]   (each with --help for its options)",
+      "usage: java -jar benchmarks.jar [fleet|dispatch|faults|controller|versions|sandbox] [options]   (each with --help"
+          + " for its options)",
       "       java -jar benchmarks.jar [JMH options]                       (no argument: JMH, then fleet)",
       "  fleet [--quick] [--real]      propagation and status latency against sandbox clusters",
       "  dispatch [--quick] [--real]   Tekton dispatch across sandbox members",
       "  faults                        a slow member against a refusing one",
       "  controller [--objects N] [--real]  the host controller beside ClusterFleet.propagateAll",
+      "  versions [--objects N]        Tasks converted to v1beta1 for an older member beside written as v1",
       "  sandbox [--clusters N]        start and reset of real kube-apiservers beside the mock; their memory",
       "  --real                        fleet, dispatch and controller on real kube-apiservers, not the mock",
       "                                (binaries from KUBEBUILDER_ASSETS or testkit-apiserver/build.sh)",
@@ -101,6 +104,10 @@ public final class BenchMain {
     }
     if (args.length > 0 && args[0].equals("controller")) {
       ControllerBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("versions")) {
+      VersionsBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length > 0 && args[0].equals("faults")) {
