@@ -117,6 +117,11 @@ final class SimTaskRun extends SimRun {
       end("TaskRunResolutionFailed", lookup.missing);
       return;
     }
+    String lacking = taskLacks(lookup.spec, lookup.taskName.isEmpty() ? "spec.taskSpec" : "the Task");
+    if (!lacking.isEmpty()) {
+      end(SimUnsupported.REASON, lacking);
+      return;
+    }
     script = simulator.taskRunScript(name, lookup.taskName);
     steps = stepsOf(lookup.spec, script);
     List<?> declaredSteps = Json.list(lookup.spec.get("steps"));
@@ -127,7 +132,11 @@ final class SimTaskRun extends SimRun {
         return;
       }
     }
-    retries = Math.max(0, (int) Json.number(spec.get("retries")));
+    // a TaskRun's spec.retries came after 0.24, which ignores the field; a PipelineRun's child still gets its
+    // pipeline task's retries, as 0.24's PipelineRun controller retried them
+    boolean ownRetries = !cluster.release().isV024() || latest.getMetadata().getOwnerReferences().stream()
+        .anyMatch(owner -> Tekton.PIPELINE_RUN.equals(owner.getKind()));
+    retries = ownRetries ? Math.max(0, (int) Json.number(spec.get("retries"))) : 0;
     timeout = timeoutOf(Json.text(spec, "timeout"));
     scheduleStart(timeout, script.startDelay(), true);
   }

@@ -120,6 +120,7 @@ public final class TektonSimulator implements AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final List<SandboxCluster> sandboxClusters;
+  private final Map<String, TektonRelease> releases;
   private final List<SimCluster> clusters = new CopyOnWriteArrayList<>();
   private final RunScript defaults;
   private final List<Consumer<? super FinishedRun>> listeners;
@@ -133,6 +134,11 @@ public final class TektonSimulator implements AutoCloseable {
 
   private TektonSimulator(Builder builder) {
     this.sandboxClusters = List.copyOf(builder.clusters);
+    Map<String, TektonRelease> byCluster = new LinkedHashMap<>();
+    for (SandboxCluster cluster : sandboxClusters) {
+      byCluster.put(cluster.name(), builder.releases.getOrDefault(cluster.name(), builder.release));
+    }
+    this.releases = Map.copyOf(byCluster);
     this.defaults = builder.defaults;
     this.listeners = List.copyOf(builder.listeners);
     this.runScripts.putAll(builder.runs);
@@ -190,6 +196,37 @@ public final class TektonSimulator implements AutoCloseable {
   }
 
   /**
+   * The CRDs of a Tekton release, as the simulator registers them on a cluster playing it (the same as
+   * {@link TektonRelease#crds()}):
+   *
+   * <pre>{@code
+   * TektonSimulator.crds(TektonRelease.V0_24).forEach(sandbox.cluster("dev2")::registerCrd);
+   * }</pre>
+   *
+   * @param release the release
+   * @return new CRDs, the caller's to change
+   */
+  public static List<CustomResourceDefinition> crds(TektonRelease release) {
+    return Objects.requireNonNull(release, "release").crds();
+  }
+
+  /**
+   * The Tekton release a cluster of the simulator plays.
+   *
+   * @param cluster the cluster's name
+   * @return its release
+   * @throws IllegalArgumentException if the simulator does not run on that cluster
+   */
+  public TektonRelease release(String cluster) {
+    TektonRelease release = releases.get(Objects.requireNonNull(cluster, "cluster"));
+    if (release == null) {
+      throw new IllegalArgumentException("the simulator does not run on cluster " + cluster + "; it runs on "
+          + sandboxClusters.stream().map(SandboxCluster::name).toList());
+    }
+    return release;
+  }
+
+  /**
    * A builder, to give scripts before any run is seen.
    *
    * @return a new builder
@@ -201,7 +238,7 @@ public final class TektonSimulator implements AutoCloseable {
   private void attach() {
     List<CompletableFuture<Void>> synced = new ArrayList<>();
     for (SandboxCluster sandboxCluster : sandboxClusters) {
-      SimCluster cluster = new SimCluster(this, sandboxCluster);
+      SimCluster cluster = new SimCluster(this, sandboxCluster, releases.get(sandboxCluster.name()));
       clusters.add(cluster);
       CompletableFuture<Void> started = cluster.start();
       if (sandboxCluster.isOnline()) {
@@ -410,8 +447,38 @@ public final class TektonSimulator implements AutoCloseable {
     private final Map<String, RunScript> tasks = new LinkedHashMap<>();
     private final Map<String, RunScript> pipelines = new LinkedHashMap<>();
     private final List<Consumer<? super FinishedRun>> listeners = new ArrayList<>();
+    private TektonRelease release = TektonRelease.CURRENT;
+    private final Map<String, TektonRelease> releases = new LinkedHashMap<>();
 
     private Builder() {
+    }
+
+    /**
+     * The Tekton release every cluster plays unless {@link #release(String, TektonRelease)} names another for it:
+     * the CRDs registered there, the versions watched and how runs are reported.
+     *
+     * @param release the release; {@link TektonRelease#CURRENT} by default
+     * @return this builder
+     */
+    public Builder release(TektonRelease release) {
+      this.release = Objects.requireNonNull(release, "release");
+      return this;
+    }
+
+    /**
+     * The Tekton release one cluster plays, overriding {@link #release(TektonRelease)}:
+     *
+     * <pre>{@code
+     * TektonSimulator.builder().clusters(fleet.clusters()).release("dev2", TektonRelease.V0_24).start();
+     * }</pre>
+     *
+     * @param cluster the cluster's name, one of {@link #clusters} by {@link #start()}
+     * @param release the release
+     * @return this builder
+     */
+    public Builder release(String cluster, TektonRelease release) {
+      releases.put(Objects.requireNonNull(cluster, "cluster"), Objects.requireNonNull(release, "release"));
+      return this;
     }
 
     /**
@@ -511,13 +578,20 @@ public final class TektonSimulator implements AutoCloseable {
      * online clusters have listed the runs there are.
      *
      * @return the running simulator; close it
-     * @throws IllegalArgumentException if no cluster was given
+     * @throws IllegalArgumentException if no cluster was given, or a release was given for a cluster not given
      * @throws IllegalStateException if a cluster's sandbox is closed
      */
     public TektonSimulator start() {
       if (clusters.isEmpty()) {
         throw new IllegalArgumentException("give the simulator at least one cluster: TektonSimulator.builder()"
             + ".clusters(...)");
+      }
+      List<String> names = clusters.stream().map(SandboxCluster::name).toList();
+      for (String named : releases.keySet()) {
+        if (!names.contains(named)) {
+          throw new IllegalArgumentException("release(\"" + named + "\", ...) names a cluster the simulator is not"
+              + " given; its clusters are " + names);
+        }
       }
       TektonSimulator simulator = new TektonSimulator(this);
       try {
