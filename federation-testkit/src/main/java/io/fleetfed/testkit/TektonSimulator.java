@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A simulated Tekton controller for sandbox clusters: it executes the TaskRuns and PipelineRuns created on them
- * ({@code tekton.dev/v1} and {@code v1beta1}) and reports them as the Tekton controller does, so that code which
- * dispatches and follows Tekton runs can be tested without Tekton.
+ * ({@code tekton.dev/v1} and {@code v1beta1}; on a cluster playing Tekton 0.24, {@code v1beta1}) and reports them as
+ * the Tekton controller does, so that code which dispatches and follows Tekton runs can be tested without Tekton.
  *
  * <pre>{@code
  * try (FleetSandbox fleet = FleetSandbox.builder().clusters("dev1", "dev2").start();
@@ -52,10 +52,15 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>What it does</h2>
  * <ul>
- *   <li>On start, registers on every cluster the Tekton CRDs it lacks (Task, TaskRun, Pipeline, PipelineRun at v1
- *       and v1beta1, StepAction, CustomRun, and the cluster-scoped ClusterTask at v1beta1), then watches TaskRuns
- *       and PipelineRuns in every namespace. It leaves alone runs whose {@code spec.managedBy} names another
- *       controller than {@code tekton.dev/pipeline}, and runs already finished when first seen.</li>
+ *   <li>Each cluster plays a {@link TektonRelease} ({@link Builder#release(TektonRelease)}, per cluster
+ *       {@link Builder#release(String, TektonRelease)}; {@link TektonRelease#CURRENT} by default). On start, it
+ *       registers on every cluster the CRDs of its release that the cluster lacks (today's: Task, TaskRun, Pipeline,
+ *       PipelineRun at v1 and v1beta1, StepAction, CustomRun, and the cluster-scoped ClusterTask at v1beta1; 0.24's:
+ *       see {@link TektonRelease#V0_24}), then watches TaskRuns and PipelineRuns in every namespace at the versions
+ *       the release serves. It leaves alone runs whose {@code spec.managedBy} names another controller than
+ *       {@code tekton.dev/pipeline} (on 0.24, which knew no such field, it runs them), and runs already finished
+ *       when first seen. On a 0.24 cluster runs are reported in 0.24's v1beta1 shapes, v1alpha1 runs and features
+ *       0.24 lacked end False/{@code SimulationUnsupported}; the package documentation lists the details.</li>
  *   <li>A TaskRun: {@code spec.status: TaskRunPending} keeps it Unknown/{@code TaskRunPending} until cleared. Its
  *       Task ({@code taskSpec}; {@code taskRef} to a Task of its namespace at either version or to a ClusterTask;
  *       a remote {@code resolver} is taken as resolved, but the {@code cluster} resolver's Task is read from the
@@ -181,7 +186,7 @@ public final class TektonSimulator implements AutoCloseable {
   }
 
   /**
-   * The Tekton CRDs the simulator registers on its clusters (Task, TaskRun, Pipeline, PipelineRun, StepAction,
+   * The Tekton CRDs the simulator registers on clusters playing {@link TektonRelease#CURRENT} (Task, TaskRun, Pipeline, PipelineRun, StepAction,
    * CustomRun, ClusterTask; structural schemas that keep unknown fields, the status subresource), for a cluster that
    * holds Tekton objects without running them, such as a fleet's host from which the dispatcher reads Tasks:
    *
