@@ -935,7 +935,9 @@ final class SimPipelineRun extends SimRun {
       if (task.state == State.SKIPPED) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("name", task.name);
-        entry.put("reason", task.skipReason);
+        if (!cluster.release().isV024()) {
+          entry.put("reason", task.skipReason);   // 0.24's skippedTasks were {name, whenExpressions}
+        }
         List<Object> when = whenForStatus(task);
         if (!when.isEmpty() && (!task.isFinally || SKIP_WHEN.equals(task.skipReason))) {
           entry.put("whenExpressions", when);

@@ -272,7 +272,8 @@ final class SimTaskRun extends SimRun {
     for (int i = 0; i < declared.size(); i++) {
       String resultName = Json.text(declared.get(i), "name");
       String type = Json.text(declared.get(i), "type");
-      type = type.isEmpty() ? "string" : type;
+      // 0.24's results were strings, with no type: it ignores the field
+      type = type.isEmpty() || cluster.release().isV024() ? "string" : type;
       String text = scripted.remove(resultName);
       if (text == null) {
         SimStepResults.Value value = SimStepResults.of(Json.list(task.spec.get("steps")), resultName, params);
@@ -306,7 +307,9 @@ final class SimTaskRun extends SimRun {
     }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("name", resultName);
-    result.put("type", type);
+    if (!cluster.release().isV024()) {
+      result.put("type", type);   // 0.24's taskResults were {name, value}
+    }
     result.put("value", value);
     return result;
   }

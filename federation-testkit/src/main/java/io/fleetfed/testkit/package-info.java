@@ -117,12 +117,14 @@
  * versions only and answers 404 for the others (a 0.24 cluster has no {@code tekton.dev/v1}; the mock refuses a
  * version or resource a group's CRDs do not serve, as a real API server does). On a 0.24 cluster:
  * <ul>
- *   <li>Runs at v1beta1 are run and reported as 0.24 did: TaskRun results in {@code status.taskResults};
- *       PipelineRun results in {@code status.pipelineResults} and its children in the {@code status.taskRuns} map
- *       (child TaskRun name → {@code pipelineTaskName}, the child's {@code status}, {@code whenExpressions}), with
- *       no {@code childReferences}; children are created at v1beta1.</li>
+ *   <li>Runs at v1beta1 are run and reported as 0.24 did: TaskRun results in {@code status.taskResults} as
+ *       {@code {name, value}} (strings, no {@code type}); PipelineRun results in {@code status.pipelineResults}, its
+ *       children in the {@code status.taskRuns} map (child TaskRun name → {@code pipelineTaskName}, the child's
+ *       {@code status}, {@code whenExpressions}), with no {@code childReferences}, and {@code skippedTasks} without
+ *       {@code reason}; children are created at v1beta1.</li>
  *   <li>Fields 0.24 did not know are ignored, as its controller ignored unknown fields: {@code spec.managedBy}
- *       (the run is run), a PipelineRun's {@code spec.timeouts} (only {@code spec.timeout} counts), and a TaskRun's
+ *       (the run is run), a PipelineRun's {@code spec.timeouts} (only {@code spec.timeout} counts), a Task
+ *       result's {@code type} (results are strings), and a TaskRun's
  *       own {@code spec.retries} (a PipelineRun's child still gets its pipeline task's {@code retries}, which 0.24
  *       honoured).</li>
  *   <li>What 0.24 lacked and would have refused ends the run False/{@code SimulationUnsupported}, naming it: a
