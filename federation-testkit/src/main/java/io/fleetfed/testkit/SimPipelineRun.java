@@ -202,9 +202,18 @@ final class SimPipelineRun extends SimRun {
         || "CancelledRunFinally".equals(specStatus) || "StoppedRunFinally".equals(specStatus);
   }
 
+  /**
+   * The reason of a PipelineRun cancelled by its {@code spec.status}: {@code Cancelled}, but {@code
+   * PipelineRunCancelled} on 0.24, whose reconciler wrote that (a run ended by a cancelled child says
+   * {@code Cancelled} there too).
+   */
+  private String cancelledReason() {
+    return cluster.release().isV024() ? "PipelineRunCancelled" : "Cancelled";
+  }
+
   @Override
   void cancel(String specStatus) {
-    end("False", "Cancelled", cancelledMessage());
+    end("False", cancelledReason(), cancelledMessage());
   }
 
   @Override
@@ -212,7 +221,7 @@ final class SimPipelineRun extends SimRun {
     boolean cancelled = "Cancelled".equals(specStatus) || "PipelineRunCancelled".equals(specStatus);
     if (cancelled) {
       cancelChildren(false, CANCELLED_BY_PIPELINE);
-      end("False", "Cancelled", cancelledMessage());
+      end("False", cancelledReason(), cancelledMessage());
       return;
     }
     if ("CancelledRunFinally".equals(specStatus) && stop != Stop.CANCELLED_RUN_FINALLY) {
@@ -222,7 +231,7 @@ final class SimPipelineRun extends SimRun {
       stop = Stop.STOPPED_RUN_FINALLY;
     }
     if (phase == Phase.WAITING && stop != Stop.NONE) {
-      end("False", "Cancelled", cancelledMessage());
+      end("False", cancelledReason(), cancelledMessage());
       return;
     }
     if (phase == Phase.RUNNING) {
@@ -809,7 +818,7 @@ final class SimPipelineRun extends SimRun {
     if (failed) {
       end("False", "Failed", counts(false));
     } else if (stop != Stop.NONE) {
-      end("False", "Cancelled", cancelledMessage());
+      end("False", cancelledReason(), cancelledMessage());
     } else if (cancelled) {
       end("False", "Cancelled", counts(false));
     } else {

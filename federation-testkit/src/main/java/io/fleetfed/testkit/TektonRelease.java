@@ -128,8 +128,10 @@ public enum TektonRelease {
   }
 
   /**
-   * The version the release's controller writes what it creates in (a PipelineRun's child TaskRuns, when the
-   * PipelineRun is at no other simulated version): {@code v1beta1} for 0.24, {@code v1} for {@link #CURRENT}.
+   * The release's preferred version of its run kinds: {@code v1beta1} for 0.24 (its storage version, in which its
+   * controller created a PipelineRun's child TaskRuns), {@code v1} for {@link #CURRENT}. The simulator watches runs
+   * at this version on a real API server (where all versions are one object), and creates a PipelineRun's children
+   * at the PipelineRun's own version, which on 0.24 is always this one.
    *
    * @return the version
    */

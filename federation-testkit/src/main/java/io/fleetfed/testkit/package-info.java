@@ -121,7 +121,8 @@
  *       {@code {name, value}} (strings, no {@code type}); PipelineRun results in {@code status.pipelineResults}, its
  *       children in the {@code status.taskRuns} map (child TaskRun name → {@code pipelineTaskName}, the child's
  *       {@code status}, {@code whenExpressions}), with no {@code childReferences}, and {@code skippedTasks} without
- *       {@code reason}; children are created at v1beta1.</li>
+ *       {@code reason}; children are created at v1beta1. {@code spec.status: PipelineRunCancelled} ends a
+ *       PipelineRun False/{@code PipelineRunCancelled}, the reason 0.24's reconciler wrote.</li>
  *   <li>Fields 0.24 did not know are ignored, as its controller ignored unknown fields: {@code spec.managedBy}
  *       (the run is run), a PipelineRun's {@code spec.timeouts} (only {@code spec.timeout} counts), a Task
  *       result's {@code type} (results are strings), and a TaskRun's

@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
 import java.util.List;
@@ -194,6 +196,30 @@ class TektonReleaseTest {
   }
 
   @Test
+  void aPipelineRunCancelledOnV024SaysPipelineRunCancelledAndCancelledIsNotKnownThere() {
+    tekton.script("pr-stop-a", RunScript.runsForever());
+    tekton.script("pr-new-stop-a", RunScript.runsForever());
+    Map<String, Object> spec = Map.of("pipelineSpec", Map.of("tasks", List.of(Map.of("name", "a",
+        "taskSpec", steps("a")))));
+    create(dev2, Tekton.pipelineRuns(V1BETA1), "pr-stop", spec);
+    create(dev2, Tekton.pipelineRuns(V1BETA1), "pr-new-stop", spec);
+    for (String name : List.of("pr-stop", "pr-new-stop")) {
+      awaitState(name + " to run its child", () -> get(dev2, Tekton.taskRuns(V1BETA1), name + "-a"),
+          child -> "Running".equals(Json.succeededReason(child)));
+    }
+
+    patchSpecStatus(dev2, "pr-stop", "PipelineRunCancelled");     // 0.24's value
+    patchSpecStatus(dev2, "pr-new-stop", "Cancelled");            // v0.25 on: 0.24's webhook refused it
+
+    GenericKubernetesResource cancelled = awaitSucceeded(dev2, Tekton.pipelineRuns(V1BETA1), "pr-stop");
+    assertThat(condition(cancelled)).containsEntry("status", "False").containsEntry("reason", "PipelineRunCancelled");
+    assertThat(condition(awaitSucceeded(dev2, Tekton.taskRuns(V1BETA1), "pr-stop-a")))
+        .containsEntry("reason", "TaskRunCancelled");
+    assertThat(message(awaitSucceeded(dev2, Tekton.pipelineRuns(V1BETA1), "pr-new-stop")))
+        .contains("spec.status Cancelled");
+  }
+
+  @Test
   void managedByIsIgnoredOnV024AsAnUnknownField() {
     create(dev2, Tekton.taskRuns(V1BETA1), "tr-managed", Map.of("taskSpec", steps("a"),
         "managedBy", "example.com/elsewhere"));
@@ -270,6 +296,11 @@ class TektonReleaseTest {
       String name) {
     return awaitState(context.getKind() + " " + name + " to finish", () -> get(cluster, context, name),
         o -> "True".equals(Json.succeeded(o)) || "False".equals(Json.succeeded(o)));
+  }
+
+  private static void patchSpecStatus(SandboxCluster cluster, String pipelineRun, String value) {
+    cluster.client().genericKubernetesResources(Tekton.pipelineRuns(V1BETA1)).inNamespace(NS).withName(pipelineRun)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"status\":\"" + value + "\"}}");
   }
 
   private static String message(GenericKubernetesResource run) {
