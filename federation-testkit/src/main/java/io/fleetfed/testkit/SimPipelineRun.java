@@ -353,11 +353,15 @@ final class SimPipelineRun extends SimRun {
 
   /**
    * On a 0.24 cluster, a feature of a pipeline task that 0.24 lacked, naming its field, or empty: a remote
-   * resolver, a matrix, a CEL {@code when} expression.
+   * resolver, a matrix, a CEL {@code when} expression; or one it had that the simulator does not model, its
+   * {@code conditions} (v1alpha1 Conditions guarding the task).
    */
   private String pipelineTaskLacks(Map<?, ?> taskSpec, String path) {
     if (!cluster.release().isV024()) {
       return "";
+    }
+    if (taskSpec.get("conditions") != null) {
+      return "the simulator does not evaluate Tekton 0.24's Conditions: " + path + ".conditions";
     }
     if (!Json.text(taskSpec, "taskRef", "resolver").isEmpty()) {
       return "Tekton 0.24 has no remote resolution: " + path + ".taskRef.resolver";

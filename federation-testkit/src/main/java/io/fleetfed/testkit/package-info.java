@@ -132,7 +132,8 @@
  *       {@code spec.status} other than {@code TaskRunCancelled} (TaskRun) or {@code PipelineRunCancelled} and
  *       {@code PipelineRunPending} (PipelineRun), remote resolvers ({@code taskRef.resolver},
  *       {@code pipelineRef.resolver}), StepAction references ({@code steps[].ref}), a pipeline task's
- *       {@code matrix} and CEL {@code when} expressions.</li>
+ *       {@code matrix} and CEL {@code when} expressions; so does what 0.24 had but the simulator does not model, a
+ *       pipeline task's {@code conditions}.</li>
  *   <li>Runs at v1alpha1 end False/{@code SimulationUnsupported} naming {@code tekton.dev/v1alpha1}: the simulator
  *       does not simulate the v1alpha1 schema. Conditions, PipelineResources and Runs are served (stored) but not
  *       acted on.</li>

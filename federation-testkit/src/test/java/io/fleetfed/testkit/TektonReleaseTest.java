@@ -193,6 +193,10 @@ class TektonReleaseTest {
         .contains("StepActions", "spec.steps[0].ref");
     assertThat(message(awaitSucceeded(dev2, Tekton.pipelineRuns(V1BETA1), "pr-matrix")))
         .contains("matrix", "spec.tasks[0].matrix");
+    create(dev2, Tekton.pipelineRuns(V1BETA1), "pr-condition", Map.of("pipelineSpec", Map.of("tasks", List.of(
+        Map.of("name", "c", "taskSpec", steps("a"), "conditions", List.of(Map.of("conditionRef", "ready")))))));
+    assertThat(message(awaitSucceeded(dev2, Tekton.pipelineRuns(V1BETA1), "pr-condition")))
+        .contains("Conditions", "spec.tasks[0].conditions");
   }
 
   @Test
