@@ -6,12 +6,16 @@ import io.fleetfed.core.model.ClusterNames;
 import io.fleetfed.testkit.FleetSandbox;
 import io.fleetfed.testkit.SandboxCluster;
 import io.fleetfed.testkit.ServerKind;
+import io.fleetfed.testkit.TektonRelease;
+import io.fleetfed.testkit.TektonSimulator;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -35,7 +39,7 @@ import picocli.CommandLine.Spec;
             + " 'sandbox ready:', which scripts can wait for."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped by SIGINT or SIGTERM",
-        "2:invalid input: cluster names, CRD files, a kubeconfig path that cannot be written",
+        "2:invalid input: cluster names, CRD files, --tekton values, a kubeconfig path that cannot be written",
         "1:a server could not start, or --real and the kube-apiserver and etcd binaries are not built"})
 final class SandboxCommand implements Callable<Integer> {
   @Spec
@@ -53,6 +57,13 @@ final class SandboxCommand implements Callable<Integer> {
       description = "A YAML or JSON file of CustomResourceDefinitions (apiextensions.k8s.io/v1) to register on every"
           + " cluster, such as Tekton's. Repeatable.")
   private List<Path> crds = new ArrayList<>();
+
+  @Option(names = "--tekton", paramLabel = "CLUSTER=RELEASE",
+      description = "Runs a simulated Tekton controller on CLUSTER playing RELEASE (0.24 or current): that"
+          + " release's Tekton CRDs are registered there, so the cluster serves its API versions only (0.24:"
+          + " tekton.dev/v1alpha1 and v1beta1, no v1), and its TaskRuns and PipelineRuns succeed, reported as that"
+          + " release would. Repeatable, one cluster at a time.")
+  private List<String> tekton = new ArrayList<>();
 
   @Option(names = "--real",
       description = "Real kube-apiservers (and one etcd) instead of in-process mock servers: about two seconds and"
@@ -88,6 +99,8 @@ final class SandboxCommand implements Callable<Integer> {
         problems.add(new Violation(Optional.empty(), Optional.empty(), Optional.empty(), e.getMessage()));
       }
     }
+    Map<String, TektonRelease> releases = tektonReleases(tekton, clusters, problems);
+    releases.forEach(builder::tektonCrds);
     if (!problems.isEmpty()) {
       return Problems.report(new ValidationException(problems), err);
     }
@@ -103,11 +116,28 @@ final class SandboxCommand implements Callable<Integer> {
       err.flush();
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(sandbox, out, err), "fleetfed-sandbox-stop"));
+    TektonSimulator simulator = null;
+    if (!releases.isEmpty()) {
+      TektonSimulator.Builder simulated = TektonSimulator.builder()
+          .clusters(releases.keySet().stream().map(sandbox::cluster).toList());
+      releases.forEach(simulated::release);
+      try {
+        simulator = simulated.start();
+      } catch (RuntimeException e) {
+        sandbox.close();
+        Problems.error(err, "the simulated Tekton did not start: " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+    }
+    TektonSimulator tektonSimulator = simulator;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(tektonSimulator, sandbox, out, err),
+        "fleetfed-sandbox-stop"));
     int width = sandbox.clusterNames().stream().mapToInt(String::length).max().orElse(0);
     for (SandboxCluster cluster : sandbox.clusters()) {
       out.println(cluster.name() + " ".repeat(width - cluster.name().length() + 3) + cluster.url());
     }
+    releases.forEach((cluster, release) -> out.println("simulated Tekton " + release.label() + " on " + cluster));
     out.println("export KUBECONFIG=" + sandbox.kubeconfig());
     out.println("sandbox ready: " + sandbox.clusters().size() + (real ? " real" : "") + " cluster"
         + (sandbox.clusters().size() == 1 ? "" : "s") + " (" + String.join(", ", sandbox.clusterNames())
@@ -118,13 +148,52 @@ final class SandboxCommand implements Callable<Integer> {
   }
 
   /**
-   * Closes the sandbox when the JVM is told to stop (SIGINT, SIGTERM), then ends the JVM with 0: being stopped
+   * Reads {@code --tekton CLUSTER=RELEASE} values: each cluster one of {@code --clusters}, given once, and a release
+   * {@link TektonRelease#parse} knows; what is wrong is added to {@code problems}, naming the flag.
+   *
+   * @return the releases by cluster, in the order given
+   */
+  static Map<String, TektonRelease> tektonReleases(List<String> values, List<String> clusters,
+      List<Violation> problems) {
+    Map<String, TektonRelease> releases = new LinkedHashMap<>();
+    for (String value : values) {
+      int eq = value.indexOf('=');
+      String cluster = eq < 0 ? "" : value.substring(0, eq).trim();
+      String problem = null;
+      TektonRelease release = null;
+      if (eq <= 0 || eq == value.length() - 1) {
+        problem = "\"" + value + "\" is not CLUSTER=RELEASE, such as dev2=0.24";
+      } else if (!clusters.contains(cluster)) {
+        problem = "\"" + value + "\" names no cluster of --clusters (" + String.join(", ", clusters) + ")";
+      } else if (releases.containsKey(cluster)) {
+        problem = "\"" + value + "\" gives cluster " + cluster + " a second release";
+      } else {
+        try {
+          release = TektonRelease.parse(value.substring(eq + 1));
+        } catch (IllegalArgumentException e) {
+          problem = "\"" + value + "\": " + e.getMessage();
+        }
+      }
+      if (problem != null) {
+        problems.add(new Violation(Optional.empty(), Optional.empty(), Optional.of("--tekton"), problem));
+      } else {
+        releases.put(cluster, release);
+      }
+    }
+    return releases;
+  }
+
+  /**
+   * Closes the simulator and the sandbox when the JVM is told to stop (SIGINT, SIGTERM), then ends the JVM with 0: being stopped
    * is how a sandbox ends, not a failure (the JVM's own code would be 130 or 143).
    */
-  private static void stop(FleetSandbox sandbox, PrintWriter out, PrintWriter err) {
+  private static void stop(TektonSimulator simulator, FleetSandbox sandbox, PrintWriter out, PrintWriter err) {
     int code = 0;
     try {
       out.flush();
+      if (simulator != null) {
+        simulator.close();
+      }
       sandbox.close();
       err.println("sandbox stopped");
     } catch (RuntimeException e) {

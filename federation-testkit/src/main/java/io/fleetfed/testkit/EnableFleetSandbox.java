@@ -57,6 +57,19 @@ public @interface EnableFleetSandbox {
   String[] crds() default {};
 
   /**
+   * The Tekton release some clusters play, as {@code CLUSTER=RELEASE} (such as {@code "dev2=0.24"},
+   * {@code "dev3=current"}; a release as {@link TektonRelease#parse} reads it): that release's CRDs are registered
+   * on that cluster (see {@link FleetSandbox.Builder#tektonCrds}), so it serves the Tekton kinds at that release's
+   * versions only. The extension starts no simulator: start one with
+   * {@code TektonSimulator.builder().clusters(fleet.clusters()).release("dev2", TektonRelease.V0_24).start()}.
+   * A malformed entry, an unknown release or cluster, or a cluster given twice fails the class with an
+   * {@code ExtensionConfigurationException} naming this attribute.
+   *
+   * @return entries such as {@code dev2=0.24}
+   */
+  String[] tekton() default {};
+
+  /**
    * Whether to {@link FleetSandbox#reset()} the sandbox before each test (after the first set-up): every store
    * wiped and the CRDs registered again, every cluster online with the default latency, counters at zero. Objects
    * created in {@code @BeforeAll} are wiped too; create per-test fixtures in {@code @BeforeEach}.

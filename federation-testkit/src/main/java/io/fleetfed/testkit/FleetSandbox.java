@@ -305,6 +305,8 @@ public final class FleetSandbox implements AutoCloseable {
 
     private List<String> clusterNames = List.of();
     private final Map<String, CustomResourceDefinition> crds = new LinkedHashMap<>();
+    /** The Tekton release whose CRDs each named cluster gets, in place of any of the same name in {@link #crds}. */
+    private final Map<String, TektonRelease> tekton = new LinkedHashMap<>();
     private Duration latency = Duration.ZERO;
     private Path kubeconfigFile;
     private ServerKind servers = ServerKind.DEFAULT;
@@ -317,6 +319,7 @@ public final class FleetSandbox implements AutoCloseable {
       Builder copy = new Builder();
       copy.clusterNames = clusterNames;
       copy.crds.putAll(crds);
+      copy.tekton.putAll(tekton);
       copy.latency = latency;
       copy.kubeconfigFile = kubeconfigFile;
       copy.servers = servers;
@@ -330,8 +333,8 @@ public final class FleetSandbox implements AutoCloseable {
 
     /** What two builders share when their sandboxes are interchangeable, for {@link SandboxPool}. */
     Object poolKey() {
-      return List.of(clusterNames, List.copyOf(crds.values()), latency, Optional.ofNullable(kubeconfigFile),
-          servers.resolve());
+      return List.of(clusterNames, List.copyOf(crds.values()), Map.copyOf(tekton), latency,
+          Optional.ofNullable(kubeconfigFile), servers.resolve());
     }
 
     /**
@@ -383,6 +386,26 @@ public final class FleetSandbox implements AutoCloseable {
      */
     public Builder crd(CustomResourceDefinition crd) {
       add(Crds.check(crd, "CRD"));
+      return this;
+    }
+
+    /**
+     * Registers a Tekton release's CRDs ({@link TektonRelease#crds()}) on one cluster at start (and after every
+     * {@link FleetSandbox#reset()}), so that the cluster serves the Tekton kinds at that release's versions only;
+     * they replace, on that cluster, every Tekton CRD (group {@code tekton.dev} or {@code resolution.tekton.dev})
+     * given for every cluster. A {@link TektonSimulator} started with
+     * {@link TektonSimulator.Builder#release(String, TektonRelease) release(cluster, release)} then runs its runs:
+     *
+     * <pre>{@code
+     * FleetSandbox.builder().clusters("dev1", "dev2").tektonCrds("dev2", TektonRelease.V0_24).start();
+     * }</pre>
+     *
+     * @param cluster one of the {@link #clusters} by {@link #start()}
+     * @param release the release, replacing one given before for that cluster
+     * @return this builder
+     */
+    public Builder tektonCrds(String cluster, TektonRelease release) {
+      tekton.put(Objects.requireNonNull(cluster, "cluster"), Objects.requireNonNull(release, "release"));
       return this;
     }
 
@@ -500,8 +523,13 @@ public final class FleetSandbox implements AutoCloseable {
       if (clusterNames.isEmpty()) {
         throw new IllegalStateException("name the sandbox's clusters first: FleetSandbox.builder().clusters(...)");
       }
+      for (String named : tekton.keySet()) {
+        if (!clusterNames.contains(named)) {
+          throw new IllegalStateException("tektonCrds(\"" + named + "\", ...) names no cluster of the sandbox; its"
+              + " clusters are " + clusterNames);
+        }
+      }
       ServerKind kind = servers.resolve();
-      List<CustomResourceDefinition> crdList = new ArrayList<>(crds.values());
       List<ClusterServer> started = new ArrayList<>();
       RealApiServers real = null;
       Path workDir = null;
@@ -520,6 +548,7 @@ public final class FleetSandbox implements AutoCloseable {
         }
         Map<String, SandboxCluster> byName = new LinkedHashMap<>();
         for (String name : clusterNames) {
+          List<CustomResourceDefinition> crdList = crdsOf(name);
           ClusterServer server = kind == ServerKind.REAL ? new RealClusterServer(real, name, crdList, latency)
               : new MockClusterServer(name, crdList, latency);
           started.add(server);
@@ -550,6 +579,22 @@ public final class FleetSandbox implements AutoCloseable {
         }
         throw (Error) e;
       }
+    }
+
+    /**
+     * The CRDs of one cluster: those of every cluster, and, where a Tekton release is given for it, that release's in
+     * place of every Tekton CRD given for every cluster.
+     */
+    private List<CustomResourceDefinition> crdsOf(String cluster) {
+      Map<String, CustomResourceDefinition> of = new LinkedHashMap<>(crds);
+      TektonRelease release = tekton.get(cluster);
+      if (release != null) {
+        of.values().removeIf(crd -> crd.getSpec().getGroup().endsWith("tekton.dev"));
+        for (CustomResourceDefinition crd : release.crds()) {
+          of.put(crd.getMetadata().getName(), crd);
+        }
+      }
+      return new ArrayList<>(of.values());
     }
 
     /**

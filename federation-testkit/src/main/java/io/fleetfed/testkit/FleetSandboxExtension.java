@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
@@ -234,7 +236,40 @@ public final class FleetSandboxExtension implements BeforeAllCallback, AfterAllC
     for (String crd : config.crds()) {
       builder.crdResource(crd);
     }
+    tektonReleases(config.tekton(), List.of(config.clusters())).forEach(builder::tektonCrds);
     return builder;
+  }
+
+  /**
+   * Reads {@link EnableFleetSandbox#tekton()}: {@code CLUSTER=RELEASE} entries, each cluster one of
+   * {@code clusters} and given once.
+   *
+   * @throws ExtensionConfigurationException naming the attribute and the bad entry
+   */
+  static Map<String, TektonRelease> tektonReleases(String[] entries, List<String> clusters) {
+    Map<String, TektonRelease> releases = new LinkedHashMap<>();
+    for (String entry : entries) {
+      int eq = entry == null ? -1 : entry.indexOf('=');
+      String bad = "@EnableFleetSandbox(tekton = ...): \"" + entry + "\" ";
+      if (eq <= 0 || eq == entry.length() - 1) {
+        throw new ExtensionConfigurationException(bad + "is not CLUSTER=RELEASE, such as \"dev2=0.24\"");
+      }
+      String cluster = entry.substring(0, eq).trim();
+      if (!clusters.contains(cluster)) {
+        throw new ExtensionConfigurationException(bad + "names no cluster of the sandbox; its clusters are "
+            + clusters);
+      }
+      TektonRelease release;
+      try {
+        release = TektonRelease.parse(entry.substring(eq + 1));
+      } catch (IllegalArgumentException e) {
+        throw new ExtensionConfigurationException(bad + "names an " + e.getMessage());
+      }
+      if (releases.put(cluster, release) != null) {
+        throw new ExtensionConfigurationException(bad + "gives cluster " + cluster + " a second release");
+      }
+    }
+    return releases;
   }
 
   private boolean resetBetweenTests(ExtensionContext context) {
@@ -416,6 +451,18 @@ public final class FleetSandboxExtension implements BeforeAllCallback, AfterAllC
      */
     public Builder crdResource(String resource) {
       sandbox.crdResource(resource);
+      return this;
+    }
+
+    /**
+     * A Tekton release's CRDs for one cluster; see {@link FleetSandbox.Builder#tektonCrds}.
+     *
+     * @param cluster the cluster's name
+     * @param release the release
+     * @return this builder
+     */
+    public Builder tektonCrds(String cluster, TektonRelease release) {
+      sandbox.tektonCrds(cluster, release);
       return this;
     }
 

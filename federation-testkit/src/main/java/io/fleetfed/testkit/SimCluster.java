@@ -21,9 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The simulator's presence on one sandbox cluster: the Tekton CRDs, four informers (TaskRuns and PipelineRuns at
- * v1 and v1beta1, all namespaces; at v1 only on a real server, which serves one object at both) on the cluster's
- * own client, and the runs it follows there.
+ * The simulator's presence on one sandbox cluster: the Tekton CRDs of the release it plays, informers (TaskRuns and
+ * PipelineRuns at every version the release serves, all namespaces; at the release's preferred version only on a
+ * real server, which serves one object at all versions) on the cluster's own client, and the runs it follows there.
  */
 final class SimCluster {
 
@@ -33,6 +33,7 @@ final class SimCluster {
 
   private final TektonSimulator simulator;
   private final SandboxCluster cluster;
+  private final TektonRelease release;
   private final Map<RunKey, SimRun> runs = new ConcurrentHashMap<>();
   private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new CopyOnWriteArrayList<>();
   /** The CRDs this simulator registered and asked the cluster to keep; forgotten on close. */
@@ -43,9 +44,10 @@ final class SimCluster {
    */
   private final boolean sharedVersions;
 
-  SimCluster(TektonSimulator simulator, SandboxCluster cluster) {
+  SimCluster(TektonSimulator simulator, SandboxCluster cluster, TektonRelease release) {
     this.simulator = simulator;
     this.cluster = cluster;
+    this.release = release;
     this.sharedVersions = cluster.server() instanceof RealClusterServer;
   }
 
@@ -73,6 +75,24 @@ final class SimCluster {
     return sharedVersions ? "" : apiVersion;
   }
 
+  /** The Tekton release this cluster plays. */
+  TektonRelease release() {
+    return release;
+  }
+
+  /**
+   * The other version a Task or Pipeline may be stored at, where a definition is looked for when it is not found at
+   * the run's version: v1beta1 for v1 and the reverse today, v1alpha1 for v1beta1 on 0.24.
+   */
+  String otherVersion(String version) {
+    for (String served : release.servedVersions("Task")) {
+      if (!served.equals(version)) {
+        return served;
+      }
+    }
+    return version;
+  }
+
   TektonSimulator simulator() {
     return simulator;
   }
@@ -96,7 +116,7 @@ final class SimCluster {
    */
   CompletableFuture<Void> start() {
     List<CustomResourceDefinition> missing = new ArrayList<>();
-    for (CustomResourceDefinition crd : TektonCrds.all()) {
+    for (CustomResourceDefinition crd : release.crds()) {
       if (!cluster.server().hasCrd(crd.getMetadata().getName())) {
         missing.add(crd);
       }
@@ -107,7 +127,8 @@ final class SimCluster {
     KubernetesClient client = cluster.client();
     List<CompletableFuture<Void>> synced = new ArrayList<>();
     for (String kind : List.of(Tekton.TASK_RUN, Tekton.PIPELINE_RUN)) {
-      for (String version : sharedVersions ? List.of(Tekton.V1) : Tekton.VERSIONS) {
+      boolean registered = missing.stream().anyMatch(crd -> kind.equals(crd.getSpec().getNames().getKind()));
+      for (String version : watchedVersions(kind, registered)) {
         ResourceDefinitionContext context = Tekton.runs(kind, version);
         SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(context)
             .inAnyNamespace().runnableInformer(0);
@@ -118,6 +139,32 @@ final class SimCluster {
       }
     }
     return CompletableFuture.allOf(synced.toArray(new CompletableFuture<?>[0]));
+  }
+
+  /**
+   * The versions to watch a run kind at: every version the release serves (so that runs at a version it does not
+   * simulate are still seen, and refused), or on a real server, which serves one object at all versions, the
+   * preferred one; of these, where the cluster had its own CRD of the kind, only those it serves (a cluster given
+   * another release's CRDs keeps them).
+   */
+  private List<String> watchedVersions(String kind, boolean registered) {
+    List<String> served = new ArrayList<>();
+    List<io.fleetfed.testkit.internal.ApiResource> types = registered ? List.of() : cluster.server().servedTypes();
+    for (String version : release.servedVersions(kind)) {
+      if (registered || types.stream().anyMatch(type -> type.group().equals(TektonCrds.GROUP)
+          && type.version().equals(version) && type.kind().equals(kind))) {
+        served.add(version);
+      }
+    }
+    if (served.size() < release.servedVersions(kind).size()) {
+      SimRun.LOG.warn("simulated Tekton on {}: the cluster serves {}s at {} of Tekton {}'s versions {} (it has other"
+          + " Tekton CRDs); watching those", name(), kind, served, release.label(), release.servedVersions(kind));
+    }
+    if (sharedVersions && served.size() > 1) {
+      return served.contains(release.preferredVersion()) ? List.of(release.preferredVersion())
+          : List.of(served.get(served.size() - 1));
+    }
+    return served;
   }
 
   void close() {
@@ -172,7 +219,7 @@ final class SimCluster {
           && !ns.contains("$(")) {
         GenericKubernetesResource task = get(Tekton.tasks(version), ns, resolved);
         if (task == null) {
-          task = get(Tekton.tasks(Tekton.otherVersion(version)), ns, resolved);
+          task = get(Tekton.tasks(otherVersion(version)), ns, resolved);
         }
         return task == null
             ? new TaskLookup(resolved, false, Map.of(), "cluster resolver: tasks.tekton.dev \"" + resolved
@@ -201,7 +248,7 @@ final class SimCluster {
     }
     GenericKubernetesResource task = get(Tekton.tasks(version), namespace, name);
     if (task == null) {
-      task = get(Tekton.tasks(Tekton.otherVersion(version)), namespace, name);
+      task = get(Tekton.tasks(otherVersion(version)), namespace, name);
     }
     return task == null
         ? new TaskLookup(name, false, Map.of(), "tasks.tekton.dev \"" + name + "\" not found")
@@ -291,7 +338,8 @@ final class SimCluster {
 
   private SimRun follow(String kind, GenericKubernetesResource object) {
     String managedBy = Json.text(Json.spec(object), "managedBy");
-    if (!managedBy.isEmpty() && !Tekton.MANAGED_BY_TEKTON.equals(managedBy)) {
+    // spec.managedBy came with Tekton v1.5; an older controller ignores the unknown field and runs the run
+    if (!release.isV024() && !managedBy.isEmpty() && !Tekton.MANAGED_BY_TEKTON.equals(managedBy)) {
       SimRun.LOG.debug("simulated Tekton on {}: ignoring {} {}/{}, managed by {}", name(), kind,
           object.getMetadata().getNamespace(), object.getMetadata().getName(), managedBy);
       return new SimRun.Ignored(this, kind, object);

@@ -112,6 +112,8 @@ final class SimPipelineRun extends SimRun {
     final PipelineTask task;
     State state = State.RUNNING;
     Map<String, Object> results = Map.of();
+    /** The child's status as last seen, for 0.24's {@code status.taskRuns} map. */
+    Map<String, Object> status = Map.of();
     boolean cancelledForTimeout;
 
     Child(String name, PipelineTask task) {
@@ -155,6 +157,10 @@ final class SimPipelineRun extends SimRun {
     String childName = child.getMetadata().getName();
     for (Child known : started) {
       if (known.name.equals(childName) && !known.state.done()) {
+        boolean v024 = cluster.release().isV024();
+        if (v024) {
+          known.status = Json.copy(Json.status(child));
+        }
         String succeeded = Json.succeeded(child);
         if ("True".equals(succeeded)) {
           known.state = State.SUCCEEDED;
@@ -163,6 +169,9 @@ final class SimPipelineRun extends SimRun {
           known.state = "TaskRunCancelled".equals(Json.succeededReason(child)) && !known.cancelledForTimeout
               ? State.CANCELLED : State.FAILED;
         } else {
+          if (v024) {
+            writeStatus(status(), false); // 0.24 copied each child's status into status.taskRuns
+          }
           return;
         }
         PipelineTask task = known.task;
@@ -193,9 +202,18 @@ final class SimPipelineRun extends SimRun {
         || "CancelledRunFinally".equals(specStatus) || "StoppedRunFinally".equals(specStatus);
   }
 
+  /**
+   * The reason of a PipelineRun cancelled by its {@code spec.status}: {@code Cancelled}, but {@code
+   * PipelineRunCancelled} on 0.24, whose reconciler wrote that (a run ended by a cancelled child says
+   * {@code Cancelled} there too).
+   */
+  private String cancelledReason() {
+    return cluster.release().isV024() ? "PipelineRunCancelled" : "Cancelled";
+  }
+
   @Override
   void cancel(String specStatus) {
-    end("False", "Cancelled", cancelledMessage());
+    end("False", cancelledReason(), cancelledMessage());
   }
 
   @Override
@@ -203,7 +221,7 @@ final class SimPipelineRun extends SimRun {
     boolean cancelled = "Cancelled".equals(specStatus) || "PipelineRunCancelled".equals(specStatus);
     if (cancelled) {
       cancelChildren(false, CANCELLED_BY_PIPELINE);
-      end("False", "Cancelled", cancelledMessage());
+      end("False", cancelledReason(), cancelledMessage());
       return;
     }
     if ("CancelledRunFinally".equals(specStatus) && stop != Stop.CANCELLED_RUN_FINALLY) {
@@ -213,7 +231,7 @@ final class SimPipelineRun extends SimRun {
       stop = Stop.STOPPED_RUN_FINALLY;
     }
     if (phase == Phase.WAITING && stop != Stop.NONE) {
-      end("False", "Cancelled", cancelledMessage());
+      end("False", cancelledReason(), cancelledMessage());
       return;
     }
     if (phase == Phase.RUNNING) {
@@ -244,7 +262,7 @@ final class SimPipelineRun extends SimRun {
         String from = params.getOrDefault("namespace", namespace);
         GenericKubernetesResource pipeline = cluster.get(Tekton.pipelines(version), from, pipelineName);
         if (pipeline == null) {
-          pipeline = cluster.get(Tekton.pipelines(Tekton.otherVersion(version)), from, pipelineName);
+          pipeline = cluster.get(Tekton.pipelines(cluster.otherVersion(version)), from, pipelineName);
         }
         if (pipeline == null) {
           end("False", "CouldntGetPipeline", "Error retrieving pipeline for pipelinerun " + namespace + "/" + name
@@ -264,7 +282,7 @@ final class SimPipelineRun extends SimRun {
         pipelineName = Json.text(ref, "name");
         GenericKubernetesResource pipeline = cluster.get(Tekton.pipelines(version), namespace, pipelineName);
         if (pipeline == null) {
-          pipeline = cluster.get(Tekton.pipelines(Tekton.otherVersion(version)), namespace, pipelineName);
+          pipeline = cluster.get(Tekton.pipelines(cluster.otherVersion(version)), namespace, pipelineName);
         }
         if (pipeline == null) {
           end("False", "CouldntGetPipeline", "Error retrieving pipeline for pipelinerun " + namespace + "/" + name
@@ -288,8 +306,19 @@ final class SimPipelineRun extends SimRun {
             end("False", SimUnsupported.REASON, unsupported);
             return;
           }
+          unsupported = pipelineTaskLacks(taskSpec, path);
+          if (!unsupported.isEmpty()) {
+            end("False", SimUnsupported.REASON, unsupported);
+            return;
+          }
           SimCluster.TaskLookup lookup = cluster.lookupTask(namespace, version, Json.map(taskSpec.get("taskRef")),
               taskSpec.get("taskSpec"));
+          unsupported = lookup.missing.isEmpty() ? taskLacks(lookup.spec, lookup.taskName.isEmpty()
+              ? path + ".taskSpec" : "Task " + lookup.taskName) : "";
+          if (!unsupported.isEmpty()) {
+            end("False", SimUnsupported.REASON, unsupported);
+            return;
+          }
           if (!lookup.missing.isEmpty()) {
             end("False", "CouldntGetTask", "Pipeline " + namespace + "/" + pipelineName
                 + " can't be Run; it contains Tasks that don't exist: Couldn't retrieve Task \"" + lookup.taskName
@@ -320,6 +349,33 @@ final class SimPipelineRun extends SimRun {
     tasks.putAll(resolved);
     script = simulator.pipelineRunScript(name, pipelineName, remote);
     scheduleStart(timeout(), script.startDelay(), false);
+  }
+
+  /**
+   * On a 0.24 cluster, a feature of a pipeline task that 0.24 lacked, naming its field, or empty: a remote
+   * resolver, a matrix, a CEL {@code when} expression; or one it had that the simulator does not model, its
+   * {@code conditions} (v1alpha1 Conditions guarding the task).
+   */
+  private String pipelineTaskLacks(Map<?, ?> taskSpec, String path) {
+    if (!cluster.release().isV024()) {
+      return "";
+    }
+    if (taskSpec.get("conditions") != null) {
+      return "the simulator does not evaluate Tekton 0.24's Conditions: " + path + ".conditions";
+    }
+    if (!Json.text(taskSpec, "taskRef", "resolver").isEmpty()) {
+      return "Tekton 0.24 has no remote resolution: " + path + ".taskRef.resolver";
+    }
+    if (taskSpec.get("matrix") != null) {
+      return "Tekton 0.24 has no matrix: " + path + ".matrix";
+    }
+    List<?> when = Json.list(taskSpec.get("when"));
+    for (int i = 0; i < when.size(); i++) {
+      if (Json.at(when.get(i), "cel") != null) {
+        return "Tekton 0.24 has no CEL when expressions: " + path + ".when[" + i + "].cel";
+      }
+    }
+    return "";
   }
 
   /** A {@code cluster} resolver reference to a Pipeline ({@code kind: pipeline}) named without variables. */
@@ -355,7 +411,8 @@ final class SimPipelineRun extends SimRun {
 
   private Duration timeout() {
     Map<?, ?> spec = Json.spec(latest);
-    String text = Json.text(spec, "timeouts", "pipeline");
+    // 0.24 had spec.timeout only (spec.timeouts came in 0.25): it ignores the unknown field
+    String text = cluster.release().isV024() ? "" : Json.text(spec, "timeouts", "pipeline");
     if (text.isEmpty() && Tekton.V1BETA1.equals(version)) {
       text = Json.text(spec, "timeout");
     }
@@ -452,7 +509,7 @@ final class SimPipelineRun extends SimRun {
 
   /** {@code spec.timeouts.<section>}, zero when not set (or 0). */
   private Duration sectionTimeout(String section) {
-    String text = Json.text(Json.spec(latest), "timeouts", section);
+    String text = cluster.release().isV024() ? "" : Json.text(Json.spec(latest), "timeouts", section);
     return text.isEmpty() ? Duration.ZERO : timeoutOf(text);
   }
 
@@ -765,7 +822,7 @@ final class SimPipelineRun extends SimRun {
     if (failed) {
       end("False", "Failed", counts(false));
     } else if (stop != Stop.NONE) {
-      end("False", "Cancelled", cancelledMessage());
+      end("False", cancelledReason(), cancelledMessage());
     } else if (cancelled) {
       end("False", "Cancelled", counts(false));
     } else {
@@ -850,7 +907,24 @@ final class SimPipelineRun extends SimRun {
   Map<String, Object> status() {
     Map<String, Object> status = statusHeader();
     putTimes(status);
-    if (!started.isEmpty()) {
+    if (!started.isEmpty() && cluster.release().isV024()) {
+      // 0.24 reported its children in the taskRuns map (child name → pipeline task and the child's status);
+      // childReferences came in 0.35
+      Map<String, Object> taskRuns = new LinkedHashMap<>();
+      for (Child child : started) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("pipelineTaskName", child.task.name);
+        if (!child.status.isEmpty()) {
+          entry.put("status", child.status);
+        }
+        List<Object> when = whenForStatus(child.task);
+        if (!when.isEmpty()) {
+          entry.put("whenExpressions", when);
+        }
+        taskRuns.put(child.name, entry);
+      }
+      status.put("taskRuns", taskRuns);
+    } else if (!started.isEmpty()) {
       List<Map<String, Object>> references = new ArrayList<>();
       for (Child child : started) {
         Map<String, Object> reference = new LinkedHashMap<>();
@@ -874,7 +948,9 @@ final class SimPipelineRun extends SimRun {
       if (task.state == State.SKIPPED) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("name", task.name);
-        entry.put("reason", task.skipReason);
+        if (!cluster.release().isV024()) {
+          entry.put("reason", task.skipReason);   // 0.24's skippedTasks were {name, whenExpressions}
+        }
         List<Object> when = whenForStatus(task);
         if (!when.isEmpty() && (!task.isFinally || SKIP_WHEN.equals(task.skipReason))) {
           entry.put("whenExpressions", when);

@@ -107,6 +107,11 @@ abstract class SimRun {
       return;
     }
     String specStatus = Json.text(Json.spec(latest), "status");
+    String lacking = releaseLacks(specStatus);
+    if (!lacking.isEmpty()) {
+      finish("False", SimUnsupported.REASON, lacking, Instant.now());
+      return;
+    }
     if (phase == Phase.NEW || phase == Phase.SPEC_PENDING || phase == Phase.RESOLVING) {
       if (cancelsBeforeStart(specStatus)) {
         cancel(specStatus);
@@ -130,6 +135,54 @@ abstract class SimRun {
     } else {
       progress(specStatus);
     }
+  }
+
+  /**
+   * What the run asks of the cluster's Tekton release that it lacks, or that the simulator does not simulate for
+   * it, naming the feature and the field; empty if nothing. Fields a release did not know and would have ignored
+   * are not named here: the runs ignore them.
+   */
+  private String releaseLacks(String specStatus) {
+    TektonRelease release = cluster.release();
+    if (!release.simulates(version)) {
+      return "the simulator does not simulate " + kind + "s at tekton.dev/" + version + " (apiVersion) on a Tekton "
+          + release.label() + " cluster; it runs them at " + String.join(" and ", release.simulatedVersions());
+    }
+    if (!release.isV024()) {
+      return "";
+    }
+    Map<?, ?> spec = Json.spec(latest);
+    List<String> known = Tekton.TASK_RUN.equals(kind) ? List.of("TaskRunCancelled")
+        : List.of("PipelineRunCancelled", "PipelineRunPending");
+    if (!specStatus.isEmpty() && !known.contains(specStatus)) {
+      return "Tekton 0.24 knows no spec.status " + specStatus + " (its webhook accepts " + String.join(" or ", known)
+          + ")";
+    }
+    String ref = Tekton.TASK_RUN.equals(kind) ? "taskRef" : "pipelineRef";
+    if (!Json.text(spec, ref, "resolver").isEmpty()) {
+      return "Tekton 0.24 has no remote resolution: spec." + ref + ".resolver";
+    }
+    return "";
+  }
+
+  /**
+   * On a 0.24 cluster, a feature of a Task's spec that 0.24 lacked, naming its field, or empty: StepAction
+   * references ({@code steps[].ref}).
+   *
+   * @param taskSpec the Task's spec
+   * @param where the spec's path, such as {@code the Task} or {@code spec.tasks[0].taskSpec}
+   */
+  final String taskLacks(Map<?, ?> taskSpec, String where) {
+    if (!cluster.release().isV024()) {
+      return "";
+    }
+    List<?> steps = Json.list(taskSpec.get("steps"));
+    for (int i = 0; i < steps.size(); i++) {
+      if (Json.at(steps.get(i), "ref") != null) {
+        return "Tekton 0.24 has no StepActions: spec.steps[" + i + "].ref of " + where;
+      }
+    }
+    return "";
   }
 
   /** Whether {@code spec.status} cancels the run while it has not started. */

@@ -117,6 +117,11 @@ final class SimTaskRun extends SimRun {
       end("TaskRunResolutionFailed", lookup.missing);
       return;
     }
+    String lacking = taskLacks(lookup.spec, lookup.taskName.isEmpty() ? "spec.taskSpec" : "the Task");
+    if (!lacking.isEmpty()) {
+      end(SimUnsupported.REASON, lacking);
+      return;
+    }
     script = simulator.taskRunScript(name, lookup.taskName);
     steps = stepsOf(lookup.spec, script);
     List<?> declaredSteps = Json.list(lookup.spec.get("steps"));
@@ -127,7 +132,11 @@ final class SimTaskRun extends SimRun {
         return;
       }
     }
-    retries = Math.max(0, (int) Json.number(spec.get("retries")));
+    // a TaskRun's spec.retries came after 0.24, which ignores the field; a PipelineRun's child still gets its
+    // pipeline task's retries, as 0.24's PipelineRun controller retried them
+    boolean ownRetries = !cluster.release().isV024() || latest.getMetadata().getOwnerReferences().stream()
+        .anyMatch(owner -> Tekton.PIPELINE_RUN.equals(owner.getKind()));
+    retries = ownRetries ? Math.max(0, (int) Json.number(spec.get("retries"))) : 0;
     timeout = timeoutOf(Json.text(spec, "timeout"));
     scheduleStart(timeout, script.startDelay(), true);
   }
@@ -263,7 +272,8 @@ final class SimTaskRun extends SimRun {
     for (int i = 0; i < declared.size(); i++) {
       String resultName = Json.text(declared.get(i), "name");
       String type = Json.text(declared.get(i), "type");
-      type = type.isEmpty() ? "string" : type;
+      // 0.24's results were strings, with no type: it ignores the field
+      type = type.isEmpty() || cluster.release().isV024() ? "string" : type;
       String text = scripted.remove(resultName);
       if (text == null) {
         SimStepResults.Value value = SimStepResults.of(Json.list(task.spec.get("steps")), resultName, params);
@@ -297,7 +307,9 @@ final class SimTaskRun extends SimRun {
     }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("name", resultName);
-    result.put("type", type);
+    if (!cluster.release().isV024()) {
+      result.put("type", type);   // 0.24's taskResults were {name, value}
+    }
     result.put("value", value);
     return result;
   }

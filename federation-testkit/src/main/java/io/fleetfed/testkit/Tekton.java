@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fleetfed.core.cluster.ResourceContexts;
 import io.fleetfed.core.model.ResourceType;
 import io.fleetfed.tekton.TektonTypes;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,7 +12,6 @@ final class Tekton {
 
   static final String V1 = "v1";
   static final String V1BETA1 = "v1beta1";
-  static final List<String> VERSIONS = List.of(V1, V1BETA1);
 
   static final String TASK_RUN = "TaskRun";
   static final String PIPELINE_RUN = "PipelineRun";
@@ -99,10 +97,5 @@ final class Tekton {
   static String versionOf(String apiVersion) {
     int slash = apiVersion == null ? -1 : apiVersion.indexOf('/');
     return slash < 0 ? "" : apiVersion.substring(slash + 1);
-  }
-
-  /** The other served version: v1 for v1beta1 and the reverse. */
-  static String otherVersion(String version) {
-    return V1.equals(version) ? V1BETA1 : V1;
   }
 }

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A simulated Tekton controller for sandbox clusters: it executes the TaskRuns and PipelineRuns created on them
- * ({@code tekton.dev/v1} and {@code v1beta1}) and reports them as the Tekton controller does, so that code which
- * dispatches and follows Tekton runs can be tested without Tekton.
+ * ({@code tekton.dev/v1} and {@code v1beta1}; on a cluster playing Tekton 0.24, {@code v1beta1}) and reports them as
+ * the Tekton controller does, so that code which dispatches and follows Tekton runs can be tested without Tekton.
  *
  * <pre>{@code
  * try (FleetSandbox fleet = FleetSandbox.builder().clusters("dev1", "dev2").start();
@@ -52,10 +52,15 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>What it does</h2>
  * <ul>
- *   <li>On start, registers on every cluster the Tekton CRDs it lacks (Task, TaskRun, Pipeline, PipelineRun at v1
- *       and v1beta1, StepAction, CustomRun, and the cluster-scoped ClusterTask at v1beta1), then watches TaskRuns
- *       and PipelineRuns in every namespace. It leaves alone runs whose {@code spec.managedBy} names another
- *       controller than {@code tekton.dev/pipeline}, and runs already finished when first seen.</li>
+ *   <li>Each cluster plays a {@link TektonRelease} ({@link Builder#release(TektonRelease)}, per cluster
+ *       {@link Builder#release(String, TektonRelease)}; {@link TektonRelease#CURRENT} by default). On start, it
+ *       registers on every cluster the CRDs of its release that the cluster lacks (today's: Task, TaskRun, Pipeline,
+ *       PipelineRun at v1 and v1beta1, StepAction, CustomRun, and the cluster-scoped ClusterTask at v1beta1; 0.24's:
+ *       see {@link TektonRelease#V0_24}), then watches TaskRuns and PipelineRuns in every namespace at the versions
+ *       the release serves. It leaves alone runs whose {@code spec.managedBy} names another controller than
+ *       {@code tekton.dev/pipeline} (on 0.24, which knew no such field, it runs them), and runs already finished
+ *       when first seen. On a 0.24 cluster runs are reported in 0.24's v1beta1 shapes, v1alpha1 runs and features
+ *       0.24 lacked end False/{@code SimulationUnsupported}; the package documentation lists the details.</li>
  *   <li>A TaskRun: {@code spec.status: TaskRunPending} keeps it Unknown/{@code TaskRunPending} until cleared. Its
  *       Task ({@code taskSpec}; {@code taskRef} to a Task of its namespace at either version or to a ClusterTask;
  *       a remote {@code resolver} is taken as resolved, but the {@code cluster} resolver's Task is read from the
@@ -120,6 +125,7 @@ public final class TektonSimulator implements AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final List<SandboxCluster> sandboxClusters;
+  private final Map<String, TektonRelease> releases;
   private final List<SimCluster> clusters = new CopyOnWriteArrayList<>();
   private final RunScript defaults;
   private final List<Consumer<? super FinishedRun>> listeners;
@@ -133,6 +139,11 @@ public final class TektonSimulator implements AutoCloseable {
 
   private TektonSimulator(Builder builder) {
     this.sandboxClusters = List.copyOf(builder.clusters);
+    Map<String, TektonRelease> byCluster = new LinkedHashMap<>();
+    for (SandboxCluster cluster : sandboxClusters) {
+      byCluster.put(cluster.name(), builder.releases.getOrDefault(cluster.name(), builder.release));
+    }
+    this.releases = Map.copyOf(byCluster);
     this.defaults = builder.defaults;
     this.listeners = List.copyOf(builder.listeners);
     this.runScripts.putAll(builder.runs);
@@ -175,7 +186,7 @@ public final class TektonSimulator implements AutoCloseable {
   }
 
   /**
-   * The Tekton CRDs the simulator registers on its clusters (Task, TaskRun, Pipeline, PipelineRun, StepAction,
+   * The Tekton CRDs the simulator registers on clusters playing {@link TektonRelease#CURRENT} (Task, TaskRun, Pipeline, PipelineRun, StepAction,
    * CustomRun, ClusterTask; structural schemas that keep unknown fields, the status subresource), for a cluster that
    * holds Tekton objects without running them, such as a fleet's host from which the dispatcher reads Tasks:
    *
@@ -190,6 +201,37 @@ public final class TektonSimulator implements AutoCloseable {
   }
 
   /**
+   * The CRDs of a Tekton release, as the simulator registers them on a cluster playing it (the same as
+   * {@link TektonRelease#crds()}):
+   *
+   * <pre>{@code
+   * TektonSimulator.crds(TektonRelease.V0_24).forEach(sandbox.cluster("dev2")::registerCrd);
+   * }</pre>
+   *
+   * @param release the release
+   * @return new CRDs, the caller's to change
+   */
+  public static List<CustomResourceDefinition> crds(TektonRelease release) {
+    return Objects.requireNonNull(release, "release").crds();
+  }
+
+  /**
+   * The Tekton release a cluster of the simulator plays.
+   *
+   * @param cluster the cluster's name
+   * @return its release
+   * @throws IllegalArgumentException if the simulator does not run on that cluster
+   */
+  public TektonRelease release(String cluster) {
+    TektonRelease release = releases.get(Objects.requireNonNull(cluster, "cluster"));
+    if (release == null) {
+      throw new IllegalArgumentException("the simulator does not run on cluster " + cluster + "; it runs on "
+          + sandboxClusters.stream().map(SandboxCluster::name).toList());
+    }
+    return release;
+  }
+
+  /**
    * A builder, to give scripts before any run is seen.
    *
    * @return a new builder
@@ -201,7 +243,7 @@ public final class TektonSimulator implements AutoCloseable {
   private void attach() {
     List<CompletableFuture<Void>> synced = new ArrayList<>();
     for (SandboxCluster sandboxCluster : sandboxClusters) {
-      SimCluster cluster = new SimCluster(this, sandboxCluster);
+      SimCluster cluster = new SimCluster(this, sandboxCluster, releases.get(sandboxCluster.name()));
       clusters.add(cluster);
       CompletableFuture<Void> started = cluster.start();
       if (sandboxCluster.isOnline()) {
@@ -410,8 +452,38 @@ public final class TektonSimulator implements AutoCloseable {
     private final Map<String, RunScript> tasks = new LinkedHashMap<>();
     private final Map<String, RunScript> pipelines = new LinkedHashMap<>();
     private final List<Consumer<? super FinishedRun>> listeners = new ArrayList<>();
+    private TektonRelease release = TektonRelease.CURRENT;
+    private final Map<String, TektonRelease> releases = new LinkedHashMap<>();
 
     private Builder() {
+    }
+
+    /**
+     * The Tekton release every cluster plays unless {@link #release(String, TektonRelease)} names another for it:
+     * the CRDs registered there, the versions watched and how runs are reported.
+     *
+     * @param release the release; {@link TektonRelease#CURRENT} by default
+     * @return this builder
+     */
+    public Builder release(TektonRelease release) {
+      this.release = Objects.requireNonNull(release, "release");
+      return this;
+    }
+
+    /**
+     * The Tekton release one cluster plays, overriding {@link #release(TektonRelease)}:
+     *
+     * <pre>{@code
+     * TektonSimulator.builder().clusters(fleet.clusters()).release("dev2", TektonRelease.V0_24).start();
+     * }</pre>
+     *
+     * @param cluster the cluster's name, one of {@link #clusters} by {@link #start()}
+     * @param release the release
+     * @return this builder
+     */
+    public Builder release(String cluster, TektonRelease release) {
+      releases.put(Objects.requireNonNull(cluster, "cluster"), Objects.requireNonNull(release, "release"));
+      return this;
     }
 
     /**
@@ -511,13 +583,20 @@ public final class TektonSimulator implements AutoCloseable {
      * online clusters have listed the runs there are.
      *
      * @return the running simulator; close it
-     * @throws IllegalArgumentException if no cluster was given
+     * @throws IllegalArgumentException if no cluster was given, or a release was given for a cluster not given
      * @throws IllegalStateException if a cluster's sandbox is closed
      */
     public TektonSimulator start() {
       if (clusters.isEmpty()) {
         throw new IllegalArgumentException("give the simulator at least one cluster: TektonSimulator.builder()"
             + ".clusters(...)");
+      }
+      List<String> names = clusters.stream().map(SandboxCluster::name).toList();
+      for (String named : releases.keySet()) {
+        if (!names.contains(named)) {
+          throw new IllegalArgumentException("release(\"" + named + "\", ...) names a cluster the simulator is not"
+              + " given; its clusters are " + names);
+        }
       }
       TektonSimulator simulator = new TektonSimulator(this);
       try {

@@ -108,6 +108,37 @@
  * It registers the Tekton CRDs it needs on each cluster, and each API server then also answers
  * {@code GET /api/v1/namespaces/<ns>/pods/<pod>/log} for the step logs of the simulated pods.
  *
+ * <h3>Tekton releases</h3>
+ * Each cluster plays one {@link io.fleetfed.testkit.TektonRelease}: {@code CURRENT} (the default) or {@code V0_24},
+ * for fleets whose members run different Tekton versions. Register the release's CRDs on the cluster
+ * ({@code FleetSandbox.Builder.tektonCrds("dev2", TektonRelease.V0_24)}, {@code @EnableFleetSandbox(tekton =
+ * "dev2=0.24")}, {@code fleetfed sandbox --tekton dev2=0.24}) and start the simulator with
+ * {@code .release("dev2", TektonRelease.V0_24)}. Each API server then serves the Tekton kinds at that release's
+ * versions only and answers 404 for the others (a 0.24 cluster has no {@code tekton.dev/v1}; the mock refuses a
+ * version or resource a group's CRDs do not serve, as a real API server does). On a 0.24 cluster:
+ * <ul>
+ *   <li>Runs at v1beta1 are run and reported as 0.24 did: TaskRun results in {@code status.taskResults} as
+ *       {@code {name, value}} (strings, no {@code type}); PipelineRun results in {@code status.pipelineResults}, its
+ *       children in the {@code status.taskRuns} map (child TaskRun name → {@code pipelineTaskName}, the child's
+ *       {@code status}, {@code whenExpressions}), with no {@code childReferences}, and {@code skippedTasks} without
+ *       {@code reason}; children are created at v1beta1. {@code spec.status: PipelineRunCancelled} ends a
+ *       PipelineRun False/{@code PipelineRunCancelled}, the reason 0.24's reconciler wrote.</li>
+ *   <li>Fields 0.24 did not know are ignored, as its controller ignored unknown fields: {@code spec.managedBy}
+ *       (the run is run), a PipelineRun's {@code spec.timeouts} (only {@code spec.timeout} counts), a Task
+ *       result's {@code type} (results are strings), and a TaskRun's
+ *       own {@code spec.retries} (a PipelineRun's child still gets its pipeline task's {@code retries}, which 0.24
+ *       honoured).</li>
+ *   <li>What 0.24 lacked and would have refused ends the run False/{@code SimulationUnsupported}, naming it: a
+ *       {@code spec.status} other than {@code TaskRunCancelled} (TaskRun) or {@code PipelineRunCancelled} and
+ *       {@code PipelineRunPending} (PipelineRun), remote resolvers ({@code taskRef.resolver},
+ *       {@code pipelineRef.resolver}), StepAction references ({@code steps[].ref}), a pipeline task's
+ *       {@code matrix} and CEL {@code when} expressions; so does what 0.24 had but the simulator does not model, a
+ *       pipeline task's {@code conditions}.</li>
+ *   <li>Runs at v1alpha1 end False/{@code SimulationUnsupported} naming {@code tekton.dev/v1alpha1}: the simulator
+ *       does not simulate the v1alpha1 schema. Conditions, PipelineResources and Runs are served (stored) but not
+ *       acted on.</li>
+ * </ul>
+ *
  * <p>PipelineRuns are scheduled as Tekton schedules them: {@code when} expressions ({@code in}/{@code notin},
  * plain CEL comparisons, {@code $(workspaces.w.bound)}, and in finally tasks {@code $(tasks.t.status)} and
  * {@code $(tasks.status)}) skip their task only, with Tekton's reasons in {@code status.skippedTasks} ({@code When

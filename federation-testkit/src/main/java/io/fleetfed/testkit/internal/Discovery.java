@@ -114,6 +114,28 @@ final class Discovery {
   }
 
   /**
+   * Whether a request for a resource of a custom group is for something this server does not serve: the group is
+   * served (some CRD has it) but not this resource at this version, as for {@code tekton.dev/v1} TaskRuns where
+   * the TaskRun CRD serves v1alpha1 and v1beta1 only. A real API server answers such a request 404; groups no CRD
+   * has are left to the store, as before.
+   *
+   * @param group a group other than a built-in one
+   * @param version the version asked for
+   * @param plural the resource asked for
+   * @return whether to refuse it
+   */
+  boolean refuses(String group, String version, String plural) {
+    Map<String, List<ApiResource>> versions = groups.get(group);
+    if (versions == null || BUILT_IN_GROUPS.contains(group)) {
+      return false;
+    }
+    return versions.getOrDefault(version, List.of()).stream().noneMatch(r -> r.plural().equals(plural));
+  }
+
+  private static final java.util.Set<String> BUILT_IN_GROUPS = BuiltInResources.ALL_TYPES.stream()
+      .map(ApiResource::group).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+  /**
    * Every type this server serves.
    *
    * @return the types in discovery order

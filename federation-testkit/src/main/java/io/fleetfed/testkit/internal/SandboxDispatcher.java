@@ -47,6 +47,9 @@ final class SandboxDispatcher extends Dispatcher implements Resetable {
   private static final Pattern SECRETS = Pattern.compile("^/api/v1/namespaces/([^/]+)/secrets(?:/[^/]+)?$");
   private static final Pattern GROUP = Pattern.compile("^/apis/([^/]+)$");
   private static final Pattern GROUP_VERSION = Pattern.compile("^/apis/([^/]+)/([^/]+)$");
+  /** A request for resources of a group's version: group, version, plural. */
+  private static final Pattern CUSTOM_RESOURCE = Pattern.compile(
+      "^/apis/([^/]+)/([^/]+)/(?:namespaces/[^/]+/)?([^/]+)(?:/[^/]+)?(?:/status|/scale)?$");
   private static final Pattern OBJECT_PATH = Pattern.compile(
       "^(/api/v1|/apis/[^/]+/[^/]+)(/namespaces/[^/]+)?/([^/]+)/([^/]+)(/status)?$");
   private static final byte[] PROTOBUF_MAGIC = {0x6b, 0x38, 0x73, 0x00};
@@ -140,6 +143,12 @@ final class SandboxDispatcher extends Dispatcher implements Resetable {
       default:
         return Responses.status(mapper, 405, "MethodNotAllowed",
             "the sandbox API server does not support " + method + " requests");
+    }
+    Matcher custom = CUSTOM_RESOURCE.matcher(path);
+    if (custom.matches() && discovery().refuses(custom.group(1), custom.group(2), custom.group(3))) {
+      // a version (or kind) the cluster's CRDs do not serve: a real API server has no such endpoint
+      return Responses.status(mapper, 404, "NotFound",
+          "the server could not find the requested resource (" + method + " " + path + ")");
     }
     MockResponse response = store.dispatch(request);
     if (response == null) {

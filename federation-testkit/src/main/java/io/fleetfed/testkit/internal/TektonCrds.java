@@ -23,6 +23,27 @@ public final class TektonCrds {
   }
 
   /**
+   * The CRDs of Tekton Pipelines v0.24 (tektoncd/pipeline {@code config/300-*.yaml} at tag v0.24.0): Task, TaskRun,
+   * Pipeline, PipelineRun and the cluster-scoped ClusterTask at v1alpha1 and v1beta1 (storage), Condition,
+   * PipelineResource and Run at v1alpha1 only; short names {@code tr, trs} and {@code pr, prs} only.
+   *
+   * @return new CRDs
+   */
+  public static List<CustomResourceDefinition> v024() {
+    List<CustomResourceDefinition> crds = new ArrayList<>();
+    crds.add(crd("Task", "tasks", "task", "Namespaced", List.of(), "v1alpha1", "v1beta1"));
+    crds.add(crd("TaskRun", "taskruns", "taskrun", "Namespaced", List.of("tr", "trs"), "v1alpha1", "v1beta1"));
+    crds.add(crd("Pipeline", "pipelines", "pipeline", "Namespaced", List.of(), "v1alpha1", "v1beta1"));
+    crds.add(crd("PipelineRun", "pipelineruns", "pipelinerun", "Namespaced", List.of("pr", "prs"), "v1alpha1",
+        "v1beta1"));
+    crds.add(crd("ClusterTask", "clustertasks", "clustertask", "Cluster", List.of(), "v1alpha1", "v1beta1"));
+    crds.add(crd("Condition", "conditions", "condition", "Namespaced", List.of(), "v1alpha1"));
+    crds.add(crd("PipelineResource", "pipelineresources", "pipelineresource", "Namespaced", List.of(), "v1alpha1"));
+    crds.add(crd("Run", "runs", "run", "Namespaced", List.of(), "v1alpha1"));
+    return crds;
+  }
+
+  /**
    * Task, TaskRun, Pipeline and PipelineRun (v1beta1, v1), StepAction (v1alpha1, v1beta1), CustomRun (v1beta1) and
    * the legacy cluster-scoped ClusterTask (v1beta1).
    *
