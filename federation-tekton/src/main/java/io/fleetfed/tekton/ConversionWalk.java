@@ -201,6 +201,7 @@ final class ConversionWalk {
       timeoutToTimeouts(spec, path);
       intoTaskRunTemplate(spec, path);
     } else {
+      pipelineTimeoutToTimeout(spec);
       outOfTaskRunTemplate(spec, path);
     }
     forEach(spec, "taskRunSpecs", path, (taskRunSpec, at) -> {
@@ -223,6 +224,19 @@ final class ConversionWalk {
     ObjectNode timeouts = NODES.objectNode();
     timeouts.set("pipeline", timeout);
     replaceField(spec, "timeout", "timeouts", timeouts);
+  }
+
+  /**
+   * v1 {@code timeouts} holding only {@code pipeline} → v1beta1 {@code timeout}: the same limit, in the field every
+   * v1beta1 release knows (releases before 0.25, such as the scenario's 0.24, have no {@code timeouts} and would
+   * ignore it, running the default hour instead). With {@code tasks} or {@code finally} it stays {@code timeouts},
+   * which only v1beta1 of later releases has.
+   */
+  private static void pipelineTimeoutToTimeout(ObjectNode spec) {
+    if (spec.get("timeouts") instanceof ObjectNode timeouts && timeouts.size() == 1
+        && !isEmpty(timeouts.get("pipeline"))) {
+      replaceField(spec, "timeouts", "timeout", timeouts.get("pipeline"));
+    }
   }
 
   /** v1beta1 {@code serviceAccountName} and {@code podTemplate} → v1 {@code taskRunTemplate}. */

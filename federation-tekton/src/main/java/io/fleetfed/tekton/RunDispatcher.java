@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetfed.core.FederationException;
 import io.fleetfed.core.cluster.ClusterClient;
 import io.fleetfed.core.cluster.ClusterState;
+import io.fleetfed.core.cluster.VersionChoice;
 import io.fleetfed.core.fleet.ClusterFleet;
 import io.fleetfed.core.model.ResourceType;
 import java.nio.charset.StandardCharsets;
@@ -144,6 +145,12 @@ public final class RunDispatcher implements AutoCloseable {
     public ClusterClient client(String cluster) {
       requireOpen();
       return fleet.client(cluster);
+    }
+
+    @Override
+    public VersionChoice versionOn(String cluster, ResourceType type) {
+      requireOpen();
+      return fleet.versionOn(cluster, type);
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetfed.core.FederationException;
 import io.fleetfed.core.cluster.ClusterClient;
 import io.fleetfed.core.cluster.ClusterRequestException;
+import io.fleetfed.core.cluster.VersionChoice;
 import io.fleetfed.core.model.ResourceType;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -51,6 +52,9 @@ public final class RunHandle {
   interface Control {
     /** The fleet's client for {@code cluster}. */
     ClusterClient client(String cluster);
+
+    /** The version runs of {@code type} are created in on {@code cluster}. */
+    VersionChoice versionOn(String cluster, ResourceType type);
 
     /** Tells {@code listener} of {@code status}, in order, off the caller's thread. */
     void deliver(RunHandle handle, RunListener listener, RunStatus status);
@@ -204,8 +208,9 @@ public final class RunHandle {
 
   /**
    * Cancels the run on its member cluster by setting {@code spec.status} to {@code TaskRunCancelled} (TaskRun) or
-   * {@code Cancelled} (PipelineRun); Tekton then stops it and it ends {@link RunPhase#CANCELLED}. Does nothing if
-   * it has ended.
+   * {@code Cancelled} (PipelineRun; {@code PipelineRunCancelled} on a member whose Tekton serves no {@code v1}, such
+   * as 0.24), in the version the run was created in there; Tekton then stops it and it ends
+   * {@link RunPhase#CANCELLED}. Does nothing if it has ended.
    *
    * @throws DispatchException if the member cannot be reached
    */
@@ -214,10 +219,14 @@ public final class RunHandle {
       return;
     }
     String cluster = cluster();
-    ObjectNode patch = run.objectNode();
-    patch.putObject("spec").put("status", RunKind.cancelValue(type.kind()));
     try {
-      control.client(cluster).mergePatch(type, namespace, name, patch);
+      ClusterClient client = control.client(cluster);
+      ResourceType there = control.versionOn(cluster, type).type();   // the version it was created in there
+      boolean modern = client.servedVersions(type.group()).getOrDefault(TektonTypes.PIPELINE_RUN.plural(), List.of())
+          .contains("v1");
+      ObjectNode patch = run.objectNode();
+      patch.putObject("spec").put("status", RunKind.cancelValue(type.kind(), modern));
+      client.mergePatch(there, namespace, name, patch);
     } catch (ClusterRequestException e) {
       throw failure("cannot cancel " + this + " on " + cluster + ": " + e.getMessage(), cluster, e);
     }

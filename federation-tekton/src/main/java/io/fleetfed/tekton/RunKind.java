@@ -88,9 +88,14 @@ final class RunKind {
     }
   }
 
-  /** The {@code spec.status} value that cancels a run of {@code kind}. */
-  static String cancelValue(String kind) {
-    return kind.equals(TASK_RUN) ? "TaskRunCancelled" : "Cancelled";
+  /**
+   * The {@code spec.status} value that cancels a run of {@code kind} on a member whose Tekton serves PipelineRuns at
+   * {@code v1} ({@code modern}) or not: a PipelineRun is {@code Cancelled} on the first, {@code PipelineRunCancelled}
+   * on releases that serve {@code v1beta1} at most (0.24's webhook accepts only that; the later v1beta1-only
+   * releases take both).
+   */
+  static String cancelValue(String kind, boolean modern) {
+    return kind.equals(TASK_RUN) ? "TaskRunCancelled" : modern ? "Cancelled" : "PipelineRunCancelled";
   }
 
   /** The phase of a run (or child TaskRun) from its status. */

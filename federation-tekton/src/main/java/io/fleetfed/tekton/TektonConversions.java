@@ -35,8 +35,10 @@ import java.util.Set;
  *   <tr><td>TaskRun {@code spec}, PipelineRun {@code spec.taskRunSpecs[]}</td><td>{@code stepOverrides[]},
  *       {@code sidecarOverrides[]} (each with {@code resources})</td><td>{@code stepSpecs[]}, {@code sidecarSpecs[]}
  *       (each with {@code computeResources})</td></tr>
- *   <tr><td>PipelineRun {@code spec}</td><td>{@code timeout}</td><td>{@code timeouts.pipeline} (one way: v1 →
- *       v1beta1 gives {@code timeouts.pipeline}, as Tekton does; v1beta1's {@code timeouts} is kept as it is)</td></tr>
+ *   <tr><td>PipelineRun {@code spec}</td><td>{@code timeout}</td><td>{@code timeouts.pipeline}; v1
+ *       {@code timeouts} with only {@code pipeline} becomes v1beta1 {@code timeout} (Tekton's webhook keeps
+ *       {@code timeouts}, which v1beta1 releases before 0.25 ignore), with {@code tasks} or {@code finally} it stays
+ *       {@code timeouts}; v1beta1's {@code timeouts} is kept as it is</td></tr>
  *   <tr><td>PipelineRun {@code spec}</td><td>{@code serviceAccountName}, {@code podTemplate}</td>
  *       <td>{@code taskRunTemplate.serviceAccountName}, {@code taskRunTemplate.podTemplate}</td></tr>
  *   <tr><td>PipelineRun {@code spec.taskRunSpecs[]}</td><td>{@code taskServiceAccountName},

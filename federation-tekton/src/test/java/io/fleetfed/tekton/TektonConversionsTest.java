@@ -420,13 +420,21 @@ class TektonConversionsTest {
           pipelineRef: {name: p}
           timeouts: {pipeline: 1h30m}
         """));
-    rows.add(new OneWay("PipelineRun v1 timeouts.pipeline → v1beta1 timeouts.pipeline, not timeout", "PipelineRun",
-        "v1", """
+    rows.add(new OneWay("PipelineRun v1 timeouts with only pipeline → v1beta1 timeout, which 0.24 knows too",
+        "PipelineRun", "v1", """
         spec:
           timeouts: {pipeline: 1h30m}
         """, "v1beta1", """
         spec:
-          timeouts: {pipeline: 1h30m}
+          timeout: 1h30m
+        """));
+    rows.add(new OneWay("PipelineRun v1 timeouts with tasks → v1beta1 timeouts as they are", "PipelineRun", "v1",
+        """
+        spec:
+          timeouts: {pipeline: 1h30m, tasks: 1h}
+        """, "v1beta1", """
+        spec:
+          timeouts: {pipeline: 1h30m, tasks: 1h}
         """));
     rows.add(new OneWay("TaskRun taskRef bundle → bundles resolver", "TaskRun", "v1beta1", """
         spec:
