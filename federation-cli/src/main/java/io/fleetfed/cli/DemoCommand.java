@@ -7,9 +7,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -18,6 +15,8 @@ import io.fleetfed.controller.ControllerEvent;
 import io.fleetfed.controller.FederationController;
 import io.fleetfed.controller.LeaderElection;
 import io.fleetfed.core.FederationException;
+import io.fleetfed.core.ValidationException;
+import io.fleetfed.core.Violation;
 import io.fleetfed.core.cluster.ClusterState;
 import io.fleetfed.core.cluster.ResourceContexts;
 import io.fleetfed.core.fleet.ClusterFleet;
@@ -37,6 +36,7 @@ import io.fleetfed.tekton.RunStatus;
 import io.fleetfed.tekton.TektonTypes;
 import io.fleetfed.testkit.FleetSandbox;
 import io.fleetfed.testkit.RunScript;
+import io.fleetfed.testkit.TektonRelease;
 import io.fleetfed.testkit.TektonSimulator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +48,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,6 +60,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -78,7 +80,11 @@ import picocli.CommandLine.Spec;
             + " git-clone-test on dev2, until Succeeded; (6) the host-cluster controller (fleetfed controller)"
             + " propagating a FederatedConfigMap created in the host, as kubectl apply would, and writing its status;"
             + " (7) a PipelineRun dispatched by the RunDispatcher, which chooses the member, with its progress and"
-            + " logs; (8) what each cluster holds."},
+            + " logs; (8) what each cluster holds.",
+        "With --tekton-version, dev2 and dev3 play that Tekton release (0.24: tekton.dev/v1alpha1 and v1beta1 only,"
+            + " as in the scenario): every Tekton object and run reaches each member in a version it serves,"
+            + " converted from the scenario's. Give CLUSTER=RELEASE for a mixed fleet, such as dev2=0.24 (dev3 stays"
+            + " current); a PipelineRun is then dispatched to each member."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every step succeeded", "3:some step failed (its error says which and why)",
         "1:unexpected failure"})
@@ -103,6 +109,14 @@ final class DemoCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
+  @Option(names = "--tekton-version", paramLabel = "RELEASE|CLUSTER=RELEASE", split = ",",
+      description = "The Tekton release dev2 and dev3 play: 0.24 or current (the default); CLUSTER=RELEASE for one"
+          + " of them, such as dev2=0.24 for a fleet mid-upgrade. Repeatable.")
+  private List<String> tektonVersions = new ArrayList<>();
+
+  /** The release each runner plays. */
+  private final Map<String, TektonRelease> releases = new LinkedHashMap<>();
+
   private PrintWriter out;
   private PrintWriter err;
   private int step;
@@ -114,10 +128,18 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     out = spec.commandLine().getOut();
     err = spec.commandLine().getErr();
+    List<Violation> problems = new ArrayList<>();
+    releases.putAll(releases(tektonVersions, problems));
+    if (!problems.isEmpty()) {
+      return Problems.report(new ValidationException(problems), err);
+    }
     long started = System.nanoTime();
     out.println("fleetfed demo: the reference scenario on an in-process fleet: dev1 is the host; dev2 and dev3 run"
-        + " a simulated Tekton");
-    try (FleetSandbox sandbox = FleetSandbox.builder().clusters(CLUSTERS).start()) {
+        + " a simulated Tekton" + (tektonVersions.isEmpty() ? "" : " (" + String.join(", ", RUNNERS.stream()
+            .map(r -> r + " " + releases.get(r).label()).toList()) + ")"));
+    FleetSandbox.Builder sandboxes = FleetSandbox.builder().clusters(CLUSTERS);
+    releases.forEach(sandboxes::tektonCrds);
+    try (FleetSandbox sandbox = sandboxes.start()) {
       TektonSimulator tekton = simulator(sandbox);
       try (ClusterFleet fleet = sandbox.fleet().host(HOST).libraryTimings().build()) {
         scenario(sandbox, fleet);
@@ -143,10 +165,12 @@ final class DemoCommand implements Callable<Integer> {
    * The simulated Tekton of dev2 and dev3: each run is pending for a moment, runs for a few hundred milliseconds
    * and succeeds; the steps of the scenario's Tasks log what they would do.
    */
-  private static TektonSimulator simulator(FleetSandbox sandbox) {
+  private TektonSimulator simulator(FleetSandbox sandbox) {
     Duration pending = Duration.ofMillis(100);
     Duration running = Duration.ofMillis(300);
-    return TektonSimulator.builder().clusters(RUNNERS.stream().map(sandbox::cluster).toList())
+    TektonSimulator.Builder simulated = TektonSimulator.builder();
+    releases.forEach(simulated::release);
+    return simulated.clusters(RUNNERS.stream().map(sandbox::cluster).toList())
         .defaults(RunScript.succeedsAfter(running).withStartDelay(pending))
         .task("git-clone", RunScript.succeedsAfter(running).withStartDelay(pending).withLog("clone",
             "Cloning into '/workspace/output'... (simulated)\n"
@@ -161,6 +185,31 @@ final class DemoCommand implements Callable<Integer> {
             "ok   nocode   0.004s (simulated)\n"))
         .pipeline("build-and-test", RunScript.succeeds().withResults(Map.of("image-digest", DIGEST)))
         .start();
+  }
+
+  /**
+   * The release each runner plays: {@code current} unless {@code values} say otherwise; a bare release is every
+   * runner's, {@code CLUSTER=RELEASE} one runner's (read as {@code fleetfed sandbox --tekton} reads it).
+   */
+  static Map<String, TektonRelease> releases(List<String> values, List<Violation> problems) {
+    Map<String, TektonRelease> releases = new LinkedHashMap<>();
+    RUNNERS.forEach(r -> releases.put(r, TektonRelease.CURRENT));
+    List<String> perCluster = new ArrayList<>();
+    for (String value : values) {
+      if (value.contains("=")) {
+        perCluster.add(value);
+        continue;
+      }
+      try {
+        TektonRelease release = TektonRelease.parse(value);
+        RUNNERS.forEach(r -> releases.put(r, release));
+      } catch (IllegalArgumentException e) {
+        problems.add(new Violation(Optional.empty(), Optional.empty(), Optional.of("--tekton-version"),
+            "\"" + value + "\": " + e.getMessage()));
+      }
+    }
+    releases.putAll(SandboxCommand.tektonReleases(perCluster, RUNNERS, problems, "--tekton-version"));
+    return releases;
   }
 
   /** The scenario on {@code fleet}; what each cluster holds is read with the sandbox's own (admin) clients. */
@@ -203,9 +252,10 @@ final class DemoCommand implements Callable<Integer> {
         + " kubectl apply does, is propagated, with KubeFed's status written back");
     controller(host);
 
-    step("Dispatch a PipelineRun: the RunDispatcher chooses the member that runs it");
+    step("Dispatch a PipelineRun: the RunDispatcher chooses the member that runs it" + (mixed()
+        ? "; then one to the other member, which plays another Tekton release" : ""));
     try (RunDispatcher dispatcher = RunDispatcher.builder(fleet).build()) {
-      dispatch(host, dispatcher);
+      dispatch(fleet, host, dispatcher);
 
       step("What each cluster holds");
       clusters(fleet);
@@ -247,14 +297,6 @@ final class DemoCommand implements Callable<Integer> {
         .resource(JSON.convertValue(documents.get(0), CustomResourceDefinition.class)).create();
     host.genericKubernetesResources(TYPE_CONFIGS).inNamespace(FEDERATION_NAMESPACE)
         .resource(JSON.convertValue(documents.get(1), GenericKubernetesResource.class)).create();
-    // KubeFed's chart installs the KubeFedConfig CRD; the controller reads the KubeFedConfig through it
-    host.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-        .withNewMetadata().withName("kubefedconfigs.core.kubefed.io").endMetadata().withNewSpec()
-        .withGroup("core.kubefed.io").withScope("Namespaced").withNewNames().withKind("KubeFedConfig")
-        .withListKind("KubeFedConfigList").withPlural("kubefedconfigs").withSingular("kubefedconfig").endNames()
-        .addNewVersion().withName("v1beta1").withServed(true).withStorage(true).withNewSchema()
-        .withOpenAPIV3Schema(new JSONSchemaPropsBuilder().withType("object").withXKubernetesPreserveUnknownFields(true)
-            .build()).endSchema().endVersion().endSpec().build()).createOr(NonDeletingOperation::update);
     line("$ kubectl --context " + HOST + " apply -f <(fleetfed enable configmaps)");
     CountDownLatch running = new CountDownLatch(1);
     try (FederationController controller = FederationController.builder().kubeconfig(sandbox.kubeconfig(), HOST)
@@ -332,6 +374,15 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void enable(KubernetesClient host) {
+    // KubeFed's chart installs its core CRDs (FederatedTypeConfig, KubeFedConfig…) in the host, as fleetfed install
+    // prints them; the host serves FederatedTypeConfigs only once they are there
+    List<CustomResourceDefinition> core = new ArrayList<>();
+    for (ObjectNode crd : documents(installResource("crds.yaml"))) {
+      core.add(JSON.convertValue(crd, CustomResourceDefinition.class));
+    }
+    sandbox.cluster(HOST).registerCrds(core);
+    line("$ fleetfed install | kubectl --context " + HOST + " apply -f -   # KubeFed's " + core.size()
+        + " core CRDs, as its chart installs them (only those, here)");
     TypeRegistry registry = TypeRegistry.standard();
     Table table = new Table("TYPE", "FEDERATED CRD", "FEDERATEDTYPECONFIG", "SPEC.TEMPLATE");
     boolean allKept = true;
@@ -371,7 +422,8 @@ final class DemoCommand implements Callable<Integer> {
 
   private void taskRun(ClusterFleet fleet) {
     KubernetesClient dev2 = sandbox.cluster("dev2").client();
-    var run = dev2.genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK_RUN)).inNamespace(NAMESPACE)
+    ResourceType taskRuns = fleet.versionOn("dev2", TektonTypes.TASK_RUN).type();   // the version dev2 serves
+    var run = dev2.genericKubernetesResources(ResourceContexts.of(taskRuns)).inNamespace(NAMESPACE)
         .withName("git-clone-test");
     String[] last = {""};
     GenericKubernetesResource ended = run.waitUntilCondition(r -> {
@@ -389,6 +441,13 @@ final class DemoCommand implements Callable<Integer> {
     }, WAIT.toSeconds(), TimeUnit.SECONDS);
     JsonNode tree = JSON.valueToTree(ended);
     JsonNode condition = succeeded(ended);
+    if (!taskRuns.equals(TektonTypes.TASK_RUN)) {
+      boolean converted = ended.getApiVersion().equals(taskRuns.apiVersion());
+      line("git-clone-test is " + ended.getApiVersion() + " on dev2: Tekton " + releases.get("dev2").label()
+          + " serves no " + TektonTypes.TASK_RUN.apiVersion() + ", so fleetfed converted it"
+          + (converted ? "" : " FAILED (expected " + taskRuns.apiVersion() + ")"));
+      check(converted);
+    }
     line("$ kubectl --context dev2 -n " + NAMESPACE + " get taskrun git-clone-test");
     Table table = new Table("NAME", "SUCCEEDED", "REASON", "DURATION");
     table.row("git-clone-test", condition.path("status").asText(), condition.path("reason").asText(),
@@ -413,7 +472,12 @@ final class DemoCommand implements Callable<Integer> {
     done();
   }
 
-  private void dispatch(KubernetesClient host, RunDispatcher dispatcher) {
+  /** Whether dev2 and dev3 play different Tekton releases. */
+  private boolean mixed() {
+    return releases.values().stream().distinct().count() > 1;
+  }
+
+  private void dispatch(ClusterFleet fleet, KubernetesClient host, RunDispatcher dispatcher) {
     host.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(CI).endMetadata().build()).create();
     List<String> created = new ArrayList<>();
     for (ObjectNode o : documents(resource("pipeline.yaml"))) {
@@ -423,26 +487,47 @@ final class DemoCommand implements Callable<Integer> {
       created.add(type.kind() + " " + CI + "/" + o.path("metadata").path("name").asText());
     }
     line("created in the host " + HOST + ": " + String.join(", ", created));
-    RunHandle handle = dispatcher.dispatch(DispatchRequest.read(RESOURCES + "pipelinerun.yaml",
-        resource("pipelinerun.yaml")).build());
+    DispatchRequest request = DispatchRequest.read(RESOURCES + "pipelinerun.yaml", resource("pipelinerun.yaml"))
+        .build();
+    String first = dispatchOne(fleet, dispatcher, request);
+    if (mixed()) {
+      String other = RUNNERS.stream().filter(r -> !r.equals(first)).findFirst().orElseThrow();
+      ObjectNode second = request.run().deepCopy();
+      ((ObjectNode) second.path("metadata")).put("name", "build-and-test-2");
+      dispatchOne(fleet, dispatcher, DispatchRequest.builder(second).clusters(other).build());
+    }
+    done();
+  }
+
+  /** Dispatches {@code request} and follows it to its end; the member it ran on. */
+  private String dispatchOne(ClusterFleet fleet, RunDispatcher dispatcher, DispatchRequest request) {
+    RunHandle handle = dispatcher.dispatch(request);
     RunReport.choice(out, "  ", handle);
+    if (!tektonVersions.isEmpty()) {
+      ResourceType there = fleet.versionOn(handle.cluster(), TektonTypes.PIPELINE_RUN).type();
+      line("created on " + handle.cluster() + " (Tekton " + releases.get(handle.cluster()).label() + ") as "
+          + there.apiVersion() + (there.equals(TektonTypes.PIPELINE_RUN) ? "" : ", converted from "
+              + TektonTypes.PIPELINE_RUN.apiVersion() + "; its Pipeline and Tasks likewise"));
+    }
     CompletableFuture<Void> printed = RunReport.follow(handle, out, "  ");
     handle.streamLogs(RunReport.lines(out, "  "));
     RunStatus outcome = handle.await(WAIT);
     RunReport.awaitPrinted(printed);
     RunReport.summary(out, "  ", outcome);
     check(outcome.phase() == RunPhase.SUCCEEDED);
-    done();
+    return handle.cluster();
   }
 
   private void clusters(ClusterFleet fleet) {
-    Table table = new Table("CLUSTER", "HEALTH", "ROLE", "NGINX-FED", "TASKRUNS", "PIPELINERUNS");
+    Table table = new Table("CLUSTER", "HEALTH", "ROLE", "TEKTON", "NGINX-FED", "TASKRUNS", "PIPELINERUNS");
     for (ClusterState c : fleet.clusters()) {
       KubernetesClient client = sandbox.cluster(c.name()).client();
       Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName("nginx-fed").get();
       List<String> taskRuns = new ArrayList<>();
       Map<String, Integer> children = new HashMap<>();
-      for (GenericKubernetesResource r : client.genericKubernetesResources(ResourceContexts.of(TektonTypes.TASK_RUN))
+      ResourceType taskRunType = fleet.versionOn(c.name(), TektonTypes.TASK_RUN).type();
+      ResourceType pipelineRunType = fleet.versionOn(c.name(), TektonTypes.PIPELINE_RUN).type();
+      for (GenericKubernetesResource r : client.genericKubernetesResources(ResourceContexts.of(taskRunType))
           .inAnyNamespace().list().getItems()) {
         String parent = r.getMetadata().getLabels() == null ? null
             : r.getMetadata().getLabels().get("tekton.dev/pipelineRun");
@@ -454,12 +539,14 @@ final class DemoCommand implements Callable<Integer> {
       }
       List<String> pipelineRuns = new ArrayList<>();
       for (GenericKubernetesResource r : client.genericKubernetesResources(
-          ResourceContexts.of(TektonTypes.PIPELINE_RUN)).inAnyNamespace().list().getItems()) {
+          ResourceContexts.of(pipelineRunType)).inAnyNamespace().list().getItems()) {
         int n = children.getOrDefault(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), 0);
         pipelineRuns.add(r.getMetadata().getName() + " " + outcome(r) + " (" + n + " TaskRun" + (n == 1 ? "" : "s")
             + ")");
       }
+      TektonRelease release = releases.get(c.name());
       table.row(c.name(), ClustersCommand.health(c.health()), c.name().equals(HOST) ? "host, member" : "member",
+          release == null ? "" : release.label() + " (" + taskRunType.version() + ")",
           d == null ? "" : d.getSpec().getReplicas(), String.join(", ", taskRuns), String.join(", ", pipelineRuns));
     }
     table(table);
@@ -528,9 +615,18 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static String resource(String name) {
-    try (InputStream in = DemoCommand.class.getResourceAsStream(RESOURCES + name)) {
+    return classpathResource(RESOURCES + name);
+  }
+
+  /** One of the documents {@code fleetfed install} prints. */
+  private static String installResource(String name) {
+    return classpathResource("install/" + name);
+  }
+
+  private static String classpathResource(String path) {
+    try (InputStream in = DemoCommand.class.getResourceAsStream(path)) {
       if (in == null) {
-        throw new IllegalStateException("fleetfed.jar lacks its resource io/fleetfed/cli/" + RESOURCES + name);
+        throw new IllegalStateException("fleetfed.jar lacks its resource io/fleetfed/cli/" + path);
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

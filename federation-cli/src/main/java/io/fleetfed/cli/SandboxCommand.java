@@ -99,7 +99,7 @@ final class SandboxCommand implements Callable<Integer> {
         problems.add(new Violation(Optional.empty(), Optional.empty(), Optional.empty(), e.getMessage()));
       }
     }
-    Map<String, TektonRelease> releases = tektonReleases(tekton, clusters, problems);
+    Map<String, TektonRelease> releases = tektonReleases(tekton, clusters, problems, "--tekton");
     releases.forEach(builder::tektonCrds);
     if (!problems.isEmpty()) {
       return Problems.report(new ValidationException(problems), err);
@@ -148,13 +148,14 @@ final class SandboxCommand implements Callable<Integer> {
   }
 
   /**
-   * Reads {@code --tekton CLUSTER=RELEASE} values: each cluster one of {@code --clusters}, given once, and a release
-   * {@link TektonRelease#parse} knows; what is wrong is added to {@code problems}, naming the flag.
+   * Reads {@code CLUSTER=RELEASE} values of {@code flag} ({@code --tekton}): each cluster one of {@code clusters},
+   * given once, and a release {@link TektonRelease#parse} knows; what is wrong is added to {@code problems}, naming
+   * the flag.
    *
    * @return the releases by cluster, in the order given
    */
   static Map<String, TektonRelease> tektonReleases(List<String> values, List<String> clusters,
-      List<Violation> problems) {
+      List<Violation> problems, String flag) {
     Map<String, TektonRelease> releases = new LinkedHashMap<>();
     for (String value : values) {
       int eq = value.indexOf('=');
@@ -164,7 +165,7 @@ final class SandboxCommand implements Callable<Integer> {
       if (eq <= 0 || eq == value.length() - 1) {
         problem = "\"" + value + "\" is not CLUSTER=RELEASE, such as dev2=0.24";
       } else if (!clusters.contains(cluster)) {
-        problem = "\"" + value + "\" names no cluster of --clusters (" + String.join(", ", clusters) + ")";
+        problem = "\"" + value + "\" names none of the clusters (" + String.join(", ", clusters) + ")";
       } else if (releases.containsKey(cluster)) {
         problem = "\"" + value + "\" gives cluster " + cluster + " a second release";
       } else {
@@ -175,7 +176,7 @@ final class SandboxCommand implements Callable<Integer> {
         }
       }
       if (problem != null) {
-        problems.add(new Violation(Optional.empty(), Optional.empty(), Optional.of("--tekton"), problem));
+        problems.add(new Violation(Optional.empty(), Optional.empty(), Optional.of(flag), problem));
       } else {
         releases.put(cluster, release);
       }

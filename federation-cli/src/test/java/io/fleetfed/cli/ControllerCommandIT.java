@@ -201,7 +201,7 @@ class ControllerCommandIT {
   @DisplayName("kubectl apply to the host, two fleetfed controller processes: copies at 2 and 3 replicas, status on"
       + " the Federated objects, git-clone-test Succeeded on dev2, and the standby takes over a killed leader")
   void scenarioThroughKubectl() throws Exception {
-    Optional<Path> found = onPath("kubectl");
+    Optional<Path> found = Kubectl.path();
     Assumptions.assumeTrue(found.isPresent(), "kubectl is not on the PATH");
     Path kubeconfig = sandbox.kubeconfig();
 
@@ -313,13 +313,13 @@ class ControllerCommandIT {
   }
 
   private static String replicas(String cluster) {
-    Kubectl r = kubectl("--context", cluster, "get", "deployment", "nginx-fed", "-n", "testing-fed", "-o",
+    Kubectl.Result r = kubectl("--context", cluster, "get", "deployment", "nginx-fed", "-n", "testing-fed", "-o",
         "jsonpath={.spec.replicas}");
     return r.exitCode() == 0 ? r.stdout().strip() : "";
   }
 
   private static String label(String cluster) {
-    Kubectl r = kubectl("--context", cluster, "get", "deployment", "nginx-fed", "-n", "testing-fed", "-o",
+    Kubectl.Result r = kubectl("--context", cluster, "get", "deployment", "nginx-fed", "-n", "testing-fed", "-o",
         "jsonpath={.metadata.labels.tier}");
     return r.exitCode() == 0 ? r.stdout().strip() : "";
   }
@@ -341,7 +341,7 @@ class ControllerCommandIT {
 
   /** {@code kubectl get -o yaml}, parsed; null when it is not there (yet). */
   private static JsonNode getYaml(String context, String resource, String name) {
-    Kubectl r = kubectl("--context", context, "get", resource, name, "-n", "testing-fed", "-o", "yaml");
+    Kubectl.Result r = kubectl("--context", context, "get", resource, name, "-n", "testing-fed", "-o", "yaml");
     if (r.exitCode() != 0) {
       return null;
     }
@@ -357,52 +357,17 @@ class ControllerCommandIT {
   }
 
   private static void kubectlApply(String context, Path file) {
-    Kubectl r = kubectl("--context", context, "apply", "-f", file.toString());
+    Kubectl.Result r = kubectl("--context", context, "apply", "-f", file.toString());
     assertThat(r.exitCode()).as("kubectl apply -f %s: %s", file.getFileName(), r.stderr()).isZero();
   }
 
-  record Kubectl(int exitCode, String stdout, String stderr) {}
-
   /** Runs kubectl against the sandbox's kubeconfig, as a process. */
-  private static Kubectl kubectl(String... args) {
-    List<String> command = new ArrayList<>(List.of(onPath("kubectl").orElseThrow().toString(), "--kubeconfig",
-        sandbox.kubeconfig().toString()));
-    command.addAll(List.of(args));
-    try {
-      Process p = new ProcessBuilder(command).start();
-      p.getOutputStream().close();
-      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in 60 s");
-      }
-      return new Kubectl(p.exitValue(), out.join(), err.join());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String drain(java.io.InputStream in) {
-    try (in) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      in.transferTo(bytes);
-      return bytes.toString(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private static Kubectl.Result kubectl(String... args) {
+    return Kubectl.run(sandbox.kubeconfig(), args);
   }
 
   private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static Optional<Path> onPath(String command) {
-    return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).filter(d -> !d.isEmpty())
-        .map(d -> Path.of(d, command)).filter(Files::isExecutable).findFirst();
   }
 }

@@ -2,6 +2,8 @@ package io.fleetfed.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -60,13 +62,54 @@ class DemoCommandIT {
         .contains("  dev3: ConfigMap testing-fed/pipeline-settings, registry=registry.example\n")
         .contains("  dev1: no pipeline-settings\n")
         // (8) the final table
-        .containsPattern("(?m)^  CLUSTER +HEALTH +ROLE +NGINX-FED +TASKRUNS +PIPELINERUNS$")
-        .containsPattern("(?m)^  dev1 +Ready +host, member +2 +- +-$")
-        .containsPattern("(?m)^  dev2 +Ready +member +3 +git-clone-test Succeeded +build-and-test-1 Succeeded"
-            + " \\(3 TaskRuns\\)$")
-        .containsPattern("(?m)^  dev3 +Ready +member +- +- +-$")
+        .containsPattern("(?m)^  CLUSTER +HEALTH +ROLE +TEKTON +NGINX-FED +TASKRUNS +PIPELINERUNS$")
+        .containsPattern("(?m)^  dev1 +Ready +host, member +- +2 +- +-$")
+        .containsPattern("(?m)^  dev2 +Ready +member +current \\(v1\\) +3 +git-clone-test Succeeded"
+            + " +build-and-test-1 Succeeded \\(3 TaskRuns\\)$")
+        .containsPattern("(?m)^  dev3 +Ready +member +current \\(v1\\) +- +- +-$")
         .containsPattern("(?m)^demo succeeded in \\d+\\.\\ds$");
     assertThat(out.indexOf("[1/8]")).isLessThan(out.indexOf("[2/8]"));
     assertThat(out.indexOf("[7/8]")).isLessThan(out.indexOf("[8/8]"));
+  }
+
+  @Test
+  @DisplayName("demo --tekton-version dev2=0.24: git-clone-test Succeeded on dev2 as tekton.dev/v1beta1, a"
+      + " PipelineRun dispatched to each member in its own version; exit 0")
+  void replaysTheScenarioOnAFleetMidUpgrade() {
+    FleetfedJar.Result result = FleetfedJar.run(dir, "demo", "--tekton-version", "dev2=0.24");
+
+    assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isZero();
+    assertThat(result.stdout())
+        .startsWith("fleetfed demo: the reference scenario on an in-process fleet: dev1 is the host; dev2 and dev3"
+            + " run a simulated Tekton (dev2 0.24, dev3 current)\n")
+        .contains("  FederatedTaskRun/testing-fed/git-clone-test: dev2 created\n")
+        .contains("  TaskRun testing-fed/git-clone-test on dev2: Succeeded=True (Succeeded)\n")
+        .contains("  git-clone-test is tekton.dev/v1beta1 on dev2: Tekton 0.24 serves no tekton.dev/v1, so fleetfed"
+            + " converted it\n")
+        .contains("  created on dev2 (Tekton 0.24) as tekton.dev/v1beta1, converted from tekton.dev/v1; its Pipeline"
+            + " and Tasks likewise\n")
+        .contains("  dispatched PipelineRun ci/build-and-test-2 to dev3: the only eligible cluster")
+        .contains("  created on dev3 (Tekton current) as tekton.dev/v1\n")
+        .containsPattern("(?m)^  PipelineRun ci/build-and-test-1 on dev2: SUCCEEDED")
+        .containsPattern("(?m)^  PipelineRun ci/build-and-test-2 on dev3: SUCCEEDED")
+        .containsPattern("(?m)^  dev2 +Ready +member +0\\.24 \\(v1beta1\\) +3 +git-clone-test Succeeded"
+            + " +build-and-test-1 Succeeded \\(3 TaskRuns\\)$")
+        .containsPattern("(?m)^  dev3 +Ready +member +current \\(v1\\) +- +- +build-and-test-2 Succeeded"
+            + " \\(3 TaskRuns\\)$")
+        .doesNotContain("FAILED")
+        .containsPattern("(?m)^demo succeeded in \\d+\\.\\ds$");
+  }
+
+  @Test
+  void anUnknownReleaseOrClusterExits2NamingTheFlagBeforeAnythingStarts() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), "demo", "--tekton-version", "0.9,dev5=0.24");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString()).isEqualTo("error: --tekton-version: \"0.9\": unknown Tekton release \"0.9\": expected"
+        + " one of 0.24, current\nerror: --tekton-version: \"dev5=0.24\" names none of the clusters (dev2, dev3)\n");
   }
 }

@@ -70,7 +70,7 @@ class SandboxCommandIT {
       + " wrote, until SIGTERM, then exits 0")
   void realServesKubectlUntilStopped() throws Exception {
     Assumptions.assumeTrue(RealApiServers.assets().isPresent(), RealApiServers::missingMessage);
-    Optional<Path> kubectl = onPath("kubectl");
+    Optional<Path> kubectl = Kubectl.path();
     Assumptions.assumeTrue(kubectl.isPresent(), "kubectl is not on the PATH");
     Path kubeconfig = dir.resolve("real.kubeconfig");
     FleetfedJar.Running sandbox = FleetfedJar.start(dir, "sandbox", "--real", "--clusters", "a,b", "--kubeconfig",
@@ -101,11 +101,6 @@ class SandboxCommandIT {
           .contains("export KUBECONFIG=" + kubeconfig.toAbsolutePath());
       assertThat(stopped.stderr()).endsWith("sandbox stopped");
     }
-  }
-
-  private static Optional<Path> onPath(String command) {
-    return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).filter(d -> !d.isEmpty())
-        .map(d -> Path.of(d, command)).filter(Files::isExecutable).findFirst();
   }
 
   @Test

@@ -20,7 +20,7 @@ class SandboxCommandTest {
   void readsClusterEqualsRelease() {
     List<Violation> problems = new ArrayList<>();
     Map<String, TektonRelease> releases = SandboxCommand.tektonReleases(List.of("dev2=0.24", "dev3=current"),
-        List.of("dev1", "dev2", "dev3"), problems);
+        List.of("dev1", "dev2", "dev3"), problems, "--tekton");
     assertThat(problems).isEmpty();
     assertThat(releases).containsExactly(Map.entry("dev2", TektonRelease.V0_24),
         Map.entry("dev3", TektonRelease.CURRENT));
@@ -38,7 +38,7 @@ class SandboxCommandTest {
     assertThat(err.toString().lines().toList()).hasSize(4).allSatisfy(line ->
         assertThat(line).startsWith("error: ").contains("--tekton"));
     assertThat(err.toString()).contains("unknown Tekton release \"0.9\": expected one of 0.24, current")
-        .contains("\"dev9=0.24\" names no cluster of --clusters (dev1, dev2)")
+        .contains("\"dev9=0.24\" names none of the clusters (dev1, dev2)")
         .contains("\"dev1\" is not CLUSTER=RELEASE")
         .contains("\"dev2=0.24\" gives cluster dev2 a second release");
     assertThat(dir.resolve("kubeconfig")).doesNotExist();

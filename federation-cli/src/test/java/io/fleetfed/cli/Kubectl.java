@@ -1,0 +1,68 @@
+package io.fleetfed.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** kubectl as a process, as a user runs it, against a kubeconfig the test wrote (a sandbox's). */
+final class Kubectl {
+  private Kubectl() {}
+
+  /** What one kubectl command did. */
+  record Result(int exitCode, String stdout, String stderr) {}
+
+  /** kubectl on the PATH, if there is one. */
+  static Optional<Path> path() {
+    return onPath("kubectl");
+  }
+
+  /** An executable named {@code command} on the PATH, if there is one. */
+  static Optional<Path> onPath(String command) {
+    return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).filter(d -> !d.isEmpty())
+        .map(d -> Path.of(d, command)).filter(Files::isExecutable).findFirst();
+  }
+
+  /** Runs {@code kubectl --kubeconfig <kubeconfig> args…} and waits for it (at most 60 s). */
+  static Result run(Path kubeconfig, String... args) {
+    List<String> command = new ArrayList<>(List.of(path().orElseThrow().toString(), "--kubeconfig",
+        kubeconfig.toString()));
+    command.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(command).start();
+      p.getOutputStream().close();
+      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
+      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in 60 s");
+      }
+      return new Result(p.exitValue(), out.join(), err.join());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String drain(InputStream in) {
+    try (in) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      in.transferTo(bytes);
+      return bytes.toString(StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
