@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fleetfed.testkit.FleetSandbox;
 import java.time.Duration;
@@ -195,14 +197,7 @@ class HostPropagationTest {
 
   @Test
   void disablingATypeStopsItsPropagationAndEnablingItResumes() {
-    host.genericKubernetesResources(TYPE_CONFIGS).inNamespace(NS).withName("configmaps").edit(o -> {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> spec = new java.util.HashMap<>((Map<String, Object>) o.getAdditionalProperties()
-          .get("spec"));
-      spec.put("propagation", "Disabled");
-      o.setAdditionalProperty("spec", spec);
-      return o;
-    });
+    propagation("Disabled");
     await("configmaps stopped", WAIT, () -> controller.state().typesRunning().isEmpty());
     await("FTC status NotRunning", WAIT, () -> "NotRunning".equals(ftcStatus().get("propagationController")));
 
@@ -211,14 +206,7 @@ class HostPropagationTest {
     await("the controller settles", WAIT, controller::isIdle);
     assertThat(copy("dev2", "later")).as("not propagated while disabled").isNull();
 
-    host.genericKubernetesResources(TYPE_CONFIGS).inNamespace(NS).withName("configmaps").edit(o -> {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> spec = new java.util.HashMap<>((Map<String, Object>) o.getAdditionalProperties()
-          .get("spec"));
-      spec.put("propagation", "Enabled");
-      o.setAdditionalProperty("spec", spec);
-      return o;
-    });
+    propagation("Enabled");
     await("propagated once enabled again", WAIT, () -> copy("dev2", "later") != null);
     await("FTC status Running", WAIT, () -> "Running".equals(ftcStatus().get("propagationController")));
     GenericKubernetesResource ftc = host.genericKubernetesResources(TYPE_CONFIGS).inNamespace(NS)
@@ -226,6 +214,15 @@ class HostPropagationTest {
     assertThat(ftc.getMetadata().getFinalizers()).contains("core.kubefed.io/federated-type-config");
     assertThat(((Number) ftcStatus().get("observedGeneration")).longValue())
         .isEqualTo(ftc.getMetadata().getGeneration());
+  }
+
+  /**
+   * Sets the FTC's {@code spec.propagation} with a merge patch, as {@code kubectl patch --type merge} does: no
+   * resourceVersion, so the controller's own writes to the FTC (status, finalizer) cannot make it conflict.
+   */
+  private static void propagation(String value) {
+    host.genericKubernetesResources(TYPE_CONFIGS).inNamespace(NS).withName("configmaps")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"propagation\":\"" + value + "\"}}");
   }
 
   @SuppressWarnings("unchecked")

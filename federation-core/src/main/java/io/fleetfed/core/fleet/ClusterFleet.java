@@ -206,10 +206,11 @@ public final class ClusterFleet implements AutoCloseable {
 
   /**
    * The API version member {@code cluster}'s copies of {@code type} are written in, from the member's discovery
-   * (see {@link ClusterFleetBuilder#converters}): {@code type} itself when the member serves its version (an answer
-   * kept for minutes), else the member's most preferred served version the fleet's converters reach, else none,
-   * with why (both asked of the member again on each call). A member that is not Ready is not asked: the answer is
-   * {@code type} itself.
+   * (see {@link ClusterFleetBuilder#converters}): {@code type} itself when the member serves its version, else the
+   * member's most preferred served version the fleet's converters reach, else none, with why. The member's answer
+   * is kept for minutes when it serves {@code type}'s version, for a second otherwise. A member that is not Ready is
+   * not asked: the answer is {@code type} itself, as is a member that serves no version of it at all (a write there
+   * says whether it does now).
    *
    * <pre>{@code
    * VersionChoice v = fleet.versionOn("dev2", TektonTypes.PIPELINE_RUN);   // tekton.dev/v1

@@ -63,11 +63,6 @@ public final class Caches {
     return remember(m, copyType, versions.resolve(m, copyType, call));
   }
 
-  /** As {@link #resolve}, asking discovery again unless the copy can be written in its own version. */
-  public VersionChoice resolveNow(Member m, ResourceType copyType) {
-    return remember(m, copyType, versions.resolveNow(m, copyType));
-  }
-
   private VersionChoice remember(Member m, ResourceType copyType, VersionChoice r) {
     resolved.computeIfAbsent(m.name(), c -> new ConcurrentHashMap<>()).put(key(copyType), r.type());
     return r;

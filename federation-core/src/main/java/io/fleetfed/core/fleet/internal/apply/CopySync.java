@@ -192,9 +192,8 @@ public final class CopySync {
     String cluster = m.name();
     VersionChoice at = caches.resolve(m, plan.type(), call);
     if (at.notServed().isPresent()) {
-      Optional<Plan.Desired> placed = plan.desired(cluster);
-      // no version of it is served there, or none it can be converted to: no copy can be there either
-      return placed == null || placed.isEmpty() || !m.ready() ? null
+      // it is served there only at versions it cannot be converted to: no copy can be there either
+      return plan.desired(cluster) == null ? null
           : ClusterOutcome.failed(cluster, PropagationStatus.VERSION_NOT_SERVED, at.notServed().get());
     }
     TypeCache cache;
@@ -523,7 +522,7 @@ public final class CopySync {
   private ObjectNode inVersion(Plan.Desired want, Plan plan, TypeCache cache) {
     ObjectNode rendered = want.object().deepCopy();
     return cache.type().version().equals(plan.type().version()) ? rendered
-        : caches.versions().convert(rendered, cache.type());
+        : caches.versions().convert(rendered, cache.type().version());
   }
 
   /** The member serves the copy's type only at versions this copy cannot be converted to. */
@@ -573,7 +572,7 @@ public final class CopySync {
     String version = versionOf(current.getApiVersion());
     if (!version.isEmpty() && !version.equals(plan.type().version())) {
       try {
-        wanted = caches.versions().convert(wanted, plan.type().withVersion(version));
+        wanted = caches.versions().convert(wanted, version);
       } catch (ConversionException e) {
         return List.of();   // never written so: nothing to compare with
       }

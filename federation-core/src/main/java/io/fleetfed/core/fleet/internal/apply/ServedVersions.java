@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 
 /**
  * The API versions each member serves, from its discovery, and the version each member's copy of a type is
@@ -41,16 +40,10 @@ public final class ServedVersions {
   private record Answer(Optional<Map<String, List<String>>> resources, long at, long call) {}
 
   private final VersionConverters converters;
-  private final LongSupplier clock;
   private final Map<String, Map<String, Answer>> byCluster = new ConcurrentHashMap<>();
 
   public ServedVersions(VersionConverters converters) {
-    this(converters, System::nanoTime);
-  }
-
-  ServedVersions(VersionConverters converters, LongSupplier clock) {
     this.converters = converters;
-    this.clock = clock;
   }
 
   /** The converters copies are converted with. */
@@ -59,8 +52,9 @@ public final class ServedVersions {
   }
 
   /**
-   * Where {@code m}'s copies of {@code copyType} go, for explicit call {@code call} (empty: in the background). A
-   * member that is not Ready is not asked: its copies keep their own version until it is back.
+   * Where {@code m}'s copies of {@code copyType} go, for explicit call {@code call} (empty: in the background, or
+   * for a caller outside propagation such as the dispatcher). A member that is not Ready is not asked: its copies
+   * keep their own version until it is back.
    */
   public VersionChoice resolve(Member m, ResourceType copyType, Optional<Long> call) {
     if (!m.ready()) {
@@ -76,31 +70,7 @@ public final class ServedVersions {
     return r;
   }
 
-  /**
-   * Where {@code m}'s copies of {@code copyType} go, asking discovery again unless the last answer lets the copy be
-   * written in its own version: for a caller deciding something once (a dispatch choosing its member).
-   */
-  public VersionChoice resolveNow(Member m, ResourceType copyType) {
-    if (!m.ready()) {
-      return new VersionChoice(copyType, Optional.empty());
-    }
-    VersionChoice r = resolve(m.name(), copyType, answer(m, copyType.group(), false, NO_CALL));
-    if (!r.type().equals(copyType) || r.notServed().isPresent()) {
-      r = resolve(m.name(), copyType, answer(m, copyType.group(), true, NO_CALL));
-    }
-    return r;
-  }
-
   private static final long NO_CALL = Long.MIN_VALUE;
-
-  /**
-   * {@code object}, a copy rendered at {@code copyType}'s version, converted to {@code to}'s.
-   *
-   * @throws ConversionException if it cannot be
-   */
-  public ObjectNode convert(ObjectNode object, ResourceType to) {
-    return converters.convert(object, to.version());
-  }
 
   /**
    * {@code object} converted to {@code version} of its group.
@@ -176,15 +146,15 @@ public final class ServedVersions {
     }
     Answer answer;
     try {
-      answer = new Answer(Optional.of(m.client().servedVersions(group)), clock.getAsLong(), call);
+      answer = new Answer(Optional.of(m.client().servedVersions(group)), System.nanoTime(), call);
     } catch (ClusterRequestException e) {
-      answer = new Answer(Optional.empty(), clock.getAsLong(), call);
+      answer = new Answer(Optional.empty(), System.nanoTime(), call);
     }
     groups.put(group, answer);
     return answer;
   }
 
   private Duration age(Answer answer) {
-    return Duration.ofNanos(clock.getAsLong() - answer.at());
+    return Duration.ofNanos(System.nanoTime() - answer.at());
   }
 }

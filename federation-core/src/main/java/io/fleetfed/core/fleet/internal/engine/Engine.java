@@ -128,7 +128,7 @@ public final class Engine implements TypeCache.Listener {
 
   /** The version {@code m}'s copies of {@code type} are in, or why none can be. */
   public VersionChoice versionOn(Member m, ResourceType type) {
-    return caches.resolveNow(m, type);
+    return caches.resolve(m, type, Optional.empty());
   }
 
   /** The converters copies are converted with. */
