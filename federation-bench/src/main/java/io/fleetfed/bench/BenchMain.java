@@ -60,8 +60,8 @@ public final class BenchMain {
   }
 
   static final String USAGE = String.join("\n",
-      "usage: java -jar benchmarks.jar [fleet|dispatch|faults|controller|versions|sandbox] [options]   (each with --help"
-          + " for its options)",
+      "usage: java -jar benchmarks.jar [fleet|dispatch|faults|controller|versions|sandbox] [options]",
+      "       (each with --help for its options)",
       "       java -jar benchmarks.jar [JMH options]                       (no argument: JMH, then fleet)",
       "  fleet [--quick] [--real]      propagation and status latency against sandbox clusters",
       "  dispatch [--quick] [--real]   Tekton dispatch across sandbox members",
@@ -139,6 +139,27 @@ public final class BenchMain {
       System.exit(2);
       return Optional.empty();
     }
+  }
+
+  /**
+   * The whole number that follows option {@code args[i]}, at least {@code min}; otherwise an
+   * {@link IllegalArgumentException} naming the option, followed by {@code usage}.
+   */
+  static int wholeNumberAfter(List<String> args, int i, int min, String usage) {
+    String arg = args.get(i);
+    if (i + 1 >= args.size()) {
+      throw new IllegalArgumentException("missing value after " + arg + "\n" + usage);
+    }
+    int value;
+    try {
+      value = Integer.parseInt(args.get(i + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(arg + " needs a whole number, not \"" + args.get(i + 1) + "\"\n" + usage);
+    }
+    if (value < min) {
+      throw new IllegalArgumentException(arg + " is too small: " + value + "\n" + usage);
+    }
+    return value;
   }
 
   static String report(Collection<RunResult> results) {

@@ -75,18 +75,8 @@ public final class FaultBenchmark {
           o = new Options(o.objects, 0, 1, o.latency);
           continue;
         }
-        if (i + 1 >= args.size()) {
-          throw new IllegalArgumentException("missing value after " + arg + "\n" + USAGE);
-        }
-        int value;
-        try {
-          value = Integer.parseInt(args.get(++i));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(arg + " needs a whole number, not \"" + args.get(i) + "\"\n" + USAGE);
-        }
-        if (value < (arg.equals("--warmup") || arg.equals("--latency") ? 0 : 1)) {
-          throw new IllegalArgumentException(arg + " is too small: " + value + "\n" + USAGE);
-        }
+        int min = arg.equals("--warmup") || arg.equals("--latency") ? 0 : 1;
+        int value = BenchMain.wholeNumberAfter(args, i++, min, USAGE);
         o = switch (arg) {
           case "--rounds" -> new Options(o.objects, o.warmup, value, o.latency);
           case "--warmup" -> new Options(o.objects, value, o.rounds, o.latency);

@@ -61,18 +61,7 @@ public final class VersionsBenchmark {
           o = new Options(o.objects, 0, 1);
           continue;
         }
-        if (i + 1 >= args.size()) {
-          throw new IllegalArgumentException("missing value after " + arg + "\n" + USAGE);
-        }
-        int value;
-        try {
-          value = Integer.parseInt(args.get(++i));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(arg + " needs a whole number, not \"" + args.get(i) + "\"\n" + USAGE);
-        }
-        if (value < (arg.equals("--warmup") ? 0 : 1)) {
-          throw new IllegalArgumentException(arg + " is too small: " + value + "\n" + USAGE);
-        }
+        int value = BenchMain.wholeNumberAfter(args, i++, arg.equals("--warmup") ? 0 : 1, USAGE);
         o = switch (arg) {
           case "--rounds" -> new Options(o.objects, o.warmup, value);
           case "--warmup" -> new Options(o.objects, value, o.rounds);

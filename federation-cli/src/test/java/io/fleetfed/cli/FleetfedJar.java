@@ -246,7 +246,8 @@ final class FleetfedJar {
     }
   }
 
-  private static String drain(InputStream in) {
+  /** Everything {@code in} holds until it ends, as UTF-8; closes it. */
+  static String drain(InputStream in) {
     try (in) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       in.transferTo(bytes);

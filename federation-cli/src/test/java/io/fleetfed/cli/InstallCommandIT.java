@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetfed.testkit.EnableFleetSandbox;
 import io.fleetfed.testkit.FleetSandbox;
 import io.fleetfed.testkit.ServerKind;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,8 +70,8 @@ class InstallCommandIT {
     command.addAll(List.of(args));
     try {
       Process process = new ProcessBuilder(command).directory(dir.toFile()).start();
-      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
+      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> FleetfedJar.drain(process.getInputStream()));
+      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> FleetfedJar.drain(process.getErrorStream()));
       process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
       process.getOutputStream().close();
       if (!process.waitFor(90, TimeUnit.SECONDS)) {
@@ -92,15 +91,6 @@ class InstallCommandIT {
     return kubectlWithStdin("", args);
   }
 
-  private static String drain(InputStream in) {
-    try (in) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      in.transferTo(bytes);
-      return bytes.toString(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   private String install(String... args) {
     List<String> all = new ArrayList<>(List.of("install"));

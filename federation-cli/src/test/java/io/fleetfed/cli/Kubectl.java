@@ -1,11 +1,9 @@
 package io.fleetfed.cli;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,8 +39,8 @@ final class Kubectl {
     try {
       Process p = new ProcessBuilder(command).start();
       p.getOutputStream().close();
-      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> FleetfedJar.drain(p.getInputStream()));
+      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> FleetfedJar.drain(p.getErrorStream()));
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in 60 s");
@@ -53,16 +51,6 @@ final class Kubectl {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static String drain(InputStream in) {
-    try (in) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      in.transferTo(bytes);
-      return bytes.toString(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

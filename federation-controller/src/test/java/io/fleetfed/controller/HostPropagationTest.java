@@ -197,7 +197,7 @@ class HostPropagationTest {
 
   @Test
   void disablingATypeStopsItsPropagationAndEnablingItResumes() {
-    propagation("Disabled");
+    setPropagation("Disabled");
     await("configmaps stopped", WAIT, () -> controller.state().typesRunning().isEmpty());
     await("FTC status NotRunning", WAIT, () -> "NotRunning".equals(ftcStatus().get("propagationController")));
 
@@ -206,7 +206,7 @@ class HostPropagationTest {
     await("the controller settles", WAIT, controller::isIdle);
     assertThat(copy("dev2", "later")).as("not propagated while disabled").isNull();
 
-    propagation("Enabled");
+    setPropagation("Enabled");
     await("propagated once enabled again", WAIT, () -> copy("dev2", "later") != null);
     await("FTC status Running", WAIT, () -> "Running".equals(ftcStatus().get("propagationController")));
     GenericKubernetesResource ftc = host.genericKubernetesResources(TYPE_CONFIGS).inNamespace(NS)
@@ -220,7 +220,7 @@ class HostPropagationTest {
    * Sets the FTC's {@code spec.propagation} with a merge patch, as {@code kubectl patch --type merge} does: no
    * resourceVersion, so the controller's own writes to the FTC (status, finalizer) cannot make it conflict.
    */
-  private static void propagation(String value) {
+  private static void setPropagation(String value) {
     host.genericKubernetesResources(TYPE_CONFIGS).inNamespace(NS).withName("configmaps")
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"propagation\":\"" + value + "\"}}");
   }

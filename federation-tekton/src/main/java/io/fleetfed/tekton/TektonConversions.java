@@ -10,7 +10,8 @@ import java.util.Set;
  * Converts Tekton's {@code Task}, {@code TaskRun}, {@code Pipeline} and {@code PipelineRun} between
  * {@code tekton.dev/v1beta1} and {@code tekton.dev/v1}, in both directions, the whole object ({@code spec} and
  * {@code status}), so that a fleet can write a member that serves only the other version and read its runs' status
- * back. Registered through {@link java.util.ServiceLoader}, so {@link io.fleetfed.core.kubefed.VersionConverters#standard()}
+ * back. Registered through {@link java.util.ServiceLoader}, so
+ * {@link io.fleetfed.core.kubefed.VersionConverters#standard()}
  * finds it whenever {@code federation-tekton} is on the classpath:
  *
  * <pre>{@code

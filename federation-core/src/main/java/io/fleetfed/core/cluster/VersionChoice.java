@@ -11,7 +11,7 @@ import java.util.Optional;
  * <pre>{@code
  * VersionChoice v = fleet.versionOn("dev2", TektonTypes.TASK_RUN);      // tekton.dev/v1
  * if (v.notServed().isPresent()) {
- *   log.warn("dev2 cannot take TaskRuns: {}", v.notServed().get());   // "dev2 serves taskruns.tekton.dev at v1alpha1, …"
+ *   log.warn("dev2 cannot take TaskRuns: {}", v.notServed().get());   // "dev2 serves taskruns.tekton.dev at …"
  * } else if (v.converted(TektonTypes.TASK_RUN)) {
  *   log.info("dev2 gets {}", v.type().apiVersion());                   // tekton.dev/v1beta1
  * }
