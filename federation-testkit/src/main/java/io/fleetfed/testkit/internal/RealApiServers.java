@@ -300,9 +300,29 @@ public final class RealApiServers implements AutoCloseable {
    * @throws IllegalStateException if it does not serve within a minute, with the end of its log
    */
   public Server add(String name) {
-    Server server = launch(name);
-    awaitServing(server);
-    return server;
+    for (int attempt = 1; ; attempt++) {
+      Server server = launch(name);
+      try {
+        awaitServing(server);
+        return server;
+      } catch (IllegalStateException e) {
+        // its port was free when chosen, then taken (by another process of the test, a kubectl, a fleetfed) before
+        // it bound it: a new port, as often as that happens, up to a few times
+        if (attempt >= PORT_ATTEMPTS || server.process.isAlive() || !server.logTail().contains(PORT_TAKEN)) {
+          throw e;
+        }
+        forget(server);
+      }
+    }
+  }
+
+  /** How many ports {@link #add} tries when the one chosen is taken before the server binds it. */
+  private static final int PORT_ATTEMPTS = 3;
+  /** What kube-apiserver logs when its port is taken. */
+  private static final String PORT_TAKEN = "address already in use";
+
+  private synchronized void forget(Server server) {
+    servers.remove(server);
   }
 
   private synchronized Server launch(String name) {
