@@ -24,7 +24,6 @@ import picocli.CommandLine.Spec;
 /** {@code fleetfed enable}: prints the federated CRD and FederatedTypeConfig of types, for kubectl apply. */
 @Command(
     name = "enable",
-    mixinStandardHelpOptions = true,
     description = {
         "Prints the federated CRD and the FederatedTypeConfig of each type, as kubefedctl enable creates them,"
             + " for kubectl apply -f. Unlike kubefedctl, spec.template is always declared (x-kubernetes-preserve-"
@@ -37,6 +36,11 @@ import picocli.CommandLine.Spec;
 final class EnableCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
+
+  // not mixinStandardHelpOptions: its --version (fleetfed's) would take the custom type's --version below, and
+  // picocli then dropped the mixin's --help too
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  private boolean help;
 
   @Parameters(paramLabel = "TYPE", arity = "0..*", description = "Registered types to enable.")
   private List<String> types = new ArrayList<>();
