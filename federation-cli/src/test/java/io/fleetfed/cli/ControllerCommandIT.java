@@ -313,13 +313,13 @@ class ControllerCommandIT {
   }
 
   private static String replicas(String cluster) {
-    Kubectl.Result r = kubectl("--context", cluster, "get", "deployment", "nginx-fed", "-n", "testing-fed", "-o",
+    FleetfedJar.Result r = kubectl("--context", cluster, "get", "deployment", "nginx-fed", "-n", "testing-fed", "-o",
         "jsonpath={.spec.replicas}");
     return r.exitCode() == 0 ? r.stdout().strip() : "";
   }
 
   private static String label(String cluster) {
-    Kubectl.Result r = kubectl("--context", cluster, "get", "deployment", "nginx-fed", "-n", "testing-fed", "-o",
+    FleetfedJar.Result r = kubectl("--context", cluster, "get", "deployment", "nginx-fed", "-n", "testing-fed", "-o",
         "jsonpath={.metadata.labels.tier}");
     return r.exitCode() == 0 ? r.stdout().strip() : "";
   }
@@ -341,7 +341,7 @@ class ControllerCommandIT {
 
   /** {@code kubectl get -o yaml}, parsed; null when it is not there (yet). */
   private static JsonNode getYaml(String context, String resource, String name) {
-    Kubectl.Result r = kubectl("--context", context, "get", resource, name, "-n", "testing-fed", "-o", "yaml");
+    FleetfedJar.Result r = kubectl("--context", context, "get", resource, name, "-n", "testing-fed", "-o", "yaml");
     if (r.exitCode() != 0) {
       return null;
     }
@@ -357,12 +357,12 @@ class ControllerCommandIT {
   }
 
   private static void kubectlApply(String context, Path file) {
-    Kubectl.Result r = kubectl("--context", context, "apply", "-f", file.toString());
+    FleetfedJar.Result r = kubectl("--context", context, "apply", "-f", file.toString());
     assertThat(r.exitCode()).as("kubectl apply -f %s: %s", file.getFileName(), r.stderr()).isZero();
   }
 
   /** Runs kubectl against the sandbox's kubeconfig, as a process. */
-  private static Kubectl.Result kubectl(String... args) {
+  private static FleetfedJar.Result kubectl(String... args) {
     return Kubectl.run(sandbox.kubeconfig(), args);
   }
 

@@ -7,19 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetfed.testkit.EnableFleetSandbox;
 import io.fleetfed.testkit.FleetSandbox;
 import io.fleetfed.testkit.ServerKind;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -49,14 +41,9 @@ class InstallCommandIT {
   /** Started for the class by {@code @EnableFleetSandbox}, and reset per test. */
   static FleetSandbox sandbox;
 
-  private static Path kubectl;
-
   @BeforeAll
   static void findKubectl() {
-    Optional<Path> found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        .filter(d -> !d.isEmpty()).map(d -> Path.of(d, "kubectl")).filter(Files::isExecutable).findFirst();
-    Assumptions.assumeTrue(found.isPresent(), "kubectl is not on the PATH");
-    kubectl = found.get();
+    Assumptions.assumeTrue(Kubectl.path().isPresent(), "kubectl is not on the PATH");
   }
 
   private static boolean real() {
@@ -65,32 +52,14 @@ class InstallCommandIT {
 
   /** Runs kubectl against the sandbox with {@code stdin}, its discovery cached in the test's directory. */
   private FleetfedJar.Result kubectlWithStdin(String stdin, String... args) {
-    List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig",
-        sandbox.kubeconfig().toString(), "--cache-dir", dir.resolve("kubectl-cache").toString()));
-    command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).directory(dir.toFile()).start();
-      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> FleetfedJar.drain(process.getInputStream()));
-      CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> FleetfedJar.drain(process.getErrorStream()));
-      process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-      process.getOutputStream().close();
-      if (!process.waitFor(90, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in 90 s");
-      }
-      return new FleetfedJar.Result(process.exitValue(), out.join(), err.join());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    List<String> all = new ArrayList<>(List.of("--cache-dir", dir.resolve("kubectl-cache").toString()));
+    all.addAll(List.of(args));
+    return Kubectl.run(sandbox.kubeconfig(), stdin, Duration.ofSeconds(90), all.toArray(String[]::new));
   }
 
   private FleetfedJar.Result kubectl(String... args) {
     return kubectlWithStdin("", args);
   }
-
 
   private String install(String... args) {
     List<String> all = new ArrayList<>(List.of("install"));

@@ -4,8 +4,10 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,9 +18,6 @@ import java.util.stream.Stream;
 /** kubectl as a process, as a user runs it, against a kubeconfig the test wrote (a sandbox's). */
 final class Kubectl {
   private Kubectl() {}
-
-  /** What one kubectl command did. */
-  record Result(int exitCode, String stdout, String stderr) {}
 
   /** kubectl on the PATH, if there is one. */
   static Optional<Path> path() {
@@ -32,20 +31,27 @@ final class Kubectl {
   }
 
   /** Runs {@code kubectl --kubeconfig <kubeconfig> args…} and waits for it (at most 60 s). */
-  static Result run(Path kubeconfig, String... args) {
+  static FleetfedJar.Result run(Path kubeconfig, String... args) {
+    return run(kubeconfig, "", Duration.ofSeconds(60), args);
+  }
+
+  /** Runs {@code kubectl --kubeconfig <kubeconfig> args…} with {@code stdin} and waits up to {@code timeout}. */
+  static FleetfedJar.Result run(Path kubeconfig, String stdin, Duration timeout, String... args) {
     List<String> command = new ArrayList<>(List.of(path().orElseThrow().toString(), "--kubeconfig",
         kubeconfig.toString()));
     command.addAll(List.of(args));
     try {
       Process p = new ProcessBuilder(command).start();
-      p.getOutputStream().close();
       CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> FleetfedJar.drain(p.getInputStream()));
       CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> FleetfedJar.drain(p.getErrorStream()));
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+      p.getOutputStream().close();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in 60 s");
+        throw new IllegalStateException("kubectl " + String.join(" ", args) + " did not finish in "
+            + timeout.toSeconds() + " s");
       }
-      return new Result(p.exitValue(), out.join(), err.join());
+      return new FleetfedJar.Result(p.exitValue(), out.join(), err.join());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -99,7 +99,7 @@ class MixedTektonIT {
         "jsonpath={.apiVersion} {.status.taskResults}").stdout()).startsWith("tekton.dev/v1beta1 ");
     assertThat(kubectl("dev2", "get", "tasks.v1beta1.tekton.dev", "git-clone", "-o",
         "jsonpath={.spec.steps[0].resources.requests.cpu}").stdout()).isEqualTo("100m");
-    Kubectl.Result v1OnDev2 = kubectl("dev2", "get", "taskruns.v1.tekton.dev", "git-clone-test");
+    FleetfedJar.Result v1OnDev2 = kubectl("dev2", "get", "taskruns.v1.tekton.dev", "git-clone-test");
     assertThat(v1OnDev2.exitCode()).as("Tekton 0.24 serves no v1: " + v1OnDev2.stdout()).isNotZero();
     assertThat(kubectl("dev3", "get", "taskruns.v1.tekton.dev", "git-clone-test", "-o",
         "jsonpath={.apiVersion}").stdout()).isEqualTo("tekton.dev/v1");
@@ -152,7 +152,7 @@ class MixedTektonIT {
         "jsonpath={.apiVersion}").stdout()).isEqualTo("tekton.dev/v1beta1");
   }
 
-  private static Kubectl.Result kubectl(String context, String... args) {
+  private static FleetfedJar.Result kubectl(String context, String... args) {
     String[] all = new String[args.length + 4];
     all[0] = "--context";
     all[1] = context;
