@@ -222,8 +222,9 @@ public final class RunHandle {
     try {
       ClusterClient client = control.client(cluster);
       ResourceType there = control.versionOn(cluster, type).type();   // the version it was created in there
-      boolean modern = client.servedVersions(type.group()).getOrDefault(TektonTypes.PIPELINE_RUN.plural(), List.of())
-          .contains("v1");
+      // the fleet's discovery of the member, as cached: whether its PipelineRuns are served at v1
+      boolean modern = control.versionOn(cluster, TektonTypes.PIPELINE_RUN.withVersion("v1")).type().version()
+          .equals("v1");
       ObjectNode patch = run.objectNode();
       patch.putObject("spec").put("status", RunKind.cancelValue(type.kind(), modern));
       client.mergePatch(there, namespace, name, patch);
