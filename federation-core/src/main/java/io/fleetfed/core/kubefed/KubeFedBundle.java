@@ -5,7 +5,6 @@ import io.fleetfed.core.model.FederatedResource;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * What {@link KubeFedYaml#read} found: the documents in input order, and the type registry extended with the
@@ -21,8 +20,8 @@ public record KubeFedBundle(TypeRegistry registry, List<KubeFedDocument> documen
   /** Copies the lists, which must have the same length. */
   public KubeFedBundle {
     Objects.requireNonNull(registry, "registry");
-    documents = List.copyOf(documents);
-    positions = List.copyOf(positions);
+    documents = List.copyOf(Objects.requireNonNull(documents, "documents"));
+    positions = List.copyOf(Objects.requireNonNull(positions, "positions"));
     if (documents.size() != positions.size()) {
       throw new IllegalArgumentException("one position per document is needed");
     }
@@ -45,26 +44,26 @@ public record KubeFedBundle(TypeRegistry registry, List<KubeFedDocument> documen
     return Optional.empty();
   }
 
-  /** The federated objects, in input order. */
+  /** The federated objects, in input order (an unmodifiable list). */
   public List<FederatedResource> resources() {
     return documents.stream().filter(FederatedObject.class::isInstance).map(d -> ((FederatedObject) d).resource())
-        .collect(Collectors.toList());
+        .toList();
   }
 
-  /** The FederatedTypeConfigs, in input order. */
+  /** The FederatedTypeConfigs, in input order (an unmodifiable list). */
   public List<FederatedTypeConfig> typeConfigs() {
     return documents.stream().filter(FederatedTypeConfig.class::isInstance).map(FederatedTypeConfig.class::cast)
-        .collect(Collectors.toList());
+        .toList();
   }
 
-  /** The KubeFedClusters, in input order. */
+  /** The KubeFedClusters, in input order (an unmodifiable list). */
   public List<KubeFedCluster> kubeFedClusters() {
     return documents.stream().filter(KubeFedCluster.class::isInstance).map(KubeFedCluster.class::cast)
-        .collect(Collectors.toList());
+        .toList();
   }
 
-  /** The KubeFedClusters as placement sees them. */
+  /** The KubeFedClusters as placement sees them (an unmodifiable list). */
   public List<Cluster> clusters() {
-    return kubeFedClusters().stream().map(KubeFedCluster::toCluster).collect(Collectors.toList());
+    return kubeFedClusters().stream().map(KubeFedCluster::toCluster).toList();
   }
 }
