@@ -1,6 +1,7 @@
 package io.fleetfed.controller;
 
 import io.fleetfed.core.cluster.ClusterState;
+import io.fleetfed.core.internal.Nulls;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,7 +33,7 @@ public record ControllerState(String identity, boolean leading, Optional<String>
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(leader, "leader");
     Objects.requireNonNull(notLeadingBecause, "notLeadingBecause");
-    typesRunning = List.copyOf(typesRunning);
-    members = List.copyOf(members);
+    typesRunning = List.copyOf(Nulls.noNulls(typesRunning, "typesRunning"));
+    members = List.copyOf(Nulls.noNulls(members, "members"));
   }
 }

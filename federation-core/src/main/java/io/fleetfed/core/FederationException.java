@@ -1,5 +1,7 @@
 package io.fleetfed.core;
 
+import java.util.Objects;
+
 /**
  * The root of the exceptions fleetfed throws for a failure of its own work; the JDK's own exceptions mean the
  * caller misused the API.
@@ -39,11 +41,11 @@ public class FederationException extends RuntimeException {
 
   /** Creates an exception with a message. */
   public FederationException(String message) {
-    super(message);
+    super(Objects.requireNonNull(message, "message"));
   }
 
   /** Creates an exception with a message and its cause. */
   public FederationException(String message, Throwable cause) {
-    super(message, cause);
+    super(Objects.requireNonNull(message, "message"), Objects.requireNonNull(cause, "cause"));
   }
 }

@@ -1,5 +1,6 @@
 package io.fleetfed.core;
 
+import io.fleetfed.core.internal.Nulls;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -28,7 +29,7 @@ public class ValidationException extends FederationException {
   /** An exception for one or more violations; the list must not be empty. */
   public ValidationException(List<Violation> violations) {
     super(describe(violations));
-    this.violations = List.copyOf(violations);
+    this.violations = List.copyOf(Nulls.noNulls(violations, "violations"));
   }
 
   /** An exception for one violation of {@code field} (may be empty) with {@code reason}. */

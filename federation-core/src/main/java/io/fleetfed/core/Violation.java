@@ -34,7 +34,8 @@ public record Violation(Optional<String> source, Optional<String> object, Option
 
   /** A violation of {@code field} (may be empty for the whole object), without source or object yet. */
   public static Violation of(String field, String reason) {
-    return new Violation(Optional.empty(), Optional.empty(), nonEmpty(field), reason);
+    return new Violation(Optional.empty(), Optional.empty(), nonEmpty(Objects.requireNonNull(field, "field")),
+        reason);
   }
 
   /** This violation with {@code prefix} put in front of its field path ({@code prefix.field}). */

@@ -1,5 +1,6 @@
 package io.fleetfed.tekton;
 
+import io.fleetfed.core.internal.Nulls;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -32,6 +33,6 @@ public record ChildRunStatus(String pipelineTask, String name, RunPhase phase, S
     Objects.requireNonNull(startTime, "startTime");
     Objects.requireNonNull(completionTime, "completionTime");
     Objects.requireNonNull(podName, "podName");
-    steps = List.copyOf(steps);
+    steps = List.copyOf(Nulls.noNulls(steps, "steps"));
   }
 }

@@ -1,5 +1,6 @@
 package io.fleetfed.tekton;
 
+import io.fleetfed.core.internal.Nulls;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -24,7 +25,7 @@ public record ClusterChoice(String cluster, String reason, Map<String, String> p
   public ClusterChoice {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(reason, "reason");
-    passedOver = Collections.unmodifiableSortedMap(new TreeMap<>(passedOver));
+    passedOver = Collections.unmodifiableSortedMap(new TreeMap<>(Nulls.noNulls(passedOver, "passedOver")));
   }
 
   @Override

@@ -38,12 +38,13 @@ public class DispatchException extends FederationException {
   /** As {@link #DispatchException(String, String, String, String, Optional)}, with the failure that caused it. */
   public DispatchException(String message, String kind, String namespace, String name, Optional<String> cluster,
       Throwable cause) {
-    this(message, kind, namespace, name, cluster, Optional.of(cause));
+    this(message, kind, namespace, name, cluster, Optional.of(Objects.requireNonNull(cause, "cause")));
   }
 
   private DispatchException(String message, String kind, String namespace, String name, Optional<String> cluster,
       Optional<Throwable> cause) {
-    super(message, cause.orElse(null));
+    super(message);
+    cause.ifPresent(this::initCause);
     this.kind = Objects.requireNonNull(kind, "kind");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
     this.name = Objects.requireNonNull(name, "name");

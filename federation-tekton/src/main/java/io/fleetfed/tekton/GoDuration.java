@@ -2,6 +2,7 @@ package io.fleetfed.tekton;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -27,9 +28,7 @@ public final class GoDuration {
    * @return the duration, or empty if the text is not a Go duration (or is negative)
    */
   public static Optional<Duration> parse(String text) {
-    if (text == null) {
-      return Optional.empty();
-    }
+    Objects.requireNonNull(text, "text");
     String s = text.trim();
     if (s.startsWith("+")) {
       s = s.substring(1);

@@ -1,6 +1,7 @@
 package io.fleetfed.core.cluster;
 
 import io.fleetfed.core.FederationException;
+import java.util.Objects;
 
 /**
  * A request to a cluster that failed: refused by its API server, timed out, or unable to reach it. Thrown by
@@ -38,8 +39,8 @@ public class ClusterRequestException extends FederationException {
    * @param cause the client's exception
    */
   public ClusterRequestException(String cluster, int code, boolean timeout, String message, Throwable cause) {
-    super(message, cause);
-    this.cluster = cluster;
+    super(Objects.requireNonNull(message, "message"), Objects.requireNonNull(cause, "cause"));
+    this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.code = code;
     this.timeout = timeout;
   }
@@ -53,8 +54,8 @@ public class ClusterRequestException extends FederationException {
    * @param message the reason, without credentials
    */
   public ClusterRequestException(String cluster, int code, boolean timeout, String message) {
-    super(message);
-    this.cluster = cluster;
+    super(Objects.requireNonNull(message, "message"));
+    this.cluster = Objects.requireNonNull(cluster, "cluster");
     this.code = code;
     this.timeout = timeout;
   }

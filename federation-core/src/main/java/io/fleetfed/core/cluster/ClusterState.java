@@ -1,5 +1,6 @@
 package io.fleetfed.core.cluster;
 
+import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.model.Cluster;
 import java.util.Map;
 import java.util.Objects;
@@ -29,7 +30,7 @@ public record ClusterState(String name, Map<String, String> labels, ClusterHealt
   /** Checks that nothing is null. */
   public ClusterState {
     Objects.requireNonNull(name, "name");
-    labels = Map.copyOf(labels);
+    labels = Map.copyOf(Nulls.noNulls(labels, "labels"));
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(message, "message");
   }

@@ -1,5 +1,6 @@
 package io.fleetfed.core.cluster;
 
+import io.fleetfed.core.internal.Nulls;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,8 +29,8 @@ public record DrainResult(String cluster, int removed, List<Problem> problems, L
   /** Checks that nothing is null. */
   public DrainResult {
     Objects.requireNonNull(cluster, "cluster");
-    problems = List.copyOf(problems);
-    leftAlone = List.copyOf(leftAlone);
+    problems = List.copyOf(Nulls.noNulls(problems, "problems"));
+    leftAlone = List.copyOf(Nulls.noNulls(leftAlone, "leftAlone"));
   }
 
   /** A result that left nothing alone. */

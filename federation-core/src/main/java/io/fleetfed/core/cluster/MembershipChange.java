@@ -1,5 +1,6 @@
 package io.fleetfed.core.cluster;
 
+import io.fleetfed.core.internal.Nulls;
 import java.util.List;
 
 /**
@@ -22,10 +23,10 @@ public record MembershipChange(List<String> added, List<String> removed, List<St
 
   /** Keeps private copies; nothing may be null. */
   public MembershipChange {
-    added = List.copyOf(added);
-    removed = List.copyOf(removed);
-    reconnected = List.copyOf(reconnected);
-    relabelled = List.copyOf(relabelled);
+    added = List.copyOf(Nulls.noNulls(added, "added"));
+    removed = List.copyOf(Nulls.noNulls(removed, "removed"));
+    reconnected = List.copyOf(Nulls.noNulls(reconnected, "reconnected"));
+    relabelled = List.copyOf(Nulls.noNulls(relabelled, "relabelled"));
   }
 
   /** Whether nothing changed. */

@@ -1,5 +1,6 @@
 package io.fleetfed.core.cluster;
 
+import io.fleetfed.core.internal.Nulls;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,7 +20,7 @@ public record UnjoinResult(String cluster, List<Leftover> leftovers) {
   /** Checks that nothing is null. */
   public UnjoinResult {
     Objects.requireNonNull(cluster, "cluster");
-    leftovers = List.copyOf(leftovers);
+    leftovers = List.copyOf(Nulls.noNulls(leftovers, "leftovers"));
   }
 
   /** Whether everything join created was removed. */

@@ -1,5 +1,6 @@
 package io.fleetfed.core.kubefed;
 
+import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.FederatedResource;
 import java.util.List;
@@ -20,8 +21,8 @@ public record KubeFedBundle(TypeRegistry registry, List<KubeFedDocument> documen
   /** Copies the lists, which must have the same length. */
   public KubeFedBundle {
     Objects.requireNonNull(registry, "registry");
-    documents = List.copyOf(Objects.requireNonNull(documents, "documents"));
-    positions = List.copyOf(Objects.requireNonNull(positions, "positions"));
+    documents = List.copyOf(Nulls.noNulls(documents, "documents"));
+    positions = List.copyOf(Nulls.noNulls(positions, "positions"));
     if (documents.size() != positions.size()) {
       throw new IllegalArgumentException("one position per document is needed");
     }

@@ -2,6 +2,7 @@ package io.fleetfed.core.kubefed;
 
 import io.fleetfed.core.internal.LabelMaps;
 import io.fleetfed.core.internal.Names;
+import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.internal.Problems;
 import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.ClusterNames;
@@ -47,8 +48,8 @@ public record KubeFedCluster(String name, String namespace, Map<String, String> 
     Objects.requireNonNull(secretName, "secretName");
     Objects.requireNonNull(proxyUrl, "proxyUrl");
     Objects.requireNonNull(kubernetesVersion, "kubernetesVersion");
-    disabledTlsValidations = List.copyOf(disabledTlsValidations);
-    conditions = List.copyOf(conditions);
+    disabledTlsValidations = List.copyOf(Nulls.noNulls(disabledTlsValidations, "disabledTlsValidations"));
+    conditions = List.copyOf(Nulls.noNulls(conditions, "conditions"));
     if (!hasStatus && !conditions.isEmpty()) {
       throw new IllegalArgumentException("conditions need a status");
     }

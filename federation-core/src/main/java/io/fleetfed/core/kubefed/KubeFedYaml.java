@@ -20,6 +20,7 @@ import io.fleetfed.core.FederationException;
 import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.Violation;
 import io.fleetfed.core.internal.Json;
+import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.internal.Problems;
 import io.fleetfed.core.model.ClusterNames;
 import io.fleetfed.core.model.ClusterOverride;
@@ -141,6 +142,8 @@ public final class KubeFedYaml {
    * @throws ValidationException listing every problem in every source, the limits they go past included
    */
   public static KubeFedBundle read(List<YamlSource> sources, TypeRegistry registry, InputLimits limits) {
+    Nulls.noNulls(sources, "sources");
+    Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(limits, "limits");
     Problems problems = new Problems();
     List<RawDocument> raw = new ArrayList<>();
@@ -180,6 +183,8 @@ public final class KubeFedYaml {
 
   /** Writes documents as multi-document YAML, federated objects with the federated types of {@code registry}. */
   public static String write(List<? extends KubeFedDocument> documents, TypeRegistry registry) {
+    Nulls.noNulls(documents, "documents");
+    Objects.requireNonNull(registry, "registry");
     List<JsonNode> trees = new ArrayList<>();
     for (KubeFedDocument document : documents) {
       trees.add(toTree(document, registry));
@@ -194,6 +199,8 @@ public final class KubeFedYaml {
 
   /** The document as a JSON tree, exactly as {@link #write} writes it. */
   public static ObjectNode toTree(KubeFedDocument document, TypeRegistry registry) {
+    Objects.requireNonNull(document, "document");
+    Objects.requireNonNull(registry, "registry");
     if (document instanceof FederatedObject) {
       FederatedResource resource = ((FederatedObject) document).resource();
       FederatedTypeConfig config = registry.forTarget(resource.type().group(), resource.type().kind())
@@ -211,6 +218,7 @@ public final class KubeFedYaml {
    * quoting strings that YAML would otherwise read as numbers, booleans or null.
    */
   public static String writeYaml(List<? extends JsonNode> trees) {
+    Nulls.noNulls(trees, "trees");
     StringBuilder out = new StringBuilder();
     for (JsonNode tree : trees) {
       out.append("---\n").append(writeYaml(tree));
@@ -220,6 +228,7 @@ public final class KubeFedYaml {
 
   /** Writes one JSON tree as a YAML document (without a {@code ---} line). */
   public static String writeYaml(JsonNode tree) {
+    Objects.requireNonNull(tree, "tree");
     try {
       return MAPPER.writeValueAsString(tree);
     } catch (JsonProcessingException e) {

@@ -1,6 +1,7 @@
 package io.fleetfed.core.kubefed;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.model.ResourceType;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class VersionConverters {
   private final List<VersionConverter> converters;
 
   private VersionConverters(List<VersionConverter> converters) {
-    this.converters = List.copyOf(converters);
+    this.converters = List.copyOf(Nulls.noNulls(converters, "converters"));
   }
 
   /** No converters: a member that does not serve a copy's version gets none. */

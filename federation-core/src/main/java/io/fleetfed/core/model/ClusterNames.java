@@ -2,6 +2,7 @@ package io.fleetfed.core.model;
 
 import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.internal.Names;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -35,6 +36,7 @@ public final class ClusterNames {
 
   /** Whether {@code name} is a valid cluster name. */
   public static boolean isValid(String name) {
+    Objects.requireNonNull(name, "name");
     return Names.dns1123LabelProblem(name).isEmpty();
   }
 
@@ -47,11 +49,13 @@ public final class ClusterNames {
    * cluster explicitly when joining it.}
    */
   public static Optional<String> problem(String name) {
+    Objects.requireNonNull(name, "name");
     return Names.dns1123LabelProblem(name).map(reason -> explain(name, reason));
   }
 
   /** A valid cluster name derived from {@code name}, or empty when none can be derived. */
   public static Optional<String> suggest(String name) {
+    Objects.requireNonNull(name, "name");
     String suggestion = Names.suggestDns1123Label(name);
     return suggestion.isEmpty() ? Optional.empty() : Optional.of(suggestion);
   }

@@ -1,5 +1,6 @@
 package io.fleetfed.core.model;
 
+import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.internal.Problems;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ public record ClusterOverrides(String clusterName, List<ClusterOverride> cluster
   /** Validates the cluster name and that no path appears twice. */
   public ClusterOverrides {
     Objects.requireNonNull(clusterName, "clusterName");
-    clusterOverrides = List.copyOf(clusterOverrides);
+    clusterOverrides = List.copyOf(Nulls.noNulls(clusterOverrides, "clusterOverrides"));
     Problems problems = new Problems();
     ClusterNames.problem(clusterName).ifPresent(p -> problems.add("clusterName", p));
     Map<String, Integer> firstIndex = new HashMap<>();
@@ -38,6 +39,6 @@ public record ClusterOverrides(String clusterName, List<ClusterOverride> cluster
 
   /** The overrides of {@code clusterName}. */
   public static ClusterOverrides of(String clusterName, ClusterOverride... overrides) {
-    return new ClusterOverrides(clusterName, List.of(overrides));
+    return new ClusterOverrides(clusterName, List.of(Nulls.noNulls(overrides, "overrides")));
   }
 }

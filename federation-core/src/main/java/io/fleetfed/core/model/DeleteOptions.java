@@ -94,6 +94,7 @@ public record DeleteOptions(OptionalLong gracePeriodSeconds, Optional<Propagatio
 
     /** The policy spelled {@code value} exactly, as the API server requires; empty for anything else. */
     public static Optional<Propagation> ofValue(String value) {
+      Objects.requireNonNull(value, "value");
       return Arrays.stream(values()).filter(p -> p.value.equals(value)).findFirst();
     }
   }

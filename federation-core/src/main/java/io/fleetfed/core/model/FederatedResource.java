@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.internal.Json;
 import io.fleetfed.core.internal.Names;
+import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.internal.Problems;
 import io.fleetfed.core.internal.SecretData;
 import java.util.ArrayList;
@@ -252,7 +253,7 @@ public final class FederatedResource {
 
     /** Labels of the federated object itself. */
     public Builder labels(Map<String, String> labels) {
-      this.labels = Map.copyOf(labels);
+      this.labels = Map.copyOf(Nulls.noNulls(labels, "labels"));
       return this;
     }
 
@@ -261,7 +262,7 @@ public final class FederatedResource {
      * {@link #build()}, which rejects an invalid one.
      */
     public Builder annotations(Map<String, String> annotations) {
-      this.annotations = Map.copyOf(annotations);
+      this.annotations = Map.copyOf(Nulls.noNulls(annotations, "annotations"));
       return this;
     }
 
@@ -309,6 +310,7 @@ public final class FederatedResource {
 
     /** Replaces all override entries. */
     public Builder overrides(List<ClusterOverrides> overrides) {
+      Nulls.noNulls(overrides, "overrides");
       this.overrides.clear();
       this.overrides.addAll(overrides);
       return this;
@@ -316,7 +318,7 @@ public final class FederatedResource {
 
     /** Adds an override entry for {@code cluster} with {@code clusterOverrides}, applied in order. */
     public Builder override(String cluster, ClusterOverride... clusterOverrides) {
-      overrides.add(new ClusterOverrides(cluster, List.of(clusterOverrides)));
+      overrides.add(new ClusterOverrides(cluster, List.of(Nulls.noNulls(clusterOverrides, "clusterOverrides"))));
       return this;
     }
 

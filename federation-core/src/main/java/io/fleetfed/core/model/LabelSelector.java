@@ -1,6 +1,7 @@
 package io.fleetfed.core.model;
 
 import io.fleetfed.core.internal.LabelMaps;
+import io.fleetfed.core.internal.Nulls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ public record LabelSelector(Map<String, String> matchLabels, List<SelectorRequir
   /** Validates the labels; the requirements are valid by construction. */
   public LabelSelector {
     Objects.requireNonNull(matchLabels, "matchLabels");
-    matchExpressions = List.copyOf(matchExpressions);
+    matchExpressions = List.copyOf(Nulls.noNulls(matchExpressions, "matchExpressions"));
     matchLabels = LabelMaps.labels(matchLabels, "matchLabels");
   }
 
@@ -37,7 +38,7 @@ public record LabelSelector(Map<String, String> matchLabels, List<SelectorRequir
 
   /** A selector of clusters carrying all of {@code labels}. */
   public static LabelSelector matchLabels(Map<String, String> labels) {
-    return new LabelSelector(labels, List.of());
+    return new LabelSelector(Objects.requireNonNull(labels, "labels"), List.of());
   }
 
   /** This selector with one more requirement. */

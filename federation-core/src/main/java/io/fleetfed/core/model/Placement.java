@@ -1,5 +1,6 @@
 package io.fleetfed.core.model;
 
+import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.internal.Problems;
 import java.util.List;
 import java.util.Objects;
@@ -35,7 +36,7 @@ public record Placement(Optional<List<String>> clusters, Optional<LabelSelector>
   public Placement {
     Objects.requireNonNull(clusters, "clusters");
     Objects.requireNonNull(clusterSelector, "clusterSelector");
-    clusters = clusters.map(List::copyOf);
+    clusters = clusters.map(names -> List.copyOf(Nulls.noNulls(names, "clusters")));
     Problems problems = new Problems();
     List<String> names = clusters.orElse(List.of());
     for (int i = 0; i < names.size(); i++) {
@@ -47,17 +48,17 @@ public record Placement(Optional<List<String>> clusters, Optional<LabelSelector>
 
   /** Exactly these clusters. To select none, pass an empty list: {@code clusters(List.of())}. */
   public static Placement clusters(String... names) {
-    return clusters(List.of(names));
+    return clusters(List.of(Nulls.noNulls(names, "names")));
   }
 
   /** Exactly these clusters (an empty list selects none). */
   public static Placement clusters(List<String> names) {
-    return new Placement(Optional.of(names), Optional.empty());
+    return new Placement(Optional.of(List.copyOf(Nulls.noNulls(names, "names"))), Optional.empty());
   }
 
   /** The clusters whose labels match {@code selector}. */
   public static Placement selector(LabelSelector selector) {
-    return new Placement(Optional.empty(), Optional.of(selector));
+    return new Placement(Optional.empty(), Optional.of(Objects.requireNonNull(selector, "selector")));
   }
 
   /** Every registered cluster ({@code clusterSelector: {}}). */

@@ -1,6 +1,7 @@
 package io.fleetfed.core.model;
 
 import io.fleetfed.core.internal.Names;
+import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.internal.Problems;
 import java.util.HashSet;
 import java.util.List;
@@ -39,7 +40,7 @@ public record ResourceType(
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(plural, "plural");
     Objects.requireNonNull(scope, "scope");
-    shortNames = List.copyOf(shortNames);
+    shortNames = List.copyOf(Nulls.noNulls(shortNames, "shortNames"));
     Problems problems = new Problems();
     if (!group.isEmpty()) {
       Names.dns1123SubdomainProblem(group).ifPresent(p -> problems.add("group", "\"" + group + "\" " + p));

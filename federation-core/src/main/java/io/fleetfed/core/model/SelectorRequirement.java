@@ -1,6 +1,7 @@
 package io.fleetfed.core.model;
 
 import io.fleetfed.core.internal.Names;
+import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.internal.Problems;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ public record SelectorRequirement(String key, SelectorOperator operator, List<St
   public SelectorRequirement {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(operator, "operator");
-    values = List.copyOf(values);
+    values = List.copyOf(Nulls.noNulls(values, "values"));
     Problems problems = new Problems();
     Names.qualifiedNameProblem(key).ifPresent(p -> problems.add("key", "\"" + key + "\" is not a label key: " + p));
     if (operator.takesValues() && values.isEmpty()) {

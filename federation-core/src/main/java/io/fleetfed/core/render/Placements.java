@@ -1,12 +1,14 @@
 package io.fleetfed.core.render;
 
 import io.fleetfed.core.ValidationException;
+import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.Placement;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -39,7 +41,8 @@ public final class Placements {
    * @throws ValidationException if two clusters share a name
    */
   public static SortedSet<String> select(Placement placement, Collection<Cluster> clusters) {
-    requireDistinctNames(clusters);
+    Objects.requireNonNull(placement, "placement");
+    requireDistinctNames(Nulls.noNulls(clusters, "clusters"));
     SortedSet<String> selected = new TreeSet<>();
     if (placement.clusters().isPresent()) {
       Set<String> listed = new HashSet<>(placement.clusters().get());

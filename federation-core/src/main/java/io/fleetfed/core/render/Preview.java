@@ -1,6 +1,7 @@
 package io.fleetfed.core.render;
 
 import io.fleetfed.core.ValidationException;
+import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.internal.Problems;
 import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.FederatedResource;
@@ -31,6 +32,8 @@ public final class Preview {
    *     federated object is given twice with different contents; or if two clusters share a name
    */
   public static List<ResourceRendering> render(List<FederatedResource> resources, Collection<Cluster> clusters) {
+    Nulls.noNulls(resources, "resources");
+    Nulls.noNulls(clusters, "clusters");
     Problems problems = new Problems();
     Map<String, FederatedResource> namespaces = new HashMap<>();
     Map<String, FederatedResource> seen = new HashMap<>();

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
 
@@ -85,6 +86,7 @@ public final class Renderer {
    * @throws OverrideException if one of the cluster's overrides cannot be applied
    */
   public static ObjectNode renderFor(FederatedResource resource, String cluster) {
+    Objects.requireNonNull(cluster, "cluster");
     return new Context(resource).render(cluster).deepCopy();
   }
 

@@ -1,5 +1,6 @@
 package io.fleetfed.core.render;
 
+import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.model.FederatedResource;
 import java.util.Collections;
 import java.util.List;
@@ -20,7 +21,7 @@ public record ResourceRendering(FederatedResource resource, Map<String, ClusterR
   /** Copies the map, ordered by cluster name. */
   public ResourceRendering {
     Objects.requireNonNull(resource, "resource");
-    clusters = Collections.unmodifiableMap(new TreeMap<>(clusters));
+    clusters = Collections.unmodifiableMap(new TreeMap<>(Nulls.noNulls(clusters, "clusters")));
   }
 
   /** The resource and each cluster's status, without the objects, which may hold a Secret's data. */

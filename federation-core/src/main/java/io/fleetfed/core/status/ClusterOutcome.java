@@ -29,7 +29,8 @@ public record ClusterOutcome(String cluster, ClusterAction action, PropagationSt
 
   /** An outcome with a problem, and its detail. */
   public static ClusterOutcome failed(String cluster, PropagationStatus status, String message) {
-    return new ClusterOutcome(cluster, ClusterAction.NONE, status, Optional.of(message));
+    return new ClusterOutcome(cluster, ClusterAction.NONE, status,
+        Optional.of(Objects.requireNonNull(message, "message")));
   }
 
   /** Whether the copy is as it should be. */

@@ -2,6 +2,7 @@ package io.fleetfed.core.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetfed.core.cluster.ClusterHealth;
+import io.fleetfed.core.internal.Nulls;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,7 +58,7 @@ public record CopyReport(String cluster, ClusterHealth health, boolean placed, P
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(presence, "presence");
-    drift = List.copyOf(drift);
+    drift = List.copyOf(Nulls.noNulls(drift, "drift"));
     if (presence != Presence.PRESENT && (upToDate || !drift.isEmpty())) {
       throw new IllegalArgumentException("a copy that is " + presence + " is neither up to date nor drifted");
     }

@@ -1,5 +1,6 @@
 package io.fleetfed.core.status;
 
+import io.fleetfed.core.internal.Nulls;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +31,7 @@ public record FederatedStatus(ResourceKey key, PropagationCondition condition, M
   public FederatedStatus {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(condition, "condition");
-    clusters = Collections.unmodifiableSortedMap(new TreeMap<>(clusters));
+    clusters = Collections.unmodifiableSortedMap(new TreeMap<>(Nulls.noNulls(clusters, "clusters")));
   }
 
   /** Whether every listed cluster is as it should be. */

@@ -1,5 +1,6 @@
 package io.fleetfed.core.status;
 
+import io.fleetfed.core.internal.Nulls;
 import java.util.Collection;
 import java.util.Objects;
 
@@ -29,7 +30,7 @@ public record PropagationCondition(boolean status, String reason) {
 
   /** The condition for these cluster outcomes. */
   public static PropagationCondition of(Collection<PropagationStatus> statuses) {
-    return statuses.stream().allMatch(s -> s == PropagationStatus.OK)
+    return Nulls.noNulls(statuses, "statuses").stream().allMatch(s -> s == PropagationStatus.OK)
         ? PROPAGATED : new PropagationCondition(false, CHECK_CLUSTERS);
   }
 

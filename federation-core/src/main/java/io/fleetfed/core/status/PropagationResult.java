@@ -1,5 +1,6 @@
 package io.fleetfed.core.status;
 
+import io.fleetfed.core.internal.Nulls;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ public record PropagationResult(ResourceKey key, PropagationCondition condition,
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(condition, "condition");
     Objects.requireNonNull(problem, "problem");
-    clusters = Collections.unmodifiableSortedMap(new TreeMap<>(clusters));
+    clusters = Collections.unmodifiableSortedMap(new TreeMap<>(Nulls.noNulls(clusters, "clusters")));
   }
 
   /** Whether every listed cluster ended as it should be. */
