@@ -1,6 +1,6 @@
 /**
  * The federation model: what to propagate ({@link io.fleetfed.core.model.FederatedResource}: a template, a
- * {@link io.fleetfed.core.model.Placement} and per-cluster {@link io.fleetfed.core.model.Override}s) and where
+ * {@link io.fleetfed.core.model.Placement} and per-cluster {@link io.fleetfed.core.model.ClusterOverride}s) and where
  * ({@link io.fleetfed.core.model.Cluster}).
  *
  * <p>Every type here is immutable, null-free and validated at construction: an invalid value cannot exist, and
