@@ -135,6 +135,7 @@ public final class ClusterFleet implements AutoCloseable {
     try {
       this.members = new Members(clients, b.kubeconfigs, b.hostConfig, b.hostName, b.federationNamespace,
           b.members, b.adminConfigs);
+      requireMembers(members, b.memberHealth.keySet());
     } catch (ClusterRequestException e) {
       shutDownExecutors();
       clients.close();
@@ -147,10 +148,28 @@ public final class ClusterFleet implements AutoCloseable {
     this.engine = new Engine(new Engine.Settings(new CopySync.Settings(b.adopt, b.takeOverKubeFedCopies,
         b.remoteStatus, b.runOnce), b.requestTimeout, b.backoff,
         b.converters != null ? b.converters : VersionConverters.standard()), members::all, board, workers, scheduler);
-    this.health = new HealthProber(members, b.health, workers, this::healthChanged);
+    this.health = new HealthProber(members, b.health, b.memberHealth, workers, this::healthChanged);
     health.probeAll();
-    scheduler.scheduleWithFixedDelay(health::probeAll, b.health.period().toMillis(), b.health.period().toMillis(),
-        TimeUnit.MILLISECONDS);
+    for (Duration period : health.periods()) {
+      scheduler.scheduleWithFixedDelay(() -> health.probeEvery(period), period.toMillis(), period.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Rejects a per-member health check for a cluster that is no member, closing what was built. */
+  private static void requireMembers(Members members, Set<String> names) {
+    List<String> unknown = new ArrayList<>();
+    for (String name : names) {
+      if (members.all().stream().noneMatch(m -> m.name().equals(name))) {
+        unknown.add(name);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      String known = String.join(", ", members.all().stream().map(Member::name).sorted().toList());
+      members.close();
+      throw new ValidationException("memberHealth", "no member is named " + String.join(", ", unknown)
+          + " (members: " + known + "); give the member to the builder or join it in the host first");
+    }
   }
 
   private static Thread daemon(Runnable r, String name) {
