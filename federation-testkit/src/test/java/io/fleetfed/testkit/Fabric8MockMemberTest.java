@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Test;
 class Fabric8MockMemberTest {
   static KubernetesClient mock;
 
+  /** The default check with room for a cold JVM's first TLS handshake on a busy machine. */
+  private static final HealthCheck PATIENT = HealthCheck.DEFAULT.withTimeout(Duration.ofSeconds(20));
+
   private static FederatedResource configMap(String name) {
     return FederatedResource.builder(BuiltInTypes.CONFIG_MAPS).namespace("team").name(name)
         .template(Map.of("data", Map.of("color", "blue"))).placement(Placement.clusters("mock")).build();
@@ -37,7 +40,7 @@ class Fabric8MockMemberTest {
 
   @Test
   void theDefaultProbeFindsThePlainMockNotReady() {
-    try (ClusterFleet fleet = ClusterFleet.builder().member("mock", mock).build()) {
+    try (ClusterFleet fleet = ClusterFleet.builder().member("mock", mock).health(PATIENT).build()) {
       assertThat(fleet.clusters()).singleElement().satisfies(c -> {
         assertThat(c.health()).isEqualTo(ClusterHealth.NOT_READY);
         assertThat(c.message()).hasValueSatisfying(m -> assertThat(m).contains("/healthz responded without ok"));
@@ -69,7 +72,7 @@ class Fabric8MockMemberTest {
   @Test
   void probingVersionRecognisesTheMock() {
     try (ClusterFleet fleet = ClusterFleet.builder().member("mock", mock)
-        .health(HealthCheck.DEFAULT.withPath("/version").withPeriod(Duration.ofMillis(200))).build()) {
+        .health(PATIENT.withPath("/version").withPeriod(Duration.ofMillis(200))).build()) {
       assertThat(fleet.clusters()).singleElement().satisfies(c -> {
         assertThat(c.health()).isEqualTo(ClusterHealth.READY);
         assertThat(c.message()).contains("/version responded with HTTP 200");
@@ -79,6 +82,21 @@ class Fabric8MockMemberTest {
       assertThat(none).isNull();
     }
     assertThat(mock.configMaps().inNamespace("team").withName("probe-version").get()).isNotNull();
+  }
+
+  @Test
+  void aMembersOwnCheckOverridesTheFleets() {
+    try (ClusterFleet fleet = ClusterFleet.builder().member("probed", mock).member("versioned", mock)
+        .member("unprobed", mock, Map.of("env", "test")).health(PATIENT)
+        .memberHealth("versioned", PATIENT.withPath("/version"))
+        .memberHealth("unprobed", HealthCheck.OFF).build()) {
+      assertThat(fleet.clusters()).extracting(c -> c.name() + "=" + c.health()).containsExactlyInAnyOrder(
+          "probed=NOT_READY", "versioned=READY", "unprobed=READY");
+    }
+    assertThatThrownBy(() -> ClusterFleet.builder().member("mock", (KubernetesClient) null))
+        .isInstanceOf(NullPointerException.class).hasMessage("client");
+    assertThatThrownBy(() -> ClusterFleet.builder().memberHealth("mock", null))
+        .isInstanceOf(NullPointerException.class).hasMessage("health");
   }
 
   @Test
