@@ -305,17 +305,13 @@ public final class ClusterFleetBuilder {
    * that is neither. A later call for the same name replaces the earlier one.
    *
    * <pre>{@code
-   * @EnableKubernetesMockClient(crud = true)   // its /healthz answers an empty List, not "ok"
-   * class MyTest {
-   *   static KubernetesClient mock;
-   *
-   *   @Test
-   *   void propagates() {
-   *     try (ClusterFleet fleet = ClusterFleet.builder().member("mock", mock)
-   *         .memberHealth("mock", HealthCheck.OFF).build()) {
-   *       fleet.propagate(resource);
-   *     }
-   *   }
+   * // mock: the client of fabric8's CRUD mock server (EnableKubernetesMockClient(crud = true)), whose /healthz
+   * // answers an empty List, not "ok"
+   * try (ClusterFleet fleet = ClusterFleet.builder()
+   *     .member("mock", mock).memberHealth("mock", HealthCheck.OFF)
+   *     .member("dev2", dev2Config).memberHealth("dev2", HealthCheck.DEFAULT.withPath("/readyz"))
+   *     .build()) {
+   *   fleet.propagate(resource);
    * }
    * }</pre>
    */
