@@ -61,7 +61,11 @@ class Fabric8MockMemberTest {
       });
       PropagationResult r = fleet.propagate(configMap("probe-off")).orThrow();
       assertThat(r.clustersWith(ClusterAction.CREATED)).containsExactly("mock");
+      fleet.propagate(FederatedResource.builder(BuiltInTypes.DEPLOYMENTS).namespace("team").name("web")
+          .template(Map.of("spec", Map.of("replicas", 2))).placement(Placement.clusters("mock")).build()).orThrow();
     }
+    assertThat(mock.apps().deployments().inNamespace("team").withName("web").get().getSpec().getReplicas())
+        .isEqualTo(2);
     ConfigMap copy = mock.configMaps().inNamespace("team").withName("probe-off").get();
     assertThat(copy.getData()).containsEntry("color", "blue");
     assertThat(copy.getMetadata().getLabels()).containsEntry("fleetfed.io/managed", "true");

@@ -71,8 +71,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Clusters.</b> Members come from the host cluster's KubeFedClusters (when a host is given) and from
- * kubeconfig contexts or fabric8 {@link Config}s given to the builder. Each member has one client; all share one
- * Vert.x instance; {@link #close()} closes them. Health is probed as KubeFed probes it ({@link HealthCheck}). A
+ * kubeconfig contexts, fabric8 {@link Config}s or {@code KubernetesClient}s (whose Config is read; the caller's
+ * client is never used or closed) given to the builder. Each member has one client of the fleet's own; all share one
+ * Vert.x instance; {@link #close()} closes them. Health is probed as KubeFed probes it ({@link HealthCheck}), with
+ * the fleet's check or a member's own ({@link ClusterFleetBuilder#memberHealth}), or not at all. A
  * cordoned cluster takes no new placements but keeps its objects; a drained one loses its objects and takes no
  * placements until uncordoned.
  *
