@@ -1,6 +1,7 @@
 package io.fleetfed.testkit;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fleetfed.testkit.internal.ApiResource;
 import io.fleetfed.testkit.internal.ClusterServer;
 import java.time.Duration;
@@ -16,7 +17,8 @@ import org.assertj.core.api.AbstractAssert;
  * Assertions on the objects a {@link SandboxCluster} stores; start with
  * {@link FleetAssertions#assertThat(SandboxCluster)}.
  *
- * <p>Objects are named by {@code apiVersion} and {@code kind}, as in a manifest: the built-in kinds the sandbox
+ * <p>Objects are named by {@code apiVersion} and {@code kind}, as in a manifest, or by a fabric8 class
+ * ({@code hasObject(Deployment.class, "ns", "name")}, which takes the class's apiVersion and kind): the built-in kinds the sandbox
  * serves, and the kinds of the CRDs the cluster stores. Namespaced kinds take a namespace; cluster-scoped kinds use
  * the {@code ...ClusterObject...} methods. Every check reads the store directly, so it sees an offline cluster's
  * objects too, costs no request and ignores latency.
@@ -85,6 +87,106 @@ public final class ClusterAssert extends AbstractAssert<ClusterAssert, SandboxCl
    */
   public ClusterObjectAssert hasClusterObject(String apiVersion, String kind, String name) {
     return has(apiVersion, kind, null, name);
+  }
+
+  /**
+   * Checks that a namespaced object of fabric8's {@code type} is stored; its apiVersion and kind are the class's.
+   *
+   * <pre>{@code
+   * assertThat(cluster).hasObject(Deployment.class, "testing-fed", "nginx-fed")
+   *     .satisfiesAs(Deployment.class, d -> assertThat(d.getSpec().getReplicas()).isEqualTo(3));
+   * }</pre>
+   *
+   * @param type such as {@code Deployment.class}; not {@code GenericKubernetesResource}, which names no kind
+   * @param namespace the namespace
+   * @param name the name
+   * @return assertions on the stored object
+   */
+  public ClusterObjectAssert hasObject(Class<? extends HasMetadata> type, String namespace, String name) {
+    return hasObject(apiVersionOf(type), kindOf(type), namespace, name);
+  }
+
+  /**
+   * Checks that a cluster-scoped object of fabric8's {@code type} (such as {@code Namespace.class}) is stored.
+   *
+   * @param type such as {@code Namespace.class}
+   * @param name the name
+   * @return assertions on the stored object
+   */
+  public ClusterObjectAssert hasClusterObject(Class<? extends HasMetadata> type, String name) {
+    return hasClusterObject(apiVersionOf(type), kindOf(type), name);
+  }
+
+  /**
+   * Checks that a namespaced object of fabric8's {@code type} is not stored (with {@link #within}: until it is
+   * gone).
+   *
+   * @param type such as {@code Deployment.class}
+   * @param namespace the namespace
+   * @param name the name
+   * @return this
+   */
+  public ClusterAssert doesNotHaveObject(Class<? extends HasMetadata> type, String namespace, String name) {
+    return doesNotHaveObject(apiVersionOf(type), kindOf(type), namespace, name);
+  }
+
+  /**
+   * Checks that a cluster-scoped object of fabric8's {@code type} is not stored.
+   *
+   * @param type such as {@code Namespace.class}
+   * @param name the name
+   * @return this
+   */
+  public ClusterAssert doesNotHaveClusterObject(Class<? extends HasMetadata> type, String name) {
+    return doesNotHaveClusterObject(apiVersionOf(type), kindOf(type), name);
+  }
+
+  /**
+   * Checks how many objects of fabric8's {@code type} one namespace holds.
+   *
+   * @param type such as {@code ConfigMap.class}
+   * @param namespace the namespace
+   * @param count the expected number
+   * @return this
+   */
+  public ClusterAssert hasObjectCount(Class<? extends HasMetadata> type, String namespace, int count) {
+    return hasObjectCount(apiVersionOf(type), kindOf(type), namespace, count);
+  }
+
+  /**
+   * Checks how many objects of fabric8's {@code type} the whole cluster holds, in every namespace.
+   *
+   * @param type such as {@code ConfigMap.class}
+   * @param count the expected number
+   * @return this
+   */
+  public ClusterAssert hasObjectCount(Class<? extends HasMetadata> type, int count) {
+    return hasObjectCount(apiVersionOf(type), kindOf(type), count);
+  }
+
+  /** The apiVersion fabric8 gives {@code type} ({@code apps/v1} for {@code Deployment.class}). */
+  static String apiVersionOf(Class<? extends HasMetadata> type) {
+    requireTyped(type);
+    String apiVersion = HasMetadata.getApiVersion(type);
+    if (apiVersion == null || apiVersion.isEmpty() || apiVersion.startsWith("null")) {
+      throw new IllegalArgumentException(type.getName() + " names no apiVersion (@Group and @Version); use the"
+          + " apiVersion and kind strings");
+    }
+    return apiVersion;
+  }
+
+  /** The kind fabric8 gives {@code type} ({@code Deployment} for {@code Deployment.class}). */
+  static String kindOf(Class<? extends HasMetadata> type) {
+    requireTyped(type);
+    return HasMetadata.getKind(type);
+  }
+
+  private static void requireTyped(Class<? extends HasMetadata> type) {
+    Objects.requireNonNull(type, "type");
+    if (type == GenericKubernetesResource.class) {
+      throw new IllegalArgumentException("GenericKubernetesResource names no apiVersion or kind: use the methods"
+          + " that take the apiVersion and kind strings");
+    }
   }
 
   private ClusterObjectAssert has(String apiVersion, String kind, String namespace, String name) {

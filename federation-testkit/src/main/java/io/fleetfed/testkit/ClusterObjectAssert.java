@@ -2,6 +2,8 @@ package io.fleetfed.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fleetfed.testkit.internal.JsonValues;
 import java.time.Duration;
 import java.util.Map;
@@ -40,6 +42,8 @@ public final class ClusterObjectAssert extends AbstractObjectAssert<ClusterObjec
       return super.toStringOf(object);
     }
   };
+
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private final Supplier<Optional<GenericKubernetesResource>> reload;
   private final Duration timeout;
@@ -165,6 +169,32 @@ public final class ClusterObjectAssert extends AbstractObjectAssert<ClusterObjec
         String shown = JsonValues.isSecretValue(a.actual, pointer) ? "<redacted>" : value.get().toString();
         a.fail("to have nothing at " + pointer + ", but it has " + shown);
       }
+    });
+  }
+
+  /**
+   * Checks the object read as fabric8's {@code type}, such as {@code Deployment.class} (with a polling
+   * {@link ClusterAssert#within}: until {@code requirements} pass on a fresh read, or the time is up).
+   *
+   * <pre>{@code
+   * assertThat(cluster).hasObject(Deployment.class, "testing-fed", "nginx-fed")
+   *     .satisfiesAs(Deployment.class, d -> assertThat(d.getSpec().getReplicas()).isEqualTo(3));
+   * }</pre>
+   *
+   * @param type the class to read the object as
+   * @param requirements assertions on the typed object
+   * @return this assertion, on the object as last read
+   * @throws IllegalArgumentException if {@code type} is not the object's kind
+   */
+  public <T extends HasMetadata> ClusterObjectAssert satisfiesAs(Class<T> type, Consumer<? super T> requirements) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(requirements, "requirements");
+    return check(a -> {
+      if (type != GenericKubernetesResource.class && !HasMetadata.getKind(type).equals(a.actual.getKind())) {
+        throw new IllegalArgumentException("the object is a " + a.actual.getKind() + ", not a "
+            + HasMetadata.getKind(type) + " (" + type.getName() + ")");
+      }
+      requirements.accept(SERIALIZATION.convertValue(a.actual, type));
     });
   }
 

@@ -91,6 +91,21 @@
  *       {@code data.token}, {@code data.namespace} and {@code data.ca.crt}, as a token controller would.</li>
  * </ul>
  *
+ * <h2>fabric8's own mock server as a member</h2>
+ * A test that already uses fabric8's CRUD mock ({@code EnableKubernetesMockClient(crud = true)}) can give its client
+ * to a fleet. The plain mock answers {@code /healthz} with an empty {@code List}, not {@code ok}, so the default
+ * probe finds it not Ready: turn the probe off for it, or probe {@code /version}, which it answers with 200. The
+ * fleet reads the client's {@code Config} and never closes the client. Use the sandbox when a test needs CRDs,
+ * discovery or faults.
+ * <pre>{@code
+ * try (ClusterFleet fleet = ClusterFleet.builder().member("mock", mockClient)
+ *     .memberHealth("mock", HealthCheck.OFF)                  // or HealthCheck.DEFAULT.withPath("/version")
+ *     .build()) {
+ *   fleet.propagate(configMap).orThrow();
+ * }
+ * assertThat(mockClient.configMaps().inNamespace("team").withName("settings").get()).isNotNull();
+ * }</pre>
+ *
  * <h2>A simulated Tekton controller</h2>
  * {@link io.fleetfed.testkit.TektonSimulator} executes the TaskRuns and PipelineRuns created on sandbox clusters
  * and reports them as the Tekton controller does (conditions, steps, results, child TaskRuns, cancel, timeouts,

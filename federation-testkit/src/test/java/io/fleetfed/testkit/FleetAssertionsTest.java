@@ -5,9 +5,14 @@ import static io.fleetfed.testkit.TestSupport.configMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -56,6 +61,43 @@ class FleetAssertionsTest {
   static void stop() {
     later.shutdownNow();
     fleet.close();
+  }
+
+  @Test
+  void fabric8ClassesNameTheKind() {
+    assertThat(dev1).hasObject(Deployment.class, "testing-fed", "nginx-fed")
+        .hasLabel("fleetfed.io/managed", "true")
+        .satisfiesAs(Deployment.class, d -> {
+          assertThat(d.getSpec().getReplicas()).isEqualTo(2);
+          assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1");
+        });
+    assertThat(dev1).hasClusterObject(Namespace.class, "testing-fed");
+    assertThat(dev1).hasObjectCount(Deployment.class, "testing-fed", 2).hasObjectCount(Deployment.class, 3);
+    assertThat(dev2).doesNotHaveObject(Deployment.class, "testing-fed", "nginx-fed")
+        .doesNotHaveClusterObject(Namespace.class, "testing-fed");
+
+    assertThatThrownBy(() -> assertThat(dev2).hasObject(Deployment.class, "testing-fed", "nginx-fed"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Expecting cluster dev2 to have apps/v1 Deployment testing-fed/nginx-fed");
+    assertThatThrownBy(() -> assertThat(dev1).hasObject(Deployment.class, "testing-fed", "nginx-fed")
+        .satisfiesAs(Deployment.class, d -> assertThat(d.getSpec().getReplicas()).isEqualTo(7)))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("7");
+    assertThatThrownBy(() -> assertThat(dev1).hasObject(Deployment.class, "testing-fed", "nginx-fed")
+        .satisfiesAs(ConfigMap.class, c -> { }))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is a Deployment, not a ConfigMap");
+    assertThatThrownBy(() -> assertThat(dev1).hasObject(GenericKubernetesResource.class, "testing-fed", "x"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use the methods that take the apiVersion");
+    assertThatThrownBy(() -> assertThat(dev1).hasClusterObject(Deployment.class, "nginx-fed"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is namespaced");
+  }
+
+  @Test
+  void fabric8ClassesAreAwaitedToo() {
+    later.schedule(() -> dev2.client().configMaps().inNamespace("late").resource(new ConfigMapBuilder()
+        .withNewMetadata().withName("typed").withNamespace("late").endMetadata().addToData("k", "v").build())
+        .create(), 200, TimeUnit.MILLISECONDS);
+    assertThat(dev2).within(Duration.ofSeconds(10)).hasObject(ConfigMap.class, "late", "typed")
+        .satisfiesAs(ConfigMap.class, c -> assertThat(c.getData()).containsEntry("k", "v"));
   }
 
   @Test

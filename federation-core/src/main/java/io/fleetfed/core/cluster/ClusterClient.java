@@ -243,6 +243,19 @@ public interface ClusterClient {
   CompletableFuture<HealthProbe> probe(Duration timeout);
 
   /**
+   * GETs {@code path} (such as {@link HealthCheck#HEALTHZ}) and judges the answer as {@link HealthProbe#judge}
+   * does; completes with the answer, never exceptionally. A client that cannot probe another path than
+   * {@code /healthz} (this default) answers such a probe NotReady, saying so.
+   */
+  default CompletableFuture<HealthProbe> probe(String path, Duration timeout) {
+    if (HealthCheck.HEALTHZ.equals(path)) {
+      return probe(timeout);
+    }
+    return CompletableFuture.completedFuture(new HealthProbe(ClusterHealth.NOT_READY,
+        Optional.of("this client cannot probe " + path + ", only " + HealthCheck.HEALTHZ)));
+  }
+
+  /**
    * Every type the cluster serves that can be listed and deleted, each at its group's preferred version (the
    * API server's discovery).
    */

@@ -71,8 +71,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Clusters.</b> Members come from the host cluster's KubeFedClusters (when a host is given) and from
- * kubeconfig contexts or fabric8 {@link Config}s given to the builder. Each member has one client; all share one
- * Vert.x instance; {@link #close()} closes them. Health is probed as KubeFed probes it ({@link HealthCheck}). A
+ * kubeconfig contexts, fabric8 {@link Config}s or {@code KubernetesClient}s (whose Config is read; the caller's
+ * client is never used or closed) given to the builder. Each member has one client of the fleet's own; all share one
+ * Vert.x instance; {@link #close()} closes them. Health is probed as KubeFed probes it ({@link HealthCheck}), with
+ * the fleet's check or a member's own ({@link ClusterFleetBuilder#memberHealth}), or not at all. A
  * cordoned cluster takes no new placements but keeps its objects; a drained one loses its objects and takes no
  * placements until uncordoned.
  *
@@ -135,6 +137,7 @@ public final class ClusterFleet implements AutoCloseable {
     try {
       this.members = new Members(clients, b.kubeconfigs, b.hostConfig, b.hostName, b.federationNamespace,
           b.members, b.adminConfigs);
+      requireMembers(members, b.memberHealth.keySet());
     } catch (ClusterRequestException e) {
       shutDownExecutors();
       clients.close();
@@ -147,10 +150,28 @@ public final class ClusterFleet implements AutoCloseable {
     this.engine = new Engine(new Engine.Settings(new CopySync.Settings(b.adopt, b.takeOverKubeFedCopies,
         b.remoteStatus, b.runOnce), b.requestTimeout, b.backoff,
         b.converters != null ? b.converters : VersionConverters.standard()), members::all, board, workers, scheduler);
-    this.health = new HealthProber(members, b.health, workers, this::healthChanged);
+    this.health = new HealthProber(members, b.health, b.memberHealth, workers, this::healthChanged);
     health.probeAll();
-    scheduler.scheduleWithFixedDelay(health::probeAll, b.health.period().toMillis(), b.health.period().toMillis(),
-        TimeUnit.MILLISECONDS);
+    for (Duration period : health.periods()) {
+      scheduler.scheduleWithFixedDelay(() -> health.probeEvery(period), period.toMillis(), period.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Rejects a per-member health check for a cluster that is no member, closing what was built. */
+  private static void requireMembers(Members members, Set<String> names) {
+    List<String> unknown = new ArrayList<>();
+    for (String name : names) {
+      if (members.all().stream().noneMatch(m -> m.name().equals(name))) {
+        unknown.add(name);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      String known = String.join(", ", members.all().stream().map(Member::name).sorted().toList());
+      members.close();
+      throw new ValidationException("memberHealth", "no member is named " + String.join(", ", unknown)
+          + " (members: " + known + "); give the member to the builder or join it in the host first");
+    }
   }
 
   private static Thread daemon(Runnable r, String name) {

@@ -1,6 +1,8 @@
 package io.fleetfed.core.fleet;
 
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.Violation;
 import io.fleetfed.core.cluster.Backoff;
@@ -27,7 +29,7 @@ import java.util.function.Predicate;
 
 /**
  * Builds a {@link ClusterFleet}: where its members come from (a host's KubeFedClusters, kubeconfig contexts,
- * fabric8 {@link Config}s) and how it works (health checks, retries, timeouts, adoption, taking over KubeFed's
+ * fabric8 {@link Config}s or {@link KubernetesClient}s) and how it works (health checks, retries, timeouts, adoption, taking over KubeFed's
  * copies).
  *
  * <pre>{@code
@@ -54,6 +56,7 @@ public final class ClusterFleetBuilder {
   int concurrency = 16;
   Duration requestTimeout = Duration.ofSeconds(10);
   HealthCheck health = HealthCheck.DEFAULT;
+  final Map<String, HealthCheck> memberHealth = new LinkedHashMap<>();
   Backoff backoff = Backoff.DEFAULT;
   Duration watchReconnect = Duration.ofSeconds(1);
   Predicate<ResourceType> runOnce = ClusterFleet::isRun;
@@ -112,6 +115,16 @@ public final class ClusterFleetBuilder {
     return this;
   }
 
+  /**
+   * Uses the cluster {@code client} reaches as the host, which goes by {@code name} in ServiceAccount names: as
+   * {@link #host(String, Config) host(name, client.getConfiguration())}. The fleet reads the client's
+   * configuration once and builds a client of its own; it neither uses nor closes {@code client}, which stays the
+   * caller's.
+   */
+  public ClusterFleetBuilder host(String name, KubernetesClient client) {
+    return host(name, configOf(client));
+  }
+
   /** Uses these kubeconfig contexts as members named after them, without storing them in a host. */
   public ClusterFleetBuilder memberContexts(String... contexts) {
     Kubeconfigs kc = requireKubeconfig();
@@ -146,6 +159,37 @@ public final class ClusterFleetBuilder {
       throw new ValidationException("members", "cluster \"" + name + "\" is given twice");
     }
     return this;
+  }
+
+  /**
+   * Uses the cluster an existing fabric8 {@code client} reaches as member {@code name}, without storing it in a
+   * host: the same as {@link #member(String, Config) member(name, client.getConfiguration())}. The fleet reads the
+   * client's configuration (URL, credentials, TLS settings) once and builds a client of its own, tuned as every
+   * member's; it neither uses nor closes {@code client}, which stays the caller's to close (before or after the
+   * fleet). A client whose credentials change later (such as an OIDC token it refreshes) is read as it is now.
+   *
+   * <pre>{@code
+   * try (KubernetesClient dev1 = new KubernetesClientBuilder().build();
+   *     ClusterFleet fleet = ClusterFleet.builder().member("dev1", dev1).build()) {
+   *   fleet.propagate(resource);
+   * }
+   * }</pre>
+   */
+  public ClusterFleetBuilder member(String name, KubernetesClient client) {
+    return member(name, configOf(client), Map.of());
+  }
+
+  /** As {@link #member(String, KubernetesClient)}, with placement labels. */
+  public ClusterFleetBuilder member(String name, KubernetesClient client, Map<String, String> labels) {
+    return member(name, configOf(client), labels);
+  }
+
+  private static Config configOf(KubernetesClient client) {
+    Config config = Objects.requireNonNull(client, "client").getConfiguration();
+    if (config == null || config.getMasterUrl() == null) {
+      throw new IllegalArgumentException("client has no configuration with a master URL to reach its cluster by");
+    }
+    return new ConfigBuilder(config).build();
   }
 
   /** KubeFed's namespace in the host (default {@value ClusterFleet#DEFAULT_FEDERATION_NAMESPACE}). */
@@ -244,9 +288,36 @@ public final class ClusterFleetBuilder {
     return this;
   }
 
-  /** How clusters are probed (default {@link HealthCheck#DEFAULT}). */
+  /**
+   * How clusters are probed (default {@link HealthCheck#DEFAULT}: {@code /healthz} every 10 s);
+   * {@link HealthCheck#OFF} probes none, every member is always Ready. {@link #memberHealth} overrides it for one
+   * member.
+   */
   public ClusterFleetBuilder health(HealthCheck health) {
     this.health = Objects.requireNonNull(health, "health");
+    return this;
+  }
+
+  /**
+   * How member {@code name} is probed, instead of the fleet's {@link #health(HealthCheck) check}: another path,
+   * period, timeout or thresholds, or {@link HealthCheck#OFF} for a member that is always Ready. The member is one
+   * given to this builder or one the host registers (also when it joins later); {@link #build()} rejects a name
+   * that is neither. A later call for the same name replaces the earlier one.
+   *
+   * <pre>{@code
+   * // mock: the client of fabric8's CRUD mock server (EnableKubernetesMockClient(crud = true)), whose /healthz
+   * // answers an empty List, not "ok"
+   * try (ClusterFleet fleet = ClusterFleet.builder()
+   *     .member("mock", mock).memberHealth("mock", HealthCheck.OFF)
+   *     .member("dev2", dev2Config).memberHealth("dev2", HealthCheck.DEFAULT.withPath("/readyz"))
+   *     .build()) {
+   *   fleet.propagate(resource);
+   * }
+   * }</pre>
+   */
+  public ClusterFleetBuilder memberHealth(String name, HealthCheck health) {
+    ClusterNames.requireValid(Objects.requireNonNull(name, "name"));
+    memberHealth.put(name, Objects.requireNonNull(health, "health"));
     return this;
   }
 

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fleetfed.core.cluster.ClusterClient;
 import io.fleetfed.core.cluster.ClusterHealth;
 import io.fleetfed.core.cluster.ClusterRequestException;
+import io.fleetfed.core.cluster.HealthCheck;
 import io.fleetfed.core.cluster.HealthProbe;
 import io.fleetfed.core.cluster.ObjectWatch;
 import io.fleetfed.core.cluster.ResourceContexts;
@@ -36,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -394,8 +396,15 @@ public final class Fabric8ClusterClient implements ClusterClient, AutoCloseable 
 
   @Override
   public CompletableFuture<HealthProbe> probe(Duration timeout) {
+    return probe(HealthCheck.HEALTHZ, timeout);
+  }
+
+  @Override
+  public CompletableFuture<HealthProbe> probe(String path, Duration timeout) {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(timeout, "timeout");
     String base = client.getConfiguration().getMasterUrl();
-    String url = (base.endsWith("/") ? base : base + "/") + "healthz";
+    String url = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
     HttpRequest request = client.getHttpClient().newHttpRequestBuilder().uri(url)
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).build();
     return client.getHttpClient().sendAsync(request, String.class)
@@ -405,11 +414,7 @@ public final class Fabric8ClusterClient implements ClusterClient, AutoCloseable 
             return new HealthProbe(ClusterHealth.OFFLINE,
                 Optional.of("cluster is not reachable: " + Errors.describe(error)));
           }
-          String body = response.body() == null ? "" : response.body().trim();
-          return "ok".equals(body)
-              ? new HealthProbe(ClusterHealth.READY, Optional.of("/healthz responded with ok"))
-              : new HealthProbe(ClusterHealth.NOT_READY, Optional.of("/healthz responded without ok (HTTP "
-                  + response.code() + ")"));
+          return HealthProbe.judge(path, response.code(), response.body() == null ? "" : response.body());
         });
   }
 

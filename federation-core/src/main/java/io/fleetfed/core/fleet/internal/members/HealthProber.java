@@ -4,9 +4,14 @@ import io.fleetfed.core.cluster.ClusterHealth;
 import io.fleetfed.core.cluster.ClusterRequestException;
 import io.fleetfed.core.cluster.HealthCheck;
 import io.fleetfed.core.cluster.HealthProbe;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -17,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Probes every member's {@code /healthz} as KubeFed's cluster controller does ({@link HealthCheck}: period,
- * timeout, thresholds), writes a joined member's health to its KubeFedCluster's status when it changes, and tells
+ * Probes every member's health path ({@code /healthz} by default) as KubeFed's cluster controller does
+ * ({@link HealthCheck}: path, period, timeout, thresholds; the fleet's check, or a member's own), writes a joined member's health to its KubeFedCluster's status when it changes, and tells
  * the fleet of every change.
  */
 public final class HealthProber {
@@ -31,27 +36,74 @@ public final class HealthProber {
 
   private final Members members;
   private final HealthCheck check;
+  private final Map<String, HealthCheck> overrides;
   private final Executor workers;
   private final Listener listener;
   private volatile boolean closed;
 
-  public HealthProber(Members members, HealthCheck check, Executor workers, Listener listener) {
+  /** What a member whose check is off is recorded as. */
+  private static final HealthProbe OFF =
+      new HealthProbe(ClusterHealth.READY, Optional.of("the health probe is off: always Ready"));
+
+  /** Probes with {@code check}, or for the members named in {@code overrides} with theirs. */
+  public HealthProber(Members members, HealthCheck check, Map<String, HealthCheck> overrides, Executor workers,
+      Listener listener) {
     this.members = members;
     this.check = check;
+    this.overrides = Map.copyOf(overrides);
     this.workers = workers;
     this.listener = listener;
   }
 
-  /** Probes every member at once and records the results on the calling thread, never on an event loop. */
+  /** The check member {@code name} is probed with: its own, else the fleet's. */
+  public HealthCheck checkFor(String name) {
+    return overrides.getOrDefault(name, check);
+  }
+
+  /** The distinct periods of the checks that probe, each to be scheduled with {@link #probeEvery}. */
+  public Set<Duration> periods() {
+    Set<Duration> periods = new LinkedHashSet<>();
+    if (check.enabled()) {
+      periods.add(check.period());
+    }
+    overrides.values().stream().filter(HealthCheck::enabled).forEach(c -> periods.add(c.period()));
+    return periods;
+  }
+
+  /** Probes every member at once (a member whose check is off is recorded Ready) and records the results. */
   public void probeAll() {
+    probe(members.all(), true);
+  }
+
+  /** Probes at once every member whose check probes every {@code period}, and records the results. */
+  public void probeEvery(Duration period) {
+    List<Member> due = new ArrayList<>();
+    for (Member m : members.all()) {
+      HealthCheck c = checkFor(m.name());
+      if (c.enabled() && c.period().equals(period)) {
+        due.add(m);
+      }
+    }
+    probe(due, false);
+  }
+
+  /** Probes {@code due} at once and records the results on the calling thread, never on an event loop. */
+  private void probe(Iterable<Member> due, boolean recordOff) {
     if (closed) {
       return;
     }
     Map<Member, CompletableFuture<HealthProbe>> probes = new LinkedHashMap<>();
-    for (Member m : members.all()) {
-      probes.put(m, m.client().probe(check.timeout()));
+    long longest = 0;
+    for (Member m : due) {
+      HealthCheck c = checkFor(m.name());
+      if (c.enabled()) {
+        probes.put(m, m.client().probe(c.path(), c.timeout()));
+        longest = Math.max(longest, c.timeout().toNanos());
+      } else if (recordOff) {
+        record(m, OFF);
+      }
     }
-    long deadline = System.nanoTime() + check.timeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+    long deadline = System.nanoTime() + longest + TimeUnit.SECONDS.toNanos(1);
     for (Map.Entry<Member, CompletableFuture<HealthProbe>> e : probes.entrySet()) {
       try {
         long left = Math.max(0, deadline - System.nanoTime());
@@ -66,10 +118,15 @@ public final class HealthProber {
     }
   }
 
-  /** Probes one member now and waits for it. */
+  /** Probes one member now and waits for it (a member whose check is off is recorded Ready). */
   public void probe(Member m) {
+    HealthCheck c = checkFor(m.name());
+    if (!c.enabled()) {
+      record(m, OFF);
+      return;
+    }
     try {
-      record(m, m.client().probe(check.timeout()).get());
+      record(m, m.client().probe(c.path(), c.timeout()).get());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
@@ -79,7 +136,7 @@ public final class HealthProber {
 
   /** Records a probe; a change is written to the host (on a worker) and told to the listener. */
   private void record(Member m, HealthProbe r) {
-    Optional<ClusterHealth> changed = m.probed(r.health(), r.message(), check);
+    Optional<ClusterHealth> changed = m.probed(r.health(), r.message(), checkFor(m.name()));
     if (m.joined() && !m.recorded().equals(Optional.of(m.health())) && !closed) {
       ClusterHealth health = m.health();
       Optional<String> message = m.state().message();
