@@ -14,6 +14,7 @@ import io.fleetfed.core.kubefed.KubeFedYaml;
 import io.fleetfed.core.kubefed.TypeRegistry;
 import io.fleetfed.core.model.ResourceType;
 import io.fleetfed.core.model.Scope;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -112,7 +113,7 @@ final class EnableCommand extends FleetCommand {
         print(documents);
         return 0;
       }
-      applyAll(new HostObjects(host), documents);
+      applyAll(new HostObjects(host), documents, kube.federationNamespace(), out);
       return 0;
     }
   }
@@ -191,7 +192,7 @@ final class EnableCommand extends FleetCommand {
    * A discovered target's configuration: a registered type's (Tekton's status settings, say) at the discovered
    * version, else KubeFed's conventional one.
    */
-  private static FederatedTypeConfig forTarget(TypeRegistry registry, ResourceType target) {
+  static FederatedTypeConfig forTarget(TypeRegistry registry, ResourceType target) {
     Optional<FederatedTypeConfig> known = registry.byName(target.qualifiedName());
     FederatedTypeConfig conventional = FederatedTypeConfig.forTarget(target);
     return known.map(k -> new FederatedTypeConfig(k.namespace(), target, conventional.federated(),
@@ -207,9 +208,14 @@ final class EnableCommand extends FleetCommand {
   }
 
   private List<ObjectNode> documents(List<FederatedTypeConfig> configs) {
+    return documents(configs, kube.federationNamespace());
+  }
+
+  /** The CRD and FTC of each configuration, the FTC in {@code namespace}. */
+  static List<ObjectNode> documents(List<FederatedTypeConfig> configs, String namespace) {
     List<ObjectNode> documents = new ArrayList<>();
     for (FederatedTypeConfig config : configs) {
-      FederatedTypeConfig placed = new FederatedTypeConfig(kube.federationNamespace(), config.target(),
+      FederatedTypeConfig placed = new FederatedTypeConfig(namespace, config.target(),
           config.federated(), config.propagationEnabled(), config.statusCollectionEnabled(), config.statusType());
       documents.addAll(FederatedCrds.enable(placed));
     }
@@ -220,14 +226,14 @@ final class EnableCommand extends FleetCommand {
     out.print(output == Output.json ? json(documents) : KubeFedYaml.writeYaml(documents));
   }
 
-  private void applyAll(HostObjects host, List<ObjectNode> documents) {
+  /** Creates or updates enable's documents in the host, printing what was done to each. */
+  static void applyAll(HostObjects host, List<ObjectNode> documents, String namespace, PrintWriter out) {
     List<ServedResource> served = host.client().servedResources();
     if (!HostObjects.serves(served, HostObjects.TYPE_CONFIGS)) {
       throw new FederationException("cluster " + host.client().cluster() + " does not serve FederatedTypeConfigs"
           + " (federatedtypeconfigs.core.kubefed.io): install KubeFed's CRDs first (fleetfed install | kubectl"
           + " apply -f -); nothing was written");
     }
-    String namespace = kube.federationNamespace();
     host.ensureNamespace(namespace).ifPresent(o -> out.println("namespaces/" + namespace + " " + o));
     for (ObjectNode document : documents) {
       boolean crd = document.path("kind").asText().equals("CustomResourceDefinition");
