@@ -153,6 +153,21 @@ class EnableClusterTest {
   }
 
   @Test
+  @DisplayName("--apply to a host without KubeFed's CRDs says to install them, and writes nothing")
+  void applyNeedsKubeFedCrds() {
+    try (FleetSandbox bare = FleetSandbox.builder().clusters("bare").start()) {
+      CliSandbox.Run run = CliSandbox.run("enable", "deployments", "--apply", "--kubeconfig",
+          bare.kubeconfig().toString(), "--context", "bare");
+
+      assertThat(run.code()).isEqualTo(Main.CLUSTER_FAILED);
+      assertThat(run.out()).isEmpty();
+      assertThat(run.err()).contains("cluster bare does not serve FederatedTypeConfigs").contains("fleetfed install");
+      assertThat(bare.cluster("bare").client().apiextensions().v1().customResourceDefinitions().list().getItems())
+          .isEmpty();
+    }
+  }
+
+  @Test
   @DisplayName("--apply without --context is refused before anything is read")
   void applyNeedsContext() {
     CliSandbox.Run run = CliSandbox.run("enable", "deployments", "--apply");
