@@ -68,6 +68,10 @@ class FederateCommandTest {
       data: {mode: fast}
       ---
       apiVersion: v1
+      kind: ConfigMap
+      metadata: {name: Not_DNS, namespace: shop}
+      ---
+      apiVersion: v1
       kind: Event
       metadata: {name: web.1, namespace: shop}
       involvedObject: {kind: Deployment, name: web, namespace: shop}
@@ -179,7 +183,15 @@ class FederateCommandTest {
         .map(d -> d.at("/kind").asText() + " " + d.at("/metadata/name").asText()).toList();
     assertThat(kinds).contains("FederatedNamespace shop", "FederatedDeployment web", "FederatedService web",
         "FederatedServiceAccount builder", "FederatedConfigMap settings")
-        .noneMatch(k -> k.startsWith("FederatedEvent") || k.startsWith("FederatedEndpoints"));
+        .noneMatch(k -> k.startsWith("FederatedEvent") || k.startsWith("FederatedEndpoints"))
+        .doesNotContain("FederatedConfigMap Not_DNS");
+    assertThat(run.err()).contains("configmaps shop/Not_DNS: not federated, its name is not a DNS-1123 subdomain");
+
+    CliSandbox.Run skipping = cli("federate", "ns", "shop", "--contents", "--skip-api-resources",
+        "configmaps,deployments.apps", "-o", "yaml");
+    assertThat(skipping.code()).as("%s", skipping).isZero();
+    assertThat(skipping.out()).contains("kind: FederatedService").doesNotContain("kind: FederatedConfigMap")
+        .doesNotContain("kind: FederatedDeployment");
   }
 
   @Test
@@ -193,6 +205,10 @@ class FederateCommandTest {
     CliSandbox.Run render = CliSandbox.run("render", "-f", file.toString(), "-o", "json");
     assertThat(render.code()).as("%s", render).isZero();
     assertThat(render.out()).contains("\"kind\" : \"Deployment\"").contains("\"name\" : \"web\"");
+
+    CliSandbox.Run apply = CliSandbox.run("apply", "--sandbox", "dev1,dev2", "-f", file.toString());
+    assertThat(apply.code()).as("%s", apply).isZero();
+    assertThat(apply.out()).contains("FederatedDeployment/shop/web").contains("dev1 created").contains("dev2 created");
   }
 
   @Test
