@@ -3,9 +3,17 @@ package io.fleetfed.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fleetfed.core.cluster.ResourceContexts;
+import io.fleetfed.core.model.ResourceType;
+import io.fleetfed.testkit.Await;
 import io.fleetfed.testkit.FleetSandbox;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -77,14 +85,60 @@ class DisableCommandTest {
   }
 
   @Test
-  @DisplayName("a type that is not enabled is named, with the enabled types, and nothing is written")
+  @DisplayName("a served type without a FederatedTypeConfig is reported, as kubefedctl does, and is no error")
   void notEnabled() {
     CliSandbox.Run run = cli("disable", "secrets");
 
+    assertThat(run.code()).as("%s", run).isZero();
+    assertThat(run.out()).contains("kube-federation-system federatedtypeconfigs.core.kubefed.io/secrets does not exist");
+  }
+
+  @Test
+  @DisplayName("--delete is refused while federated objects of the type exist, and nothing is written")
+  void deleteRefusedWithInstances() {
+    assertThat(cli("enable", "services", "--apply").code()).isZero();
+    ResourceDefinitionContext federated = ResourceContexts.of(ResourceType.namespaced("types.kubefed.io",
+        "v1beta1", "FederatedService", "federatedservices"));
+    GenericKubernetesResource object = new GenericKubernetesResource();
+    object.setApiVersion("types.kubefed.io/v1beta1");
+    object.setKind("FederatedService");
+    object.setMetadata(new ObjectMetaBuilder().withName("web").withNamespace("shop").build());
+    object.setAdditionalProperty("spec", Map.of("template", Map.of()));
+    host.genericKubernetesResources(federated).inNamespace("shop").resource(object).create();
+
+    CliSandbox.Run run = cli("disable", "services", "--delete");
+
     assertThat(run.code()).isEqualTo(Main.INVALID_INPUT);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err()).contains("type secrets is not enabled")
-        .contains("no FederatedTypeConfig kube-federation-system/secrets");
+    assertThat(run.err()).contains("cannot delete the CRD of FederatedService while 1 of its objects exist (shop/web)");
+    assertThat(propagation("services")).isEqualTo("Enabled");
+    assertThat(host.apiextensions().v1().customResourceDefinitions()
+        .withName("federatedservices.types.kubefed.io").get()).isNotNull();
+  }
+
+  @Test
+  @DisplayName("with a controller reporting the type Running, disable waits for it to report NotRunning")
+  void waitsForTheController() throws Exception {
+    assertThat(cli("enable", "jobs", "--apply").code()).isZero();
+    var ftc = host.genericKubernetesResources(EnableClusterTest.TYPE_CONFIGS).inNamespace("kube-federation-system")
+        .withName("jobs.batch");
+    ftc.editStatus(o -> {
+      o.setAdditionalProperty("status", Map.of("propagationController", "Running"));
+      return o;
+    });
+
+    CompletableFuture<CliSandbox.Run> disabling = CompletableFuture.supplyAsync(() -> cli("disable", "jobs"));
+    Await.until(Duration.ofSeconds(10), "jobs.batch disabled", () -> "Disabled".equals(propagation("jobs.batch")));
+    assertThat(disabling).isNotDone();
+    ftc.editStatus(o -> {
+      o.setAdditionalProperty("status", Map.of("propagationController", "NotRunning"));
+      return o;
+    });
+
+    CliSandbox.Run run = disabling.get(10, TimeUnit.SECONDS);
+    assertThat(run.code()).as("%s", run).isZero();
+    assertThat(run.out()).contains("jobs.batch propagation disabled")
+        .contains("jobs.batch propagation controller stopped");
   }
 
   @Test
