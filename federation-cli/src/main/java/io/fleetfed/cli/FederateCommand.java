@@ -75,9 +75,9 @@ final class FederateCommand extends FleetCommand {
       description = "With --contents: resources (plural or plural.group) not to federate, besides the defaults.")
   private List<String> skipResources = new ArrayList<>();
 
-  @Option(names = "--enable-type",
+  @Option(names = {"-t", "--enable-type"},
       description = "Enable each type first (its federated CRD and FederatedTypeConfig, as fleetfed enable --apply;"
-          + " with -o, printed before the objects).")
+          + " with -o, printed before the objects). -t is kubefedctl's short form.")
   private boolean enableType;
 
   @Option(names = {"--host-cluster-context", "--context"}, paramLabel = "CONTEXT",
