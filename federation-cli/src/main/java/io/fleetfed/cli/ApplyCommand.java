@@ -55,7 +55,7 @@ final class ApplyCommand extends FleetCommand {
 
   @Override
   int execute() {
-    FederatedInput input = FederatedInput.read(files);
+    FederatedInput input = FederatedInput.read(files, err);
     input.checkOffline();   // invalid input exits 2 before any cluster is contacted, reachable or not
     if (sandbox.isEmpty()) {
       return apply(input, fleet.open(adopt));

@@ -43,7 +43,7 @@ final class DeleteCommand extends FleetCommand {
 
   @Override
   int execute() {
-    FederatedInput input = FederatedInput.read(files);
+    FederatedInput input = FederatedInput.read(files, err);
     try (ClusterFleet f = fleet.open()) {
       input.warn(f.clusters().stream().map(ClusterState::name).toList(), err);
       List<FederatedResource> ordered = new ArrayList<>(input.others());

@@ -11,6 +11,10 @@ import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.FederatedResource;
 import io.fleetfed.core.model.Placement;
 import io.fleetfed.core.render.Preview;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,6 +26,8 @@ import java.util.stream.Collectors;
 
 /** The federated objects of {@code -f} for apply, delete and status: read, checked and ordered before any request. */
 final class FederatedInput {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
   private final KubeFedBundle bundle;
 
   private FederatedInput(KubeFedBundle bundle) {
@@ -33,9 +39,10 @@ final class FederatedInput {
    *
    * @throws ValidationException listing every problem of every argument, or if there is no federated object
    */
-  static FederatedInput read(List<String> arguments) {
+  static FederatedInput read(List<String> arguments, PrintWriter err) {
     List<Violation> problems = new ArrayList<>();
     List<YamlSource> sources = new Inputs(System.in).read(arguments, problems);
+    noteTypeDefinitions(sources, err);
     KubeFedBundle bundle = null;
     try {
       bundle = KubeFedYaml.read(sources, TypeRegistry.standard());
@@ -49,6 +56,37 @@ final class FederatedInput {
       throw new ValidationException(problems);
     }
     return new FederatedInput(bundle);
+  }
+
+  /**
+   * Notes on {@code err} each CustomResourceDefinition of the input, which the codec skips: a CRD defines a type,
+   * not an object to federate (fleetfed enable prints one before each FederatedTypeConfig, and the
+   * FederatedTypeConfig is what defines the federated type here). Documents that cannot be read are left to the
+   * codec to report.
+   */
+  static void noteTypeDefinitions(List<YamlSource> sources, PrintWriter err) {
+    for (YamlSource source : sources) {
+      if (!source.content().contains("CustomResourceDefinition")) {
+        continue;
+      }
+      try (var parser = new YAMLFactory().createParser(source.content())) {
+        var documents = YAML.readValues(parser, JsonNode.class);
+        int index = 0;
+        while (documents.hasNext()) {
+          JsonNode doc = documents.next();
+          index++;
+          if (doc != null && doc.path("kind").asText().equals("CustomResourceDefinition")
+              && doc.path("apiVersion").asText().startsWith("apiextensions.k8s.io/")) {
+            err.println("note: " + source.name() + ", document " + index + ": CustomResourceDefinition "
+                + doc.path("metadata").path("name").asText() + " skipped: a CRD defines a type, not an object to"
+                + " federate (a FederatedTypeConfig in the input defines its federated type)");
+          }
+        }
+      } catch (IOException | RuntimeException unreadable) {
+        // the codec reports what cannot be read, with its position
+      }
+    }
+    err.flush();
   }
 
   /**

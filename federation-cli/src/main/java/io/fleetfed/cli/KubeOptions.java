@@ -31,7 +31,8 @@ final class KubeOptions {
   private Duration requestTimeout = Duration.ofSeconds(10);
 
   @Option(names = "--kubefed-namespace", paramLabel = "NAMESPACE", defaultValue = "kube-federation-system",
-      description = "Namespace of the fleet's KubeFedClusters in the host cluster (default: ${DEFAULT-VALUE}).")
+      description = "KubeFed's namespace in the host cluster, holding the fleet's KubeFedClusters and the"
+          + " FederatedTypeConfigs (default: ${DEFAULT-VALUE}).")
   private String federationNamespace = ClusterFleet.DEFAULT_FEDERATION_NAMESPACE;
 
   /** The kubeconfig files given, each {@code :}-separated list split; empty when none was given. */

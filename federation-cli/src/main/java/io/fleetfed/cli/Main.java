@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Federates Kubernetes objects across a fleet of clusters, KubeFed-style.",
-    subcommands = {RenderCommand.class, EnableCommand.class, ApplyCommand.class, DeleteCommand.class,
+    subcommands = {RenderCommand.class, EnableCommand.class, DisableCommand.class, FederateCommand.class,
+        ApplyCommand.class, DeleteCommand.class,
         StatusCommand.class, ClustersCommand.class, JoinCommand.class, UnjoinCommand.class, CordonCommand.class,
         UncordonCommand.class, DrainCommand.class, SandboxCommand.class, DispatchCommand.class, DemoCommand.class,
         InstallCommand.class, ControllerCommand.class, CommandLine.HelpCommand.class},
@@ -63,7 +64,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (render, enable, apply,"
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (render, enable, disable,"
+        + " federate, apply,"
         + " delete, status, clusters, join, unjoin, cordon, uncordon, drain, sandbox, dispatch, demo, install,"
         + " controller)");
   }

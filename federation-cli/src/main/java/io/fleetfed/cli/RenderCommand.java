@@ -67,8 +67,9 @@ final class RenderCommand implements Callable<Integer> {
       TypeRegistry registry = TypeRegistry.standard();
       List<Violation> problems = new ArrayList<>();
       Inputs inputs = new Inputs(System.in);
-      Optional<KubeFedBundle> input = read(inputs, files, registry, problems);
-      Optional<KubeFedBundle> inventory = clusters.flatMap(file -> read(inputs, List.of(file), registry, problems));
+      Optional<KubeFedBundle> input = read(inputs, files, registry, problems, err);
+      Optional<KubeFedBundle> inventory =
+          clusters.flatMap(file -> read(inputs, List.of(file), registry, problems, err));
       inventory.ifPresent(bundle -> onlyClusters(bundle, clusters.get(), problems));
       if (problems.isEmpty()) {
         FederatedInput.requireFederatedObjects(input.orElseThrow(), files, problems);
@@ -91,8 +92,9 @@ final class RenderCommand implements Callable<Integer> {
   }
 
   private static Optional<KubeFedBundle> read(Inputs inputs, List<String> arguments, TypeRegistry registry,
-      List<Violation> problems) {
+      List<Violation> problems, PrintWriter err) {
     List<YamlSource> sources = inputs.read(arguments, problems);
+    FederatedInput.noteTypeDefinitions(sources, err);
     try {
       return Optional.of(KubeFedYaml.read(sources, registry));
     } catch (ValidationException e) {

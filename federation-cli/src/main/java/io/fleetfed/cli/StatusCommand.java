@@ -50,7 +50,7 @@ final class StatusCommand extends FleetCommand {
 
   @Override
   int execute() {
-    FederatedInput input = FederatedInput.read(files);
+    FederatedInput input = FederatedInput.read(files, err);
     Map<ResourceKey, List<CopyReport>> reports = new LinkedHashMap<>();
     try (ClusterFleet f = fleet.open()) {
       input.warn(f.clusters().stream().map(c -> c.name()).toList(), err);

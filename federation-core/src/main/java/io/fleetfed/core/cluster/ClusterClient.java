@@ -262,6 +262,23 @@ public interface ClusterClient {
   List<ResourceType> servedTypes();
 
   /**
+   * Every resource the cluster serves (subresources left out), each at its group's preferred version, with the
+   * singular and short names of the API server's discovery: what {@code kubefedctl enable} looks a type up in.
+   *
+   * <pre>{@code
+   * List<ServedResource> matches = host.servedResources().stream().filter(r -> r.isNamed("deploy")).toList();
+   * }</pre>
+   *
+   * <p>The default implementation answers from {@link #servedTypes()}, which lists no short names and only types
+   * that can be listed and deleted; the fleet's clients read discovery in full.
+   *
+   * @throws ClusterRequestException if the cluster cannot answer
+   */
+  default List<ServedResource> servedResources() {
+    return servedTypes().stream().map(t -> new ServedResource(t, "")).toList();
+  }
+
+  /**
    * The resources of one API group the cluster serves, each with the versions it is served at, the group's
    * preferred version first (the API server's discovery: {@code /apis/<group>} and {@code /apis/<group>/<version>},
    * or {@code /api/v1} for the core group {@code ""}). A member mid-upgrade may serve {@code tasks} of

@@ -69,7 +69,9 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * fields are rejected (with a suggestion), as are values of the wrong type, unknown kinds and everything the
  * model refuses. Every problem in every document is reported at once, each naming the source, the document's
  * position and line, the object, the field and the reason. FederatedTypeConfigs in the input register their
- * types before the federated objects are read, whatever the order. Empty documents are skipped, and an empty
+ * types before the federated objects are read, whatever the order. Empty documents are skipped, and so are
+ * CustomResourceDefinitions (type definitions, such as the federated CRDs {@code fleetfed enable} prints next to
+ * their FederatedTypeConfigs: the FederatedTypeConfig defines the type for the codec); an empty
  * value ({@code key:}) is null, as for kubectl.
  *
  * <p>Reading is bounded by {@link InputLimits} ({@link InputLimits#DEFAULT} unless given): a source's size, its
@@ -391,6 +393,12 @@ public final class KubeFedYaml {
     }
     if (doc.is(CORE_API_VERSION, "KubeFedCluster")) {
       return doc.read(problems, fields -> readCluster(doc.node, fields));
+    }
+    if (ResourceType.groupOf(doc.apiVersion).equals("apiextensions.k8s.io")
+        && doc.kind.equals("CustomResourceDefinition")) {
+      // A type definition, such as the federated CRD fleetfed enable prints before its FederatedTypeConfig: it
+      // defines no object to federate, and the FederatedTypeConfig is what tells the codec about the type.
+      return Optional.empty();
     }
     Optional<FederatedTypeConfig> config = types.forFederated(doc.apiVersion, doc.kind);
     if (config.isPresent()) {

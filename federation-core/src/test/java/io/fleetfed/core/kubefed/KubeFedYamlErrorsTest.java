@@ -192,6 +192,30 @@ class KubeFedYamlErrorsTest {
   }
 
   @Test
+  @DisplayName("what fleetfed enable prints (federated CRD, then FTC) is read: the CRD skipped, the FTC registered")
+  void enableOutputIsRead() {
+    FederatedTypeConfig widgets = FederatedTypeConfig.forTarget(
+        ResourceType.namespaced("example.com", "v1", "Widget", "widgets"));
+    String enabled = KubeFedYaml.writeYaml(FederatedCrds.enable(widgets));
+    String widget = """
+        ---
+        apiVersion: types.kubefed.io/v1beta1
+        kind: FederatedWidget
+        metadata: {name: gear, namespace: ci}
+        spec:
+          template: {spec: {size: 3}}
+          placement: {clusters: [{name: dev2}]}
+        """;
+
+    KubeFedBundle bundle = KubeFedYaml.read("file.yaml", enabled + widget, TypeRegistry.builtIn());
+
+    assertThat(bundle.typeConfigs()).extracting(FederatedTypeConfig::name).containsExactly("widgets.example.com");
+    assertThat(bundle.resources()).hasSize(1);
+    assertThat(bundle.resources().get(0).type().kind()).isEqualTo("Widget");
+    assertThat(KubeFedYaml.read("file.yaml", enabled, TypeRegistry.builtIn()).resources()).isEmpty();
+  }
+
+  @Test
   @DisplayName("a plain apps/v1 Deployment is not a KubeFed document: the message says to wrap it")
   void plainDeploymentIsNotKubeFed() {
     Violation v = onlyViolation("""

@@ -24,6 +24,7 @@ import io.fleetfed.core.cluster.HealthCheck;
 import io.fleetfed.core.cluster.HealthProbe;
 import io.fleetfed.core.cluster.ObjectWatch;
 import io.fleetfed.core.cluster.ResourceContexts;
+import io.fleetfed.core.cluster.ServedResource;
 import io.fleetfed.core.cluster.WatchHandler;
 import io.fleetfed.core.model.DeleteOptions;
 import io.fleetfed.core.model.ResourceType;
@@ -453,6 +454,46 @@ public final class Fabric8ClusterClient implements ClusterClient, AutoCloseable 
         }
       }
       return types;
+    });
+  }
+
+  @Override
+  public List<ServedResource> servedResources() {
+    return call(() -> {
+      List<String> groupVersions = new ArrayList<>(List.of("v1"));
+      var groups = client.getApiGroups();
+      if (groups != null && groups.getGroups() != null) {
+        for (var g : groups.getGroups()) {
+          if (g.getPreferredVersion() != null) {
+            groupVersions.add(g.getPreferredVersion().getGroupVersion());
+          }
+        }
+      }
+      List<ServedResource> resources = new ArrayList<>();
+      for (String gv : groupVersions) {
+        var list = client.getApiResources(gv);
+        if (list == null || list.getResources() == null) {
+          continue;
+        }
+        String group = gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "";
+        String version = gv.contains("/") ? gv.substring(gv.indexOf('/') + 1) : gv;
+        for (var r : list.getResources()) {
+          if (r.getName() == null || r.getName().contains("/") || r.getKind() == null) {
+            continue;
+          }
+          List<String> shortNames = r.getShortNames() == null ? List.of() : r.getShortNames();
+          try {
+            ResourceType type = new ResourceType(group, version, r.getKind(), r.getName(),
+                Boolean.TRUE.equals(r.getNamespaced()) ? Scope.NAMESPACED
+                    : Scope.CLUSTER, shortNames);
+            resources.add(new ServedResource(type,
+                r.getSingularName() == null ? "" : r.getSingularName()));
+          } catch (RuntimeException unusual) {
+            // a name fleetfed's types cannot hold (an odd version such as v1alpha1x) cannot be federated either
+          }
+        }
+      }
+      return resources;
     });
   }
 
