@@ -4,19 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetfed.core.kubefed.FederatedTypeConfig;
+import io.fleetfed.core.kubefed.Federate;
 import io.fleetfed.core.model.ResourceType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Turns a live object into its Federated object, as {@code kubefedctl federate} does: the template is the object
- * without apiVersion, kind, metadata (its labels kept) and status, and without what the server or the member's
- * controllers set per cluster (a Namespace's spec.finalizers, a ServiceAccount's secrets, a Service's clusterIP,
- * clusterIPs and nodePorts); the placement selects every cluster ({@code clusterSelector: {matchLabels: {}}}).
- *
- * <p>Kept in the CLI for now: core's {@code FederatedResource.from(HasMetadata)} (issue 12, point 3) strips the
- * same fields and the two may be unified there.
+ * Turns a live object into its Federated object, as {@code kubefedctl federate} does: the template is core's
+ * {@link Federate#template} (what a server or a member's controllers set removed: status, server-set metadata, a
+ * Namespace's spec.finalizers, a ServiceAccount's secrets, a Service's clusterIP, clusterIPs and nodePorts), without
+ * apiVersion and kind (the type config's target names them); the placement selects every cluster
+ * ({@code clusterSelector: {matchLabels: {}}}). Unlike kubefedctl, annotations are kept, as the SDK keeps them
+ * (fleetfed propagates a template's annotations), except kubectl's and fleetfed's own, which are named in a warning.
  */
 final class FederatedTemplates {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -51,43 +51,17 @@ final class FederatedTemplates {
 
   /** The template of {@code live}: see the class comment. */
   static ObjectNode template(ObjectNode live, ResourceType target, Consumer<String> warn) {
-    ObjectNode template = live.deepCopy();
-    template.remove(List.of("apiVersion", "kind", "metadata", "status"));
-    JsonNode metadata = live.path("metadata");
-    JsonNode labels = metadata.path("labels");
-    if (labels.isObject() && !labels.isEmpty()) {
-      template.putObject("metadata").set("labels", labels.deepCopy());
-    }
-    JsonNode annotations = metadata.path("annotations");
-    if (annotations.isObject() && !annotations.isEmpty()) {
-      List<String> keys = new ArrayList<>();
-      annotations.fieldNames().forEachRemaining(keys::add);
-      warn.accept(target.kind() + " " + describe(live) + ": annotations are not federated (as kubefedctl federate"
-          + " does), dropped: " + String.join(", ", keys));
-    }
-    if (target.group().isEmpty()) {
-      switch (target.kind()) {
-        case "Namespace" -> {
-          if (template.path("spec") instanceof ObjectNode spec) {
-            spec.remove("finalizers");
-            if (spec.isEmpty()) {
-              template.remove("spec");
-            }
-          }
-        }
-        case "ServiceAccount" -> template.remove("secrets");
-        case "Service" -> {
-          if (template.path("spec") instanceof ObjectNode spec) {
-            spec.remove(List.of("clusterIP", "clusterIPs"));
-            for (JsonNode port : spec.path("ports")) {
-              if (port instanceof ObjectNode p) {
-                p.remove("nodePort");
-              }
-            }
-          }
-        }
-        default -> { }
+    ObjectNode template = Federate.template(live, target);
+    template.remove(List.of("apiVersion", "kind"));
+    List<String> dropped = new ArrayList<>();
+    live.path("metadata").path("annotations").fieldNames().forEachRemaining(key -> {
+      if (!template.path("metadata").path("annotations").has(key)) {
+        dropped.add(key);
       }
+    });
+    if (!dropped.isEmpty()) {
+      warn.accept(target.kind() + " " + describe(live) + ": annotations set by kubectl, a controller or fleetfed are"
+          + " not federated, dropped: " + String.join(", ", dropped));
     }
     return template;
   }

@@ -36,7 +36,7 @@ class FederateCommandTest {
         name: web
         namespace: shop
         labels: {app: web}
-        annotations: {deployment.kubernetes.io/revision: "3"}
+        annotations: {deployment.kubernetes.io/revision: "3", team.example.com/owner: shop}
       spec:
         replicas: 2
         selector: {matchLabels: {app: web}}
@@ -116,7 +116,8 @@ class FederateCommandTest {
   }
 
   @Test
-  @DisplayName("a Deployment: Federated kind, template without metadata (labels kept), status or annotations")
+  @DisplayName("a Deployment: Federated kind, template without server metadata (labels and annotations kept, but"
+      + " the controller's revision), status")
   void deployment() throws IOException {
     CliSandbox.Run run = cli("federate", "deploy", "web", "-n", "shop", "-o", "yaml");
 
@@ -130,14 +131,16 @@ class FederateCommandTest {
     assertThat(template.has("apiVersion")).isFalse();
     assertThat(template.has("kind")).isFalse();
     assertThat(template.has("status")).isFalse();
-    assertThat(template.at("/metadata")).hasSize(1);
+    assertThat(template.at("/metadata")).hasSize(2);
     assertThat(template.at("/metadata/labels/app").asText()).isEqualTo("web");
+    assertThat(template.at("/metadata/annotations")).hasSize(1);
+    assertThat(template.at("/metadata/annotations/team.example.com~1owner").asText()).isEqualTo("shop");
     assertThat(template.at("/spec/replicas").asInt()).isEqualTo(2);
     assertThat(template.at("/spec/template/spec/containers/0/image").asText()).isEqualTo("nginx");
     assertThat(f.at("/spec/placement/clusterSelector/matchLabels").isObject()).isTrue();
     assertThat(f.at("/spec/placement/clusterSelector/matchLabels")).isEmpty();
-    assertThat(run.err()).contains("warning: Deployment shop/web: annotations are not federated")
-        .contains("deployment.kubernetes.io/revision");
+    assertThat(run.err()).contains("warning: Deployment shop/web: annotations set by kubectl, a controller or"
+        + " fleetfed are not federated, dropped: deployment.kubernetes.io/revision");
   }
 
   @Test
