@@ -15,6 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -572,8 +573,7 @@ public final class RunDispatcher implements AutoCloseable {
       List<ObjectNode> children = List.of();
       if (handle.kind().equals(RunKind.PIPELINE_RUN)) {
         children = w == null ? List.of() : w.children(handle.type().version(), handle.namespace(), handle.name());
-        if (RunKind.phase(run.path("status")).isDone()
-            && children.stream().anyMatch(c -> !RunKind.phase(c.path("status")).isDone())) {
+        if (RunKind.phase(run.path("status")).isDone() && lagging(run, children)) {
           children = freshChildren(cluster, handle).orElse(children);   // the TaskRuns' own watch lags behind
         }
       }
@@ -599,6 +599,25 @@ public final class RunDispatcher implements AutoCloseable {
           apiVersion, e.getMessage());
       return run;
     }
+  }
+
+  /**
+   * Whether the TaskRuns' watch is behind a PipelineRun that has ended: one of its TaskRuns listed has not ended, or
+   * one it references is not listed yet.
+   */
+  private static boolean lagging(ObjectNode pipelineRun, List<ObjectNode> children) {
+    if (children.stream().anyMatch(c -> !RunKind.phase(c.path("status")).isDone())) {
+      return true;
+    }
+    Set<String> listed = new HashSet<>();
+    children.forEach(c -> listed.add(c.path("metadata").path("name").asText()));
+    for (JsonNode ref : pipelineRun.path("status").path("childReferences")) {
+      if (ref.path("kind").asText(RunKind.TASK_RUN).equals(RunKind.TASK_RUN)
+          && !listed.contains(ref.path("name").asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The TaskRuns of a PipelineRun read from its member now; empty if it cannot be reached. */
