@@ -1,6 +1,7 @@
 package io.fleetfed.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
         ApplyCommand.class, DeleteCommand.class,
         StatusCommand.class, ClustersCommand.class, JoinCommand.class, UnjoinCommand.class, CordonCommand.class,
         UncordonCommand.class, DrainCommand.class, SandboxCommand.class, DispatchCommand.class, DemoCommand.class,
-        InstallCommand.class, ControllerCommand.class, CommandLine.HelpCommand.class},
+        InstallCommand.class, ControllerCommand.class, VersionCommand.class, CompletionCommand.class,
+        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "2:invalid input (nothing was sent anywhere)",
         "3:some cluster failed (the other clusters' results are printed), or a dispatch failed",
@@ -64,10 +66,15 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (render, enable, disable,"
-        + " federate, apply,"
-        + " delete, status, clusters, join, unjoin, cordon, uncordon, drain, sandbox, dispatch, demo, install,"
-        + " controller)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required ("
+        + String.join(", ", commands(spec)) + ")");
+  }
+
+  /** The names of {@code spec}'s commands, in the order they are declared, but {@code help} and hidden ones. */
+  static List<String> commands(CommandLine.Model.CommandSpec spec) {
+    return spec.subcommands().values().stream().map(CommandLine::getCommandSpec)
+        .filter(c -> !c.name().equals("help") && !c.usageMessage().hidden())
+        .map(CommandLine.Model.CommandSpec::name).distinct().toList();
   }
 
   /** fleetfed's version, from the jar's manifest; empty when the classes are not run from the jar. */
@@ -75,11 +82,16 @@ public final class Main implements Runnable {
     return Optional.ofNullable(Main.class.getPackage().getImplementationVersion());
   }
 
+  /** {@code fleetfed <version>}, or {@code fleetfed (development build)} when not run from the jar. */
+  static String versionLine() {
+    return "fleetfed " + version().orElse("(development build)");
+  }
+
   /** Reads the version from the jar's manifest. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"fleetfed " + version().orElse("(development build)")};
+      return new String[] {versionLine()};
     }
   }
 }

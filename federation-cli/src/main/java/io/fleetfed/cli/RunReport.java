@@ -99,15 +99,23 @@ final class RunReport {
   }
 
   /**
-   * Prints {@link #change} lines of a handle to {@code w} as they happen, each once.
+   * Prints {@link #change} lines of a handle to {@code w} as they happen: the status now, then a line whenever the
+   * line changes (a PipelineRun's TaskRun changing only its reason, pod or steps prints nothing). The handle tells
+   * the status now and its changes in order on one thread, so that no older line follows a newer one.
    *
    * @return completes once the line of the run's outcome is printed, so that what follows it comes after it
    */
   static CompletableFuture<Void> follow(RunHandle handle, PrintWriter w, String indent) {
     CompletableFuture<Void> ended = new CompletableFuture<>();
+    handle.follow(printer(w, indent, ended));
+    return ended;
+  }
+
+  /** Prints the {@link #change} line of each status it is told unless it is the line printed last. */
+  static RunListener printer(PrintWriter w, String indent, CompletableFuture<Void> ended) {
     Object lock = new Object();
     String[] last = {""};
-    RunListener print = s -> {
+    return s -> {
       String line = change(s);
       synchronized (lock) {
         if (!line.equals(last[0])) {
@@ -120,9 +128,6 @@ final class RunReport {
         ended.complete(null);
       }
     };
-    handle.addListener(print);
-    print.onStatus(handle.status());
-    return ended;
   }
 
   /** Waits a little for {@code printed} (see {@link #follow}); the outcome is known, only its line may lag. */

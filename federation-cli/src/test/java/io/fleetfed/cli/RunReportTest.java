@@ -109,6 +109,43 @@ class RunReportTest {
         + System.lineSeparator() + "> last" + System.lineSeparator());
   }
 
+  @Test
+  @DisplayName("following a run prints a line only when the line changes, not for a TaskRun's reason, pod or steps")
+  void printsChangedLinesOnly() {
+    StringWriter text = new StringWriter();
+    java.util.concurrent.CompletableFuture<Void> ended = new java.util.concurrent.CompletableFuture<>();
+    io.fleetfed.tekton.RunListener printer = RunReport.printer(new PrintWriter(text), "  ", ended);
+    ChildRunStatus started = new ChildRunStatus("test", "build-1-test", RunPhase.RUNNING, "Started", "",
+        Optional.of(START), Optional.empty(), Optional.empty(), List.of());
+    ChildRunStatus withPod = new ChildRunStatus("test", "build-1-test", RunPhase.RUNNING, "Running", "",
+        Optional.of(START), Optional.empty(), Optional.of("build-1-test-pod"),
+        List.of(new StepStatus("unit", "step-unit", Optional.empty(), Optional.empty())));
+    ChildRunStatus stepDone = new ChildRunStatus("test", "build-1-test", RunPhase.RUNNING, "Running", "",
+        Optional.of(START), Optional.empty(), Optional.of("build-1-test-pod"),
+        List.of(new StepStatus("unit", "step-unit", Optional.of(0), Optional.of("Completed"))));
+    ChildRunStatus passed = new ChildRunStatus("test", "build-1-test", RunPhase.SUCCEEDED, "Succeeded", "",
+        Optional.of(START), Optional.of(START), Optional.of("build-1-test-pod"), stepDone.steps());
+
+    for (ChildRunStatus child : List.of(started, withPod, stepDone)) {   // RUNNING Running each time
+      printer.onStatus(withChild(RunPhase.RUNNING, "Running", child));
+    }
+    printer.onStatus(withChild(RunPhase.RUNNING, "Running", passed));
+    assertThat(ended).isNotDone();
+    printer.onStatus(withChild(RunPhase.SUCCEEDED, "Succeeded", passed));
+
+    String n = System.lineSeparator();
+    assertThat(text.toString()).isEqualTo(
+        "  PipelineRun ci/build-1 on dev2: RUNNING (Running); tasks: test RUNNING" + n
+            + "  PipelineRun ci/build-1 on dev2: RUNNING (Running); tasks: test SUCCEEDED" + n
+            + "  PipelineRun ci/build-1 on dev2: SUCCEEDED (Succeeded); tasks: test SUCCEEDED" + n);
+    assertThat(ended).isDone();
+  }
+
+  private static RunStatus withChild(RunPhase phase, String reason, ChildRunStatus child) {
+    return new RunStatus("PipelineRun", "ci", "build-1", "dev2", phase, reason, "", Optional.of(START),
+        Optional.empty(), Map.of(), Optional.empty(), List.of(), List.of(child));
+  }
+
   private static RunStatus pipelineRun(RunPhase phase, String reason, String message) {
     return new RunStatus("PipelineRun", "ci", "build-1", "dev2", phase, reason, message, Optional.of(START),
         Optional.of(START.plusSeconds(65)), Map.of("digest", "sha256:1"), Optional.empty(), List.of(),

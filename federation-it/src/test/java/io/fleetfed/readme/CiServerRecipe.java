@@ -3,6 +3,7 @@ package io.fleetfed.readme;
 import io.fleetfed.tekton.DispatchRequest;
 import io.fleetfed.tekton.RunDispatcher;
 import io.fleetfed.tekton.RunHandle;
+import io.fleetfed.tekton.RunListener;
 import io.fleetfed.tekton.RunStatus;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -18,7 +19,8 @@ final class CiServerRecipe {
         .key("build-" + commit)                   // a redelivered webhook follows this run, never starts another
         .timeout(Duration.ofMinutes(30))
         .build();
-    RunHandle handle = dispatcher.dispatch(request, s -> log.info("{}: {} {}", commit, s.phase(), s.reason()));
+    RunHandle handle = dispatcher.dispatch(request,
+        RunListener.onPhaseChange(s -> log.info("{}: {} {}", commit, s.phase(), s.reason())));
     log.info("{} runs on {}: {}", commit, handle.cluster(), handle.choice().reason());
     return handle.await(Duration.ofMinutes(40));   // SUCCEEDED, FAILED, CANCELLED, TIMED_OUT or CLUSTER_LOST
   }

@@ -5,6 +5,7 @@ import io.fleetfed.core.model.LabelSelector;
 import io.fleetfed.tekton.DispatchRequest;
 import io.fleetfed.tekton.RunDispatcher;
 import io.fleetfed.tekton.RunHandle;
+import io.fleetfed.tekton.RunListener;
 import io.fleetfed.tekton.RunStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ final class DispatchSnippet {
           .selector(LabelSelector.matchLabels(Map.of("security", "high")))
           .timeout(Duration.ofMinutes(20))
           .build();
-      RunHandle handle = dispatcher.dispatch(request, s -> log.info("{} {}", s.phase(), s.reason()));
+      RunHandle handle = dispatcher.dispatch(request,                 // told of each phase change: RUNNING once
+          RunListener.onPhaseChange(s -> log.info("{} {}", s.phase(), s.reason())));
       log.info("on {}: {}", handle.cluster(), handle.choice());        // and why every other cluster was not
       RunStatus outcome = handle.await(Duration.ofHours(1));           // SUCCEEDED, FAILED, CANCELLED, TIMED_OUT, CLUSTER_LOST
       outcome.results();  outcome.children();  handle.logs();          // results, child TaskRuns, step logs

@@ -19,6 +19,7 @@ import io.fleetfed.testkit.TektonSimulator;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -220,6 +221,74 @@ class RunLifecycleTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handle.streamLogs(out);
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("[build:compile] ");
+  }
+
+  @Test
+  @DisplayName("a PipelineRun of six parallel Tasks: each status told once and only forward; the phases once each")
+  void listenersOfParallelTasks() {
+    StringBuilder tasks = new StringBuilder();
+    for (String t : List.of("fetch", "build", "test")) {
+      task(t, "prepare", "check");
+    }
+    for (String[] t : new String[][] {{"fetch", "fetch"}, {"build", "build"}, {"test", "test"}, {"a", "fetch"},
+        {"b", "build"}, {"c", "test"}}) {
+      tasks.append("    - {name: ").append(t[0]).append(", taskRef: {name: ").append(t[1]).append("}}\n");
+    }
+    create(sandbox.cluster("dev1").client(), TektonTypes.PIPELINE, """
+        apiVersion: tekton.dev/v1
+        kind: Pipeline
+        metadata: {name: fan, namespace: %s}
+        spec:
+          tasks:
+        %s""".formatted(ns, tasks));
+    List<RunStatus> told = new CopyOnWriteArrayList<>();
+    List<RunStatus> phases = new CopyOnWriteArrayList<>();
+    RunHandle handle = dispatcher.dispatch(DispatchRequest.builder(yaml("""
+        apiVersion: tekton.dev/v1
+        kind: PipelineRun
+        metadata: {name: fan-1, namespace: %s}
+        spec: {pipelineRef: {name: fan}}
+        """.formatted(ns))).build(), all(told::add, RunListener.onPhaseChange(phases::add)));
+
+    RunStatus outcome = handle.await(WAIT);
+
+    assertThat(outcome).succeeded();
+    Await.until(WAIT, "the listeners told of the outcome", () -> told.contains(outcome) && phases.contains(outcome));
+    assertThat(told).doesNotHaveDuplicates();
+    for (int n = 1; n < told.size(); n++) {
+      int i = n;
+      RunStatus before = told.get(i - 1);
+      RunStatus now = told.get(i);
+      // news, not the same TaskRuns listed in another order (as when the PipelineRun first references them)
+      assertThat(RunHandle.sameButForChildOrder(before, now)).as("status %d is news: %s", i, now).isFalse();
+      for (ChildRunStatus child : before.children()) {   // no TaskRun told back in an older state
+        ChildRunStatus later = now.children().stream().filter(c -> c.name().equals(child.name())).findFirst()
+            .orElseThrow(() -> new AssertionError("status " + i + " lost TaskRun " + child.name()));
+        assertThat(later.phase().isDone() || !child.phase().isDone()).as("%s at %d: %s after %s", child.name(), i,
+            later.phase(), child.phase()).isTrue();
+        assertThat(later.steps().size()).as("%s's steps at %d", child.name(), i)
+            .isGreaterThanOrEqualTo(child.steps().size());
+      }
+    }
+    long running = told.stream().filter(s -> s.phase() == RunPhase.RUNNING).count();
+    assertThat(running).as("RUNNING told once per change of a TaskRun or the run, at least").isGreaterThan(5);
+    // the phase listener: the phases told, each once (RUNNING once for all six TaskRuns), in order
+    List<RunPhase> transitions = new ArrayList<>();
+    told.forEach(s -> {
+      if (transitions.isEmpty() || transitions.get(transitions.size() - 1) != s.phase()) {
+        transitions.add(s.phase());
+      }
+    });
+    assertThat(phases).extracting(RunStatus::phase).containsExactlyElementsOf(transitions)
+        .containsOnlyOnce(RunPhase.RUNNING).endsWith(RunPhase.SUCCEEDED);
+  }
+
+  private static RunListener all(RunListener... listeners) {
+    return s -> {
+      for (RunListener l : listeners) {
+        l.onStatus(s);
+      }
+    };
   }
 
   @Test

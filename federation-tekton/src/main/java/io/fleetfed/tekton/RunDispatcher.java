@@ -15,6 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -223,10 +224,12 @@ public final class RunDispatcher implements AutoCloseable {
   /**
    * As {@link #dispatch(DispatchRequest)}, with {@code listener} told of every status change from the first: it is
    * added to the handle before the run is created, so it misses nothing (a listener added to the returned handle
-   * may miss changes that happened before).
+   * may miss changes that happened before). To be told of phase changes only (a PipelineRun's TaskRuns change its
+   * status many times while it stays {@code RUNNING}), wrap it in {@link RunListener#onPhaseChange}.
    *
    * <pre>{@code
-   * RunHandle handle = dispatcher.dispatch(request, s -> log.info("{} {}", s.phase(), s.reason()));
+   * RunHandle handle = dispatcher.dispatch(request,
+   *     RunListener.onPhaseChange(s -> log.info("{} {}", s.phase(), s.reason())));
    * }</pre>
    */
   public RunHandle dispatch(DispatchRequest request, RunListener listener) {
@@ -559,19 +562,25 @@ public final class RunDispatcher implements AutoCloseable {
     }
   }
 
-  private void observe(String cluster, RunHandle handle, ObjectNode run, boolean deleted) {
-    List<ObjectNode> children = List.of();
-    if (handle.kind().equals(RunKind.PIPELINE_RUN)) {
+  private void observe(String cluster, RunHandle handle, ObjectNode event, boolean deleted) {
+    // One observation of a handle at a time, each of the newest state the watches hold: the watches of runs and of
+    // TaskRuns tell on threads of their own, and a PipelineRun read with its TaskRuns a moment earlier would tell a
+    // TaskRun's older state after its newer one (a child SUCCEEDED, then RUNNING again, then SUCCEEDED twice).
+    synchronized (handle.observing()) {
       Watcher w = watchers.get(cluster);
-      children = w == null ? List.of() : w.children(handle.type().version(), handle.namespace(), handle.name());
-      if (RunKind.phase(run.path("status")).isDone()
-          && children.stream().anyMatch(c -> !RunKind.phase(c.path("status")).isDone())) {
-        children = freshChildren(cluster, handle).orElse(children);   // the TaskRuns' own watch lags behind
+      ObjectNode run = deleted || w == null ? event
+          : w.get(handle.type(), handle.namespace(), handle.name()).orElse(event);
+      List<ObjectNode> children = List.of();
+      if (handle.kind().equals(RunKind.PIPELINE_RUN)) {
+        children = w == null ? List.of() : w.children(handle.type().version(), handle.namespace(), handle.name());
+        if (RunKind.phase(run.path("status")).isDone() && lagging(run, children)) {
+          children = freshChildren(cluster, handle).orElse(children);   // the TaskRuns' own watch lags behind
+        }
       }
+      String version = handle.type().version();
+      handle.observe(cluster, inVersion(run, version), deleted,
+          children.stream().map(c -> inVersion(c, version)).toList());
     }
-    String version = handle.type().version();
-    handle.observe(cluster, inVersion(run, version), deleted,
-        children.stream().map(c -> inVersion(c, version)).toList());
   }
 
   /**
@@ -590,6 +599,25 @@ public final class RunDispatcher implements AutoCloseable {
           apiVersion, e.getMessage());
       return run;
     }
+  }
+
+  /**
+   * Whether the TaskRuns' watch is behind a PipelineRun that has ended: one of its TaskRuns listed has not ended, or
+   * one it references is not listed yet.
+   */
+  private static boolean lagging(ObjectNode pipelineRun, List<ObjectNode> children) {
+    if (children.stream().anyMatch(c -> !RunKind.phase(c.path("status")).isDone())) {
+      return true;
+    }
+    Set<String> listed = new HashSet<>();
+    children.forEach(c -> listed.add(c.path("metadata").path("name").asText()));
+    for (JsonNode ref : pipelineRun.path("status").path("childReferences")) {
+      if (ref.path("kind").asText(RunKind.TASK_RUN).equals(RunKind.TASK_RUN)
+          && !listed.contains(ref.path("name").asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The TaskRuns of a PipelineRun read from its member now; empty if it cannot be reached. */

@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeoutException;
  * <pre>{@code
  * RunHandle handle = dispatcher.dispatch(request);
  * System.out.println("running on " + handle.cluster() + ": " + handle.choice().reason());
- * handle.addListener(s -> System.out.println(s.phase() + " " + s.reason()));
+ * handle.addPhaseListener(s -> System.out.println(s.phase() + " " + s.reason()));
  * RunStatus outcome = handle.await(Duration.ofMinutes(30));
  * for (StepLog log : handle.logs()) {
  *   System.out.print(log.text());
@@ -69,9 +70,12 @@ public final class RunHandle {
   private final String namespace;
   private final String name;
   private final CompletableFuture<RunStatus> outcome = new CompletableFuture<>();
-  private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
+  /** Each listener as given, with what is told in its place (a phase filter, or itself). */
+  private final List<Registered> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, String> tried = new LinkedHashMap<>();
   private final Object statusLock = new Object();
+  /** Held by the dispatcher while it reads the run and its TaskRuns and tells {@link #observe}: one at a time. */
+  private final Object observing = new Object();
   private final DispatchRequest request;
   private volatile List<Closure.Dependency> dependencies;
   private volatile List<String> warnings = List.of();
@@ -196,15 +200,57 @@ public final class RunHandle {
     }
   }
 
-  /** Tells {@code listener} of every status change from now on; see {@link RunListener}. */
+  /**
+   * Tells {@code listener} of every status change from now on, each status once: see {@link RunListener} for what
+   * counts as a change. To hear the phases only, see {@link #addPhaseListener}.
+   */
   public void addListener(RunListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    Objects.requireNonNull(listener, "listener");
+    synchronized (statusLock) {
+      listeners.add(new Registered(listener, listener));
+    }
   }
 
-  /** Stops telling {@code listener}. */
-  public void removeListener(RunListener listener) {
-    listeners.remove(listener);
+  /**
+   * Tells {@code listener} of the status now, then of every change from then on, in order and on the same thread
+   * as the changes: a listener added this way misses nothing, and is not told a status twice (as it could be when it
+   * read {@link #status()} itself before {@link #addListener}).
+   *
+   * <pre>{@code
+   * handle.follow(s -> System.out.println(s));   // the status now, then each change, to the end
+   * }</pre>
+   */
+  public void follow(RunListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    synchronized (statusLock) {
+      listeners.add(new Registered(listener, listener));
+      control.deliver(this, listener, status);
+    }
   }
+
+  /**
+   * Tells {@code listener} only when the run's phase changes from now on: each status it is told has a phase other
+   * than the one before it (the first, another than the phase now) — for a PipelineRun {@code RUNNING} once, however
+   * many of its TaskRuns start and end meanwhile.
+   *
+   * <pre>{@code
+   * handle.addPhaseListener(s -> log.info("{} is {}", s.name(), s.phase()));   // RUNNING, then SUCCEEDED
+   * }</pre>
+   */
+  public void addPhaseListener(RunListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    synchronized (statusLock) {
+      listeners.add(new Registered(listener, new PhaseChanges(listener, Optional.of(status.phase()))));
+    }
+  }
+
+  /** Stops telling {@code listener}, however it was added. */
+  public void removeListener(RunListener listener) {
+    listeners.removeIf(r -> r.given() == listener);
+  }
+
+  /** A listener as it was given, and what is told in its place. */
+  private record Registered(RunListener given, RunListener told) {}
 
   /**
    * Cancels the run on its member cluster by setting {@code spec.status} to {@code TaskRunCancelled} (TaskRun) or
@@ -373,6 +419,11 @@ public final class RunHandle {
     this.dependencies = closure.dependencies();
   }
 
+  /** The lock of one observation: see {@link #observe}. */
+  Object observing() {
+    return observing;
+  }
+
   /** Whether the run has started, as far as the member told. */
   boolean started() {
     RunStatus s = status;
@@ -410,7 +461,10 @@ public final class RunHandle {
       for (JsonNode ref : st.path("childReferences")) {
         byName.put(ref.path("name").asText(), null);
       }
-      for (ObjectNode child : children) {
+      // those not referenced yet (the watch of TaskRuns is ahead of the PipelineRun's) by name, not as listed
+      List<ObjectNode> sorted = new ArrayList<>(children);
+      sorted.sort(Comparator.comparing(child -> child.path("metadata").path("name").asText()));
+      for (ObjectNode child : sorted) {
         byName.put(child.path("metadata").path("name").asText(), RunKind.child(child));
       }
       byName.values().stream().filter(Objects::nonNull).forEach(kids::add);
@@ -427,19 +481,39 @@ public final class RunHandle {
 
   private void update(RunStatus next) {
     synchronized (statusLock) {
-      if (status.isDone() || next.equals(status)) {
+      if (status.isDone()) {
         return;   // an ended run's status is final
       }
+      boolean news = !sameButForChildOrder(status, next);
       status = next;
       statusLock.notifyAll();
-      for (RunListener l : listeners) {   // queued in order, called on the dispatcher's listener thread
-        control.deliver(this, l, next);
+      if (!news) {
+        return;   // nothing a listener could tell apart: the same status, or its TaskRuns listed in another order
+      }
+      for (Registered r : listeners) {   // queued in order, called on the dispatcher's listener thread
+        control.deliver(this, r.told(), next);
       }
     }
     if (next.isDone()) {
       outcome.complete(next);
       control.ended(this);
     }
+  }
+
+  /**
+   * Whether {@code a} and {@code b} are equal but perhaps for the order of their children (which changes when the
+   * PipelineRun first references TaskRuns its watch was late to list).
+   */
+  static boolean sameButForChildOrder(RunStatus a, RunStatus b) {
+    if (a.equals(b)) {
+      return true;
+    }
+    if (a.children().size() != b.children().size()
+        || !Set.copyOf(a.children()).equals(Set.copyOf(b.children()))) {
+      return false;
+    }
+    return a.equals(new RunStatus(b.kind(), b.namespace(), b.name(), b.cluster(), b.phase(), b.reason(), b.message(),
+        b.startTime(), b.completionTime(), b.results(), b.podName(), b.steps(), a.children()));
   }
 
   @Override
