@@ -50,7 +50,7 @@ class VersionCompletionTest {
     Run none = fleetfed();
 
     assertThat(none.code()).isEqualTo(Main.INVALID_INPUT);
-    assertThat(none.err()).contains("a command is required (render, enable, apply,", "controller, version,"
+    assertThat(none.err()).contains("a command is required (render, enable, disable, federate, apply,", "controller, version,"
         + " completion)").doesNotContain("help)");
   }
 

@@ -1,7 +1,6 @@
 package io.fleetfed.controller;
 
 import io.fleetfed.core.cluster.ClusterState;
-import io.fleetfed.core.internal.Nulls;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,7 +32,18 @@ public record ControllerState(String identity, boolean leading, Optional<String>
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(leader, "leader");
     Objects.requireNonNull(notLeadingBecause, "notLeadingBecause");
-    typesRunning = List.copyOf(Nulls.noNulls(typesRunning, "typesRunning"));
-    members = List.copyOf(Nulls.noNulls(members, "members"));
+    typesRunning = copyOf(typesRunning, "typesRunning");
+    members = copyOf(members, "members");
+  }
+
+  /** An unmodifiable copy of {@code values}, refusing a null list or element by the parameter's name. */
+  private static <T> List<T> copyOf(List<T> values, String name) {
+    Objects.requireNonNull(values, name);
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i) == null) {
+        throw new NullPointerException(name + "[" + i + "]");
+      }
+    }
+    return List.copyOf(values);
   }
 }

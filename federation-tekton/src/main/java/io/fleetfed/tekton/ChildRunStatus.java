@@ -1,6 +1,5 @@
 package io.fleetfed.tekton;
 
-import io.fleetfed.core.internal.Nulls;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +32,6 @@ public record ChildRunStatus(String pipelineTask, String name, RunPhase phase, S
     Objects.requireNonNull(startTime, "startTime");
     Objects.requireNonNull(completionTime, "completionTime");
     Objects.requireNonNull(podName, "podName");
-    steps = List.copyOf(Nulls.noNulls(steps, "steps"));
+    steps = List.copyOf(Arguments.noNulls(steps, "steps"));
   }
 }

@@ -2,7 +2,6 @@ package io.fleetfed.tekton;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.kubefed.BuiltInTypes;
 import io.fleetfed.core.model.ResourceType;
 import java.util.ArrayDeque;
@@ -88,8 +87,8 @@ final class Closure {
    */
   record Result(List<Dependency> dependencies, List<String> warnings) {
     Result {
-      dependencies = List.copyOf(Nulls.noNulls(dependencies, "dependencies"));
-      warnings = List.copyOf(Nulls.noNulls(warnings, "warnings"));
+      dependencies = List.copyOf(Arguments.noNulls(dependencies, "dependencies"));
+      warnings = List.copyOf(Arguments.noNulls(warnings, "warnings"));
     }
   }
 

@@ -1,6 +1,5 @@
 package io.fleetfed.tekton;
 
-import io.fleetfed.core.internal.Nulls;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +24,7 @@ public record ClusterChoice(String cluster, String reason, Map<String, String> p
   public ClusterChoice {
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(reason, "reason");
-    passedOver = Collections.unmodifiableSortedMap(new TreeMap<>(Nulls.noNulls(passedOver, "passedOver")));
+    passedOver = Collections.unmodifiableSortedMap(new TreeMap<>(Arguments.noNulls(passedOver, "passedOver")));
   }
 
   @Override

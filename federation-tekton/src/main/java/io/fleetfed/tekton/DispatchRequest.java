@@ -7,7 +7,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.Violation;
-import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.model.LabelSelector;
 import java.io.IOException;
 import java.time.Duration;
@@ -109,8 +108,8 @@ public record DispatchRequest(ObjectNode run, String source, Optional<String> ke
     Objects.requireNonNull(sourceCluster, "sourceCluster");
     run = run.deepCopy();
     dependencies = dependencies.stream().map(ObjectNode::deepCopy).toList();
-    dependencySources = List.copyOf(Nulls.noNulls(dependencySources, "dependencySources"));
-    ignored = List.copyOf(Nulls.noNulls(ignored, "ignored"));
+    dependencySources = List.copyOf(Arguments.noNulls(dependencySources, "dependencySources"));
+    ignored = List.copyOf(Arguments.noNulls(ignored, "ignored"));
     if (dependencySources.size() != dependencies.size()) {
       throw new IllegalArgumentException("dependencySources has " + dependencySources.size() + " entries for "
           + dependencies.size() + " dependencies");
@@ -330,12 +329,12 @@ public record DispatchRequest(ObjectNode run, String source, Optional<String> ke
 
     /** Only these member clusters may run it (replaces earlier ones). */
     public Builder clusters(String... names) {
-      return clusters(List.of(Nulls.noNulls(names, "names")));
+      return clusters(List.of(Arguments.noNulls(names, "names")));
     }
 
     /** Only these member clusters may run it (replaces earlier ones). */
     public Builder clusters(java.util.Collection<String> names) {
-      Nulls.noNulls(names, "names");
+      Arguments.noNulls(names, "names");
       clusters.clear();
       clusters.addAll(names);
       return this;

@@ -1,6 +1,5 @@
 package io.fleetfed.tekton;
 
-import io.fleetfed.core.internal.Nulls;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -49,10 +48,10 @@ public record RunStatus(String kind, String namespace, String name, String clust
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(startTime, "startTime");
     Objects.requireNonNull(completionTime, "completionTime");
-    results = Collections.unmodifiableMap(new LinkedHashMap<>(Nulls.noNulls(results, "results")));
+    results = Collections.unmodifiableMap(new LinkedHashMap<>(Arguments.noNulls(results, "results")));
     Objects.requireNonNull(podName, "podName");
-    steps = List.copyOf(Nulls.noNulls(steps, "steps"));
-    children = List.copyOf(Nulls.noNulls(children, "children"));
+    steps = List.copyOf(Arguments.noNulls(steps, "steps"));
+    children = List.copyOf(Arguments.noNulls(children, "children"));
   }
 
   /** One result's value. */
