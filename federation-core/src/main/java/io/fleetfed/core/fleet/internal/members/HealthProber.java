@@ -134,10 +134,15 @@ public final class HealthProber {
     }
   }
 
-  /** Records a probe; a change is written to the host (on a worker) and told to the listener. */
+  /**
+   * Records a probe; a change is written to the host (on a worker) and told to the listener. A member whose probe
+   * is off is Ready for this fleet only: nothing is written to its KubeFedCluster, where KubeFed's controller or
+   * another fleet that does probe it records what it found.
+   */
   private void record(Member m, HealthProbe r) {
     Optional<ClusterHealth> changed = m.probed(r.health(), r.message(), checkFor(m.name()));
-    if (m.joined() && !m.recorded().equals(Optional.of(m.health())) && !closed) {
+    boolean probed = checkFor(m.name()).enabled();
+    if (probed && m.joined() && !m.recorded().equals(Optional.of(m.health())) && !closed) {
       ClusterHealth health = m.health();
       Optional<String> message = m.state().message();
       try {
