@@ -37,10 +37,11 @@ import picocli.CommandLine.Parameters;
     description = {
         "Federates an existing object, as kubefedctl federate does: reads KIND NAME from the host cluster of"
             + " --context (or the objects of -f files) and creates Federated<Kind> objects in the host (or, with"
-            + " -o yaml, prints them). The template is the object without apiVersion, kind, status and metadata"
-            + " (labels are kept; annotations are dropped, with a warning), and without what each cluster sets"
-            + " itself: a Namespace's spec.finalizers, a ServiceAccount's secrets, a Service's clusterIP,"
-            + " clusterIPs and nodePorts. The placement selects every cluster (clusterSelector: {matchLabels: {}}).",
+            + " -o yaml, prints them). The template is the object without apiVersion, kind, status and server-set"
+            + " metadata (labels and annotations are kept, but kubectl's last-applied record, the Deployment"
+            + " revision and fleetfed's own, named in a warning), and without what each cluster sets itself: a"
+            + " Namespace's spec.finalizers, a ServiceAccount's secrets, a Service's clusterIP, clusterIPs and"
+            + " nodePorts. The placement selects every cluster (clusterSelector: {matchLabels: {}}).",
         "KIND is any name kubectl accepts (plural, singular, kind, short name, plural.group). --contents, for a"
             + " Namespace, also federates every object in it, skipping endpoints, events, propagatedversions,"
             + " the extensions group, federated types, --skip-api-resources and names that are not DNS-1123."},

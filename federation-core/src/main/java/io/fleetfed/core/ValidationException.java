@@ -28,7 +28,7 @@ public class ValidationException extends FederationException {
 
   /** An exception for one or more violations; the list must not be empty. */
   public ValidationException(List<Violation> violations) {
-    super(describe(violations));
+    super(describe(Nulls.noNulls(violations, "violations")));
     this.violations = List.copyOf(Nulls.noNulls(violations, "violations"));
   }
 

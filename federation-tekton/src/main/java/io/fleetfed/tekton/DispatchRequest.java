@@ -102,12 +102,12 @@ public record DispatchRequest(ObjectNode run, String source, Optional<String> ke
     Objects.requireNonNull(run, "run");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(key, "key");
-    clusters = Set.copyOf(new LinkedHashSet<>(clusters));
+    clusters = Set.copyOf(new LinkedHashSet<>(Arguments.noNulls(clusters, "clusters")));
     Objects.requireNonNull(selector, "selector");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(sourceCluster, "sourceCluster");
     run = run.deepCopy();
-    dependencies = dependencies.stream().map(ObjectNode::deepCopy).toList();
+    dependencies = Arguments.noNulls(dependencies, "dependencies").stream().map(ObjectNode::deepCopy).toList();
     dependencySources = List.copyOf(Arguments.noNulls(dependencySources, "dependencySources"));
     ignored = List.copyOf(Arguments.noNulls(ignored, "ignored"));
     if (dependencySources.size() != dependencies.size()) {
@@ -172,6 +172,8 @@ public record DispatchRequest(ObjectNode run, String source, Optional<String> ke
    *     cannot be read, a document is not a Kubernetes object, or it does not hold exactly one run
    */
   public static Builder read(String source, String yaml) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(yaml, "yaml");
     List<ObjectNode> runs = new ArrayList<>();
     List<String> runPositions = new ArrayList<>();
     List<ObjectNode> others = new ArrayList<>();

@@ -53,6 +53,7 @@ public final class Fabric8Objects {
    * @throws ValidationException if the object has no apiVersion, kind or name, or its kind has no federated type
    */
   public static FederatedResource.Builder federate(HasMetadata liveObject) {
+    Objects.requireNonNull(liveObject, "liveObject");
     return federate(liveObject, TypeRegistry.standard());
   }
 
@@ -72,6 +73,7 @@ public final class Fabric8Objects {
    * @throws ValidationException if the object has no apiVersion, kind or name, or its kind has no federated type
    */
   public static FederatedResource.Builder federate(HasMetadata liveObject, TypeRegistry registry) {
+    Objects.requireNonNull(liveObject, "liveObject");
     Objects.requireNonNull(registry, "registry");
     return Federate.from(toTree(liveObject), registry);
   }
@@ -86,6 +88,7 @@ public final class Fabric8Objects {
    * }</pre>
    */
   public static ObjectNode template(HasMetadata object) {
+    Objects.requireNonNull(object, "object");
     return federate(object).build().template();
   }
 

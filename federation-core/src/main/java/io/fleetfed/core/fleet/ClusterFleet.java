@@ -158,8 +158,14 @@ public final class ClusterFleet implements AutoCloseable {
     }
   }
 
-  /** Rejects a per-member health check for a cluster that is no member, closing what was built. */
+  /**
+   * Rejects a per-member health check for a cluster that is no member, closing what was built; with a host, a
+   * cluster may also join later, so any name is taken.
+   */
   private static void requireMembers(Members members, Set<String> names) {
+    if (members.membership().isPresent()) {
+      return;
+    }
     List<String> unknown = new ArrayList<>();
     for (String name : names) {
       if (members.all().stream().noneMatch(m -> m.name().equals(name))) {
@@ -170,7 +176,7 @@ public final class ClusterFleet implements AutoCloseable {
       String known = String.join(", ", members.all().stream().map(Member::name).sorted().toList());
       members.close();
       throw new ValidationException("memberHealth", "no member is named " + String.join(", ", unknown)
-          + " (members: " + known + "); give the member to the builder or join it in the host first");
+          + " (members: " + known + "); give the member to the builder, or use a host where it is or will be joined");
     }
   }
 

@@ -301,8 +301,8 @@ public final class ClusterFleetBuilder {
   /**
    * How member {@code name} is probed, instead of the fleet's {@link #health(HealthCheck) check}: another path,
    * period, timeout or thresholds, or {@link HealthCheck#OFF} for a member that is always Ready. The member is one
-   * given to this builder or one the host registers (also when it joins later); {@link #build()} rejects a name
-   * that is neither. A later call for the same name replaces the earlier one.
+   * given to this builder or, in a fleet with a host, one the host registers, also when it joins
+   * later; without a host, {@link #build()} rejects a name that is no member. A later call for the same name replaces the earlier one.
    *
    * <pre>{@code
    * // mock: the client of fabric8's CRUD mock server (EnableKubernetesMockClient(crud = true)), whose /healthz

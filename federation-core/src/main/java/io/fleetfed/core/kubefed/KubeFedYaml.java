@@ -117,6 +117,9 @@ public final class KubeFedYaml {
    * @throws ValidationException listing every problem in the source
    */
   public static KubeFedBundle read(String sourceName, String yaml, TypeRegistry registry) {
+    Objects.requireNonNull(sourceName, "sourceName");
+    Objects.requireNonNull(yaml, "yaml");
+    Objects.requireNonNull(registry, "registry");
     return read(List.of(new YamlSource(sourceName, yaml)), registry, InputLimits.DEFAULT);
   }
 
@@ -126,6 +129,8 @@ public final class KubeFedYaml {
    * @throws ValidationException listing every problem in the source, a limit it goes past included
    */
   public static KubeFedBundle read(String sourceName, String yaml, TypeRegistry registry, InputLimits limits) {
+    Objects.requireNonNull(sourceName, "sourceName");
+    Objects.requireNonNull(yaml, "yaml");
     return read(List.of(new YamlSource(sourceName, yaml)), registry, limits);
   }
 

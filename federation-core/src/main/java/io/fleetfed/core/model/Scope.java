@@ -1,6 +1,7 @@
 package io.fleetfed.core.model;
 
 import io.fleetfed.core.ValidationException;
+import java.util.Objects;
 
 /** Whether objects of a type live in a namespace or in the cluster as a whole. */
 public enum Scope {
@@ -26,6 +27,7 @@ public enum Scope {
    * @throws ValidationException for anything else
    */
   public static Scope parse(String value) {
+    Objects.requireNonNull(value, "value");
     for (Scope scope : values()) {
       if (scope.wireName.equals(value)) {
         return scope;

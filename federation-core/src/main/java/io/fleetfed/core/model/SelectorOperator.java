@@ -1,6 +1,7 @@
 package io.fleetfed.core.model;
 
 import io.fleetfed.core.ValidationException;
+import java.util.Objects;
 
 /** The operators of a label selector's {@code matchExpressions}, as Kubernetes defines them. */
 public enum SelectorOperator {
@@ -35,6 +36,7 @@ public enum SelectorOperator {
    * @throws ValidationException naming the bad operator and the valid ones
    */
   public static SelectorOperator parse(String value) {
+    Objects.requireNonNull(value, "value");
     for (SelectorOperator op : values()) {
       if (op.wireName.equals(value)) {
         return op;

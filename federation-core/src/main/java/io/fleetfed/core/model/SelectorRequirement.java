@@ -46,12 +46,12 @@ public record SelectorRequirement(String key, SelectorOperator operator, List<St
 
   /** {@code key In (values)}. */
   public static SelectorRequirement in(String key, String... values) {
-    return new SelectorRequirement(key, SelectorOperator.IN, List.of(values));
+    return new SelectorRequirement(key, SelectorOperator.IN, List.of(Nulls.noNulls(values, "values")));
   }
 
   /** {@code key NotIn (values)}. */
   public static SelectorRequirement notIn(String key, String... values) {
-    return new SelectorRequirement(key, SelectorOperator.NOT_IN, List.of(values));
+    return new SelectorRequirement(key, SelectorOperator.NOT_IN, List.of(Nulls.noNulls(values, "values")));
   }
 
   /** {@code key Exists}. */

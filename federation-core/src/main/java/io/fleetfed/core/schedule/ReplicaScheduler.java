@@ -2,6 +2,7 @@ package io.fleetfed.core.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetfed.core.ValidationException;
+import io.fleetfed.core.internal.Nulls;
 import io.fleetfed.core.internal.Problems;
 import io.fleetfed.core.model.Cluster;
 import io.fleetfed.core.model.ClusterOverride;
@@ -75,6 +76,7 @@ public final class ReplicaScheduler {
    */
   public static FederatedResource schedule(FederatedResource target, ReplicaSchedulingPreference pref,
       Collection<Cluster> clusters, Map<String, Integer> currentReplicas, Map<String, Integer> capacity) {
+    Objects.requireNonNull(target, "target");
     return plan(target, pref, clusters, currentReplicas, capacity)
         .map(plan -> apply(target, plan.result()))
         .orElse(target);
@@ -88,9 +90,9 @@ public final class ReplicaScheduler {
       Collection<Cluster> clusters, Map<String, Integer> currentReplicas, Map<String, Integer> capacity) {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(pref, "pref");
-    Objects.requireNonNull(clusters, "clusters");
-    Objects.requireNonNull(currentReplicas, "currentReplicas");
-    Objects.requireNonNull(capacity, "capacity");
+    Nulls.noNulls(clusters, "clusters");
+    Nulls.noNulls(currentReplicas, "currentReplicas");
+    Nulls.noNulls(capacity, "capacity");
     checkTarget(target, pref);
     List<String> eligible = eligibleClusters(target, pref, clusters);
     if (eligible.isEmpty()) {

@@ -1,5 +1,7 @@
 package io.fleetfed.core.status;
 
+import java.util.Objects;
+
 /**
  * Why one cluster's copy of a federated object is not as it should be, in KubeFed's vocabulary
  * ({@code pkg/controller/sync/status}); {@link #OK} when it is.
@@ -82,6 +84,7 @@ public enum PropagationStatus {
 
   /** The status spelled {@code reason}, where {@code ""} is {@link #OK}. */
   public static PropagationStatus ofReason(String reason) {
+    Objects.requireNonNull(reason, "reason");
     for (PropagationStatus status : values()) {
       if (status.reason.equals(reason)) {
         return status;
