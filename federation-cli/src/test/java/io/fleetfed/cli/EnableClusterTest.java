@@ -67,6 +67,21 @@ class EnableClusterTest {
   }
 
   @Test
+  @DisplayName("a group whose discovery fails (an aggregated API that is down) leaves the others usable")
+  void partialDiscovery() throws IOException {
+    sandbox.cluster("host").failRequests("GET", "/apis/batch/v1", 503, 1);
+    try {
+      CliSandbox.Run run = enable("deploy");
+
+      assertThat(run.code()).as("%s", run).isZero();
+      assertThat(RenderCommandIT.yamlDocuments(run.out()).get(1).at("/metadata/name").asText())
+          .isEqualTo("deployments.apps");
+    } finally {
+      sandbox.cluster("host").clearFaults();
+    }
+  }
+
+  @Test
   @DisplayName("a short name of a CRD becomes the federated CRD's f-prefixed short name")
   void shortNamesCarryOver() throws IOException {
     CliSandbox.Run run = enable("gadgets");

@@ -1,6 +1,7 @@
 package io.fleetfed.core.fleet.internal.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
@@ -50,6 +51,8 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The seam over fabric8: one {@link KubernetesClient} per cluster, every failure turned into a
@@ -63,6 +66,8 @@ public final class Fabric8ClusterClient implements ClusterClient, AutoCloseable 
   static final int TOO_MANY_REQUESTS_RETRIES = 5;
   /** The longest wait before sending a request answered 429 again, whatever the server asks. */
   static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(2);
+  private static final Logger LOG = LoggerFactory.getLogger(Fabric8ClusterClient.class);
+
   private final String cluster;
   private final KubernetesClient client;
   private final Map<ResourceType, ResourceDefinitionContext> contexts = new ConcurrentHashMap<>();
@@ -419,20 +424,27 @@ public final class Fabric8ClusterClient implements ClusterClient, AutoCloseable 
         });
   }
 
+  /** {@code v1} and each API group's preferred version, as discovery lists them. */
+  private List<String> preferredGroupVersions() {
+    List<String> groupVersions = new ArrayList<>(List.of("v1"));
+    var groups = client.getApiGroups();
+    if (groups != null && groups.getGroups() != null) {
+      for (var g : groups.getGroups()) {
+        if (g.getPreferredVersion() != null) {
+          groupVersions.add(g.getPreferredVersion().getGroupVersion());
+        }
+      }
+    }
+    return groupVersions;
+  }
+
   @Override
   public List<ResourceType> servedTypes() {
     return call(() -> {
-      List<String> groupVersions = new ArrayList<>(List.of("v1"));
-      var groups = client.getApiGroups();
-      if (groups != null && groups.getGroups() != null) {
-        for (var g : groups.getGroups()) {
-          if (g.getPreferredVersion() != null) {
-            groupVersions.add(g.getPreferredVersion().getGroupVersion());
-          }
-        }
-      }
+      List<String> groupVersions = preferredGroupVersions();
       List<ResourceType> types = new ArrayList<>();
       for (String gv : groupVersions) {
+        // a group that cannot be listed fails the whole call: what it serves may hold copies to find
         var list = client.getApiResources(gv);
         if (list == null || list.getResources() == null) {
           continue;
@@ -460,18 +472,18 @@ public final class Fabric8ClusterClient implements ClusterClient, AutoCloseable 
   @Override
   public List<ServedResource> servedResources() {
     return call(() -> {
-      List<String> groupVersions = new ArrayList<>(List.of("v1"));
-      var groups = client.getApiGroups();
-      if (groups != null && groups.getGroups() != null) {
-        for (var g : groups.getGroups()) {
-          if (g.getPreferredVersion() != null) {
-            groupVersions.add(g.getPreferredVersion().getGroupVersion());
-          }
-        }
-      }
+      List<String> groupVersions = preferredGroupVersions();
       List<ServedResource> resources = new ArrayList<>();
       for (String gv : groupVersions) {
-        var list = client.getApiResources(gv);
+        APIResourceList list;
+        try {
+          list = client.getApiResources(gv);
+        } catch (KubernetesClientException unavailable) {
+          // as kubectl does: an aggregated API that is down (metrics.k8s.io answering 503) leaves the others usable
+          LOG.warn("{}: discovery of {} failed, its resources are left out: {}", cluster, gv,
+              Errors.describe(unavailable));
+          continue;
+        }
         if (list == null || list.getResources() == null) {
           continue;
         }
