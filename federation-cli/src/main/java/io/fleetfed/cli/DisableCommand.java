@@ -108,9 +108,10 @@ final class DisableCommand extends FleetCommand {
       }
       awaitControllerStopped(host, namespace, name, tree, described);
       if (delete) {
-        deleteCrd(host, crd);
+        // the FederatedTypeConfig first: if the CRD's delete then fails, no FTC names a CRD that is gone
         host.delete(HostObjects.TYPE_CONFIGS, namespace, name);
         out.println(described + " deleted");
+        deleteCrd(host, crd);
       }
       return 0;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fleetfed.core.ValidationException;
 import io.fleetfed.core.Violation;
 import io.fleetfed.core.cluster.ClusterClient;
@@ -44,7 +45,9 @@ import picocli.CommandLine.Parameters;
             + " nodePorts. The placement selects every cluster (clusterSelector: {matchLabels: {}}).",
         "KIND is any name kubectl accepts (plural, singular, kind, short name, plural.group). --contents, for a"
             + " Namespace, also federates every object in it, skipping endpoints, events, propagatedversions,"
-            + " the extensions group, federated types, --skip-api-resources and names that are not DNS-1123."},
+            + " the extensions group, federated types, --skip-api-resources and names that are not DNS-1123;"
+            + " unlike kubefedctl, also objects a controller owns (a Deployment's ReplicaSets and Pods), which each"
+            + " cluster makes itself."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:federated (or printed)",
         "2:invalid input: unknown type or object, unreadable file, type not enabled (nothing written)",
@@ -194,6 +197,16 @@ final class FederateCommand extends FleetCommand {
         if (!DNS1123_SUBDOMAIN.matcher(name).matches() || name.length() > 253) {
           Problems.warn(err, type.qualifiedName() + " " + ns + "/" + name + ": not federated, its name is not a"
               + " DNS-1123 subdomain");
+          continue;
+        }
+        var controller = o.getMetadata().getOwnerReferences() == null ? Optional.<OwnerReference>empty()
+            : o.getMetadata().getOwnerReferences().stream().filter(ref -> Boolean.TRUE.equals(ref.getController()))
+                .findFirst();
+        if (controller.isPresent()) {
+          // unlike kubefedctl: a ReplicaSet or Pod federated beside its Deployment would run twice on each member
+          Problems.warn(err, type.qualifiedName() + " " + ns + "/" + name + ": not federated, "
+              + controller.get().getKind() + " " + controller.get().getName() + " controls it (each cluster's makes"
+              + " its own)");
           continue;
         }
         sources.add(new Source(type, JSON.valueToTree(o), host.cluster()));

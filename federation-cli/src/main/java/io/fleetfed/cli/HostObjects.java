@@ -67,6 +67,7 @@ final class HostObjects {
       if (e.code() != 409) {
         throw e;
       }
+      return Optional.empty();   // created meanwhile by someone else: nothing to report
     }
     return Optional.of(Outcome.created);
   }

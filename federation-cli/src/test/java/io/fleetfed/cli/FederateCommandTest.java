@@ -71,6 +71,16 @@ class FederateCommandTest {
       kind: ConfigMap
       metadata: {name: Not_DNS, namespace: shop}
       ---
+      apiVersion: apps/v1
+      kind: ReplicaSet
+      metadata:
+        name: web-5d8f
+        namespace: shop
+        ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: u-1, controller: true}]
+      spec:
+        selector: {matchLabels: {app: web}}
+        template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: nginx}]}}
+      ---
       apiVersion: v1
       kind: Event
       metadata: {name: web.1, namespace: shop}
@@ -177,7 +187,8 @@ class FederateCommandTest {
   }
 
   @Test
-  @DisplayName("--contents federates the namespace and its objects, skipping events and endpoints")
+  @DisplayName("--contents federates the namespace and its objects, skipping events, endpoints and what a"
+      + " controller owns")
   void contents() throws IOException {
     CliSandbox.Run run = cli("federate", "ns", "shop", "--contents", "-o", "yaml");
 
@@ -187,8 +198,11 @@ class FederateCommandTest {
     assertThat(kinds).contains("FederatedNamespace shop", "FederatedDeployment web", "FederatedService web",
         "FederatedServiceAccount builder", "FederatedConfigMap settings")
         .noneMatch(k -> k.startsWith("FederatedEvent") || k.startsWith("FederatedEndpoints"))
-        .doesNotContain("FederatedConfigMap Not_DNS");
-    assertThat(run.err()).contains("configmaps shop/Not_DNS: not federated, its name is not a DNS-1123 subdomain");
+        .doesNotContain("FederatedConfigMap Not_DNS")
+        .noneMatch(k -> k.startsWith("FederatedReplicaSet"));
+    assertThat(run.err()).contains("configmaps shop/Not_DNS: not federated, its name is not a DNS-1123 subdomain")
+        .contains("replicasets.apps shop/web-5d8f: not federated, Deployment web controls it (each cluster's"
+            + " makes its own)");
 
     CliSandbox.Run skipping = cli("federate", "ns", "shop", "--contents", "--skip-api-resources",
         "configmaps,deployments.apps", "-o", "yaml");
