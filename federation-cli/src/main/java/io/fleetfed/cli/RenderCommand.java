@@ -149,6 +149,12 @@ final class RenderCommand implements Callable<Integer> {
         Problems.warn(err, resource.describe() + ": has no placement, so it goes to no cluster (KubeFed's rule);"
             + " list clusters or use clusterSelector: {} for every cluster");
       }
+      if (!explicitInventory && placement.clusters().isEmpty() && placement.clusterSelector().isPresent()) {
+        Problems.warn(err, resource.describe() + ": its clusterSelector selects among "
+            + (known.isEmpty() ? "no cluster" : "only the clusters other placements name (" + String.join(", ", known)
+            + ")") + ", as no --clusters inventory was given; give one (kubectl get kubefedclusters -n"
+            + " kube-federation-system -o yaml) to render it for the fleet's clusters");
+      }
       if (explicitInventory) {
         for (String name : placement.clusters().orElse(List.of())) {
           if (!known.contains(name)) {

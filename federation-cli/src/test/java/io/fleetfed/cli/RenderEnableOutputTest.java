@@ -39,6 +39,26 @@ class RenderEnableOutputTest {
   }
 
   @Test
+  @DisplayName("a clusterSelector placement without an inventory says it selects among no cluster, not silence")
+  void selectorWithoutInventory() throws IOException {
+    Path file = Files.writeString(dir.resolve("selected.yaml"), """
+        apiVersion: types.kubefed.io/v1beta1
+        kind: FederatedConfigMap
+        metadata: {name: settings, namespace: shop}
+        spec:
+          template: {data: {a: b}}
+          placement: {clusterSelector: {matchLabels: {}}}
+        """);
+
+    CliSandbox.Run render = CliSandbox.run("render", "-f", file.toString());
+
+    assertThat(render.code()).as("%s", render).isZero();
+    assertThat(render.out()).isEmpty();
+    assertThat(render.err()).contains("warning: FederatedConfigMap shop/settings: its clusterSelector selects among"
+        + " no cluster, as no --clusters inventory was given");
+  }
+
+  @Test
   @DisplayName("enable's output and a federated object of that type: the FTC defines the type, render succeeds")
   void enableOutputWithObject() throws IOException {
     Path enabled = enableOutput();
