@@ -100,8 +100,7 @@ final class DemoCommand implements Callable<Integer> {
   private static final String FEDERATION_NAMESPACE = ClusterFleet.DEFAULT_FEDERATION_NAMESPACE;
   private static final ResourceDefinitionContext KUBEFED_CLUSTERS = ResourceContexts.of(
       ResourceType.namespaced("core.kubefed.io", "v1beta1", "KubeFedCluster", "kubefedclusters"));
-  private static final ResourceDefinitionContext TYPE_CONFIGS = ResourceContexts.of(
-      ResourceType.namespaced("core.kubefed.io", "v1beta1", "FederatedTypeConfig", "federatedtypeconfigs"));
+  private static final ResourceDefinitionContext TYPE_CONFIGS = ResourceContexts.of(HostObjects.TYPE_CONFIGS);
   private static final String DIGEST = "sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945";
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -103,17 +103,18 @@ final class EnableCommand extends FleetCommand {
           + " ~/.kube/config has it): the host cluster to write the federated CRD and FederatedTypeConfig to");
     }
     if (context.isEmpty()) {
-      print(documents(configs(Optional.empty())));
+      print(documents(configs(Optional.empty(), List.of())));
       return 0;
     }
     try (ClusterFleet fleet = kube.builder().hostContext(context.get()).build()) {
       ClusterClient host = fleet.hostClient().orElseThrow();
-      List<ObjectNode> documents = documents(configs(Optional.of(host)));
+      List<ServedResource> served = host.servedResources();   // one discovery, for the lookup and the apply
+      List<ObjectNode> documents = documents(configs(Optional.of(host), served));
       if (!apply) {
         print(documents);
         return 0;
       }
-      applyAll(new HostObjects(host), documents, kube.federationNamespace(), out);
+      applyAll(new HostObjects(host), served, documents, kube.federationNamespace(), out);
       return 0;
     }
   }
@@ -137,13 +138,13 @@ final class EnableCommand extends FleetCommand {
     return matches.get(0).type();
   }
 
-  private List<FederatedTypeConfig> configs(Optional<ClusterClient> host) {
+  /** The configurations of the types asked for: looked up in {@code served}, the host's discovery, if any. */
+  private List<FederatedTypeConfig> configs(Optional<ClusterClient> host, List<ServedResource> served) {
     TypeRegistry registry = TypeRegistry.standard();
     boolean custom = kind.isPresent() || plural.isPresent() || (version.isPresent() && host.isEmpty());
     boolean versionForTypes = host.isPresent() && version.isPresent() && !custom;
     List<Violation> problems = new ArrayList<>();
     List<FederatedTypeConfig> configs = new ArrayList<>();
-    List<ServedResource> served = host.map(ClusterClient::servedResources).orElse(List.of());
     for (String type : types) {
       try {
         if (host.isEmpty()) {
@@ -226,9 +227,12 @@ final class EnableCommand extends FleetCommand {
     out.print(output == Output.json ? json(documents) : KubeFedYaml.writeYaml(documents));
   }
 
-  /** Creates or updates enable's documents in the host, printing what was done to each. */
-  static void applyAll(HostObjects host, List<ObjectNode> documents, String namespace, PrintWriter out) {
-    List<ServedResource> served = host.client().servedResources();
+  /**
+   * Creates or updates enable's documents in the host, printing what was done to each; {@code served} is the host's
+   * discovery.
+   */
+  static void applyAll(HostObjects host, List<ServedResource> served, List<ObjectNode> documents, String namespace,
+      PrintWriter out) {
     if (!HostObjects.serves(served, HostObjects.TYPE_CONFIGS)) {
       throw new FederationException("cluster " + host.client().cluster() + " does not serve FederatedTypeConfigs"
           + " (federatedtypeconfigs.core.kubefed.io): install KubeFed's CRDs first (fleetfed install | kubectl"

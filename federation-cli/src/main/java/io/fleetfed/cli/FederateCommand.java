@@ -371,7 +371,7 @@ final class FederateCommand extends FleetCommand {
             + " --enable-type; nothing was written");
       }
     } else {
-      EnableCommand.applyAll(host, enableDocuments(sources), kube.federationNamespace(), out);
+      EnableCommand.applyAll(host, served, enableDocuments(sources), kube.federationNamespace(), out);
       for (ResourceType f : federatedTypes) {
         host.client().awaitServed(f, "", SERVED_TIMEOUT);
       }
