@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Probes every member's health path ({@code /healthz} by default) as KubeFed's cluster controller does
- * ({@link HealthCheck}: path, period, timeout, thresholds; the fleet's check, or a member's own), writes a joined member's health to its KubeFedCluster's status when it changes, and tells
- * the fleet of every change.
+ * ({@link HealthCheck}: path, period, timeout, thresholds; the fleet's check, or a member's own), writes a joined,
+ * probed member's health to its KubeFedCluster's status when it changes, and tells the fleet of every change.
  */
 public final class HealthProber {
   private static final Logger LOG = LoggerFactory.getLogger(HealthProber.class);
@@ -140,9 +140,9 @@ public final class HealthProber {
    * another fleet that does probe it records what it found.
    */
   private void record(Member m, HealthProbe r) {
-    Optional<ClusterHealth> changed = m.probed(r.health(), r.message(), checkFor(m.name()));
-    boolean probed = checkFor(m.name()).enabled();
-    if (probed && m.joined() && !m.recorded().equals(Optional.of(m.health())) && !closed) {
+    HealthCheck c = checkFor(m.name());
+    Optional<ClusterHealth> changed = m.probed(r.health(), r.message(), c);
+    if (c.enabled() && m.joined() && !m.recorded().equals(Optional.of(m.health())) && !closed) {
       ClusterHealth health = m.health();
       Optional<String> message = m.state().message();
       try {
