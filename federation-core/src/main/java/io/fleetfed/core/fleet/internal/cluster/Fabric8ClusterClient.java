@@ -1,6 +1,7 @@
 package io.fleetfed.core.fleet.internal.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -424,8 +425,15 @@ public final class Fabric8ClusterClient implements ClusterClient, AutoCloseable 
         });
   }
 
-  /** {@code v1} and each API group's preferred version, as discovery lists them. */
-  private List<String> preferredGroupVersions() {
+  /** A resource as discovery lists it, with the group and version it was listed under. */
+  private record Discovered(String group, String version, APIResource resource) {}
+
+  /**
+   * Every resource of {@code v1} and of each API group's preferred version, as discovery lists them (no
+   * subresources). A group version whose discovery fails is left out with a warning when {@code partial}, as kubectl
+   * does for an aggregated API that is down; otherwise it fails the call.
+   */
+  private List<Discovered> discover(boolean partial) {
     List<String> groupVersions = new ArrayList<>(List.of("v1"));
     var groups = client.getApiGroups();
     if (groups != null && groups.getGroups() != null) {
@@ -435,34 +443,49 @@ public final class Fabric8ClusterClient implements ClusterClient, AutoCloseable 
         }
       }
     }
-    return groupVersions;
+    List<Discovered> found = new ArrayList<>();
+    for (String gv : groupVersions) {
+      APIResourceList list;
+      try {
+        list = client.getApiResources(gv);
+      } catch (KubernetesClientException unavailable) {
+        if (!partial) {
+          throw unavailable;
+        }
+        LOG.warn("{}: discovery of {} failed, its resources are left out: {}", cluster, gv,
+            Errors.describe(unavailable));
+        continue;
+      }
+      if (list == null || list.getResources() == null) {
+        continue;
+      }
+      String group = gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "";
+      String version = gv.contains("/") ? gv.substring(gv.indexOf('/') + 1) : gv;
+      for (APIResource r : list.getResources()) {
+        if (r.getName() != null && !r.getName().contains("/") && r.getKind() != null) {
+          found.add(new Discovered(group, version, r));
+        }
+      }
+    }
+    return found;
   }
 
   @Override
   public List<ResourceType> servedTypes() {
+    // a group that cannot be listed fails the whole call: what it serves may hold copies to find
     return call(() -> {
-      List<String> groupVersions = preferredGroupVersions();
       List<ResourceType> types = new ArrayList<>();
-      for (String gv : groupVersions) {
-        // a group that cannot be listed fails the whole call: what it serves may hold copies to find
-        var list = client.getApiResources(gv);
-        if (list == null || list.getResources() == null) {
+      for (Discovered d : discover(false)) {
+        APIResource r = d.resource();
+        if (r.getVerbs() == null || !r.getVerbs().containsAll(List.of("list", "delete"))) {
           continue;
         }
-        String group = gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "";
-        String version = gv.contains("/") ? gv.substring(gv.indexOf('/') + 1) : gv;
-        for (var r : list.getResources()) {
-          if (r.getName().contains("/") || r.getVerbs() == null
-              || !r.getVerbs().containsAll(List.of("list", "delete"))) {
-            continue;
-          }
-          try {
-            types.add(Boolean.TRUE.equals(r.getNamespaced())
-                ? ResourceType.namespaced(group, version, r.getKind(), r.getName())
-                : ResourceType.cluster(group, version, r.getKind(), r.getName()));
-          } catch (RuntimeException unusual) {
-            // a name fleetfed's types cannot hold is no type fleetfed ever wrote
-          }
+        try {
+          types.add(Boolean.TRUE.equals(r.getNamespaced())
+              ? ResourceType.namespaced(d.group(), d.version(), r.getKind(), r.getName())
+              : ResourceType.cluster(d.group(), d.version(), r.getKind(), r.getName()));
+        } catch (RuntimeException unusual) {
+          // a name fleetfed's types cannot hold is no type fleetfed ever wrote
         }
       }
       return types;
@@ -472,37 +495,16 @@ public final class Fabric8ClusterClient implements ClusterClient, AutoCloseable 
   @Override
   public List<ServedResource> servedResources() {
     return call(() -> {
-      List<String> groupVersions = preferredGroupVersions();
       List<ServedResource> resources = new ArrayList<>();
-      for (String gv : groupVersions) {
-        APIResourceList list;
+      for (Discovered d : discover(true)) {
+        APIResource r = d.resource();
+        List<String> shortNames = r.getShortNames() == null ? List.of() : r.getShortNames();
         try {
-          list = client.getApiResources(gv);
-        } catch (KubernetesClientException unavailable) {
-          // as kubectl does: an aggregated API that is down (metrics.k8s.io answering 503) leaves the others usable
-          LOG.warn("{}: discovery of {} failed, its resources are left out: {}", cluster, gv,
-              Errors.describe(unavailable));
-          continue;
-        }
-        if (list == null || list.getResources() == null) {
-          continue;
-        }
-        String group = gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "";
-        String version = gv.contains("/") ? gv.substring(gv.indexOf('/') + 1) : gv;
-        for (var r : list.getResources()) {
-          if (r.getName() == null || r.getName().contains("/") || r.getKind() == null) {
-            continue;
-          }
-          List<String> shortNames = r.getShortNames() == null ? List.of() : r.getShortNames();
-          try {
-            ResourceType type = new ResourceType(group, version, r.getKind(), r.getName(),
-                Boolean.TRUE.equals(r.getNamespaced()) ? Scope.NAMESPACED
-                    : Scope.CLUSTER, shortNames);
-            resources.add(new ServedResource(type,
-                r.getSingularName() == null ? "" : r.getSingularName()));
-          } catch (RuntimeException unusual) {
-            // a name fleetfed's types cannot hold (an odd version such as v1alpha1x) cannot be federated either
-          }
+          ResourceType type = new ResourceType(d.group(), d.version(), r.getKind(), r.getName(),
+              Boolean.TRUE.equals(r.getNamespaced()) ? Scope.NAMESPACED : Scope.CLUSTER, shortNames);
+          resources.add(new ServedResource(type, r.getSingularName() == null ? "" : r.getSingularName()));
+        } catch (RuntimeException unusual) {
+          // a name fleetfed's types cannot hold (an odd version such as v1alpha1x) cannot be federated either
         }
       }
       return resources;
